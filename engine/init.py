@@ -1,0 +1,39 @@
+"""Weight initialisation from a private generator, so the same seed gives the same weights.
+
+torch's own `reset_parameters` draws from the process-wide RNG, which every session of the
+app shares; drawing from a per-trainer `torch.Generator` keeps runs reproducible.
+"""
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import nn
+
+
+@torch.no_grad()
+def init_weights(model: nn.Module, scheme: str, gen: torch.Generator) -> None:
+    """'torch': PyTorch's default schemes; 'tfp': TF Playground's U(-0.5, 0.5) weights, 0.1 biases."""
+    for module in model.modules():
+        if isinstance(module, (nn.Linear, nn.Conv2d)):
+            if scheme == "tfp":
+                module.weight.uniform_(-0.5, 0.5, generator=gen)
+                if module.bias is not None:
+                    module.bias.fill_(0.1)
+                continue
+            # kaiming_uniform(a=√5) as in nn.Linear.reset_parameters: bound = 1/√fan_in
+            fan_in = module.weight[0].numel()
+            bound = 1 / math.sqrt(fan_in) if fan_in else 0.0
+            module.weight.uniform_(-bound, bound, generator=gen)
+            if module.bias is not None:
+                module.bias.uniform_(-bound, bound, generator=gen)
+        elif isinstance(module, (nn.RNN, nn.LSTM, nn.GRU)):
+            bound = 1 / math.sqrt(module.hidden_size)
+            for p in module.parameters():
+                p.uniform_(-bound, bound, generator=gen)
+        elif isinstance(module, nn.MultiheadAttention):
+            w = module.in_proj_weight
+            bound = math.sqrt(6 / (w.shape[1] + w.shape[0] // 3))  # xavier per q/k/v block
+            w.uniform_(-bound, bound, generator=gen)
+            module.in_proj_bias.zero_()
+            module.out_proj.bias.zero_()

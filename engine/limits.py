@@ -1,0 +1,43 @@
+"""Every bound an experiment must respect, in one table.
+
+A hosted demo takes experiments from URLs, so nothing here may be left open-ended: a link must
+not be able to ask for a billion parameters. The bounds are far above TensorFlow Playground's
+6 layers × 8 neurons, but small enough for a 2-core server shared by a class.
+"""
+from __future__ import annotations
+
+from types import MappingProxyType
+
+# name -> (lowest, highest) allowed value, inclusive.
+LIMITS = MappingProxyType({
+    # data
+    "n_samples": (10, 70_000),
+    "noise": (0.0, 0.8),          # TFP's noise/100; its URL accepts up to 0.8
+    "train_ratio": (0.1, 0.9),
+    "seed": (0, 2**31 - 1),
+    "n_classes": (2, 5),
+    # model
+    "layers": (0, 32),            # number of layers in the stack
+    "units": (1, 1024),           # dense width, recurrent hidden size, residual inner width
+    "channels": (1, 256),         # conv output channels
+    "kernel": (1, 11),            # conv kernel and pooling window
+    "stride": (1, 4),
+    "padding": (0, 5),
+    "rate": (0.0, 0.95),          # dropout probability
+    "heads": (1, 16),             # attention heads
+    "params": (0, 2_000_000),     # total trainable parameters, head included
+    # training
+    "lr": (1e-6, 10.0),
+    "momentum": (0.0, 0.999),
+    "batch_size": (1, 1024),
+    "l1": (0.0, 10.0),
+    "l2": (0.0, 10.0),
+    "epochs": (0, 1_000_000),     # 0 = no limit
+    "patience": (0, 100_000),     # early stop after this many epochs without progress; 0 = off
+    "step_size": (1, 100_000),    # epochs between halvings of the step schedule
+})
+
+
+def bounds(name: str) -> tuple[float, float]:
+    """The (lowest, highest) allowed value of a bounded field."""
+    return LIMITS[name]

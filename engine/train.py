@@ -1,0 +1,258 @@
+"""The Trainer: owns model, optimizer, data tensors and RNG; knows nothing of display.
+
+The live page calls `run_for(seconds)` once per tick, so a tiny net does hundreds of epochs per
+second and a big one stays responsive; `step(n)` serves the Step button. Hyper-parameters that
+need no rebuild change in place through `apply(train_spec)`.
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+from contextlib import nullcontext
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch import nn
+
+from datasets import Dataset
+from engine.build import build_model
+from engine.data import load_data
+from engine.history import BoundedHistory
+from engine.init import init_weights
+from engine.probe import eval_mode
+from engine.objectives import lr_at, make_optimizer, resolve_objective, set_hyperparameters
+from engine.spec import Experiment, TrainSpec
+
+READY, FINISHED, EARLY_STOPPED, DIVERGED = "ready", "finished", "early_stopped", "diverged"
+EVAL_LIMIT = 4_096          # at most this many examples per split are scored each epoch
+GPU_MIN_PARAMS = 100_000    # smaller nets are faster on the CPU than across a PCIe bus
+
+
+def pick_device(n_params: int) -> torch.device:
+    """CUDA when present and the model is big enough to gain from it; the CPU otherwise."""
+    if torch.cuda.is_available() and n_params >= GPU_MIN_PARAMS:
+        return torch.device("cuda")
+    return torch.device("cpu")
+
+
+@dataclass(frozen=True)
+class EpochMetrics:
+    """Scores of the model on both splits at the end of an epoch."""
+
+    train_loss: float
+    test_loss: float
+    train_acc: float     # nan for regression
+    test_acc: float
+
+
+class Trainer:
+    """Trains one experiment on one dataset, a batch at a time."""
+
+    def __init__(self, experiment: Experiment, dataset: Dataset | None = None,
+                 device: torch.device | str | None = None) -> None:
+        self.experiment = experiment.validated()
+        self.dataset = dataset if dataset is not None else load_data(self.experiment.data)
+        ds, spec = self.dataset, self.experiment.train
+        self.objective = resolve_objective(spec.loss, ds.task, max(ds.n_classes, 1))
+        self.model = build_model(self.experiment.model, ds.input_shape,
+                                 self.objective.n_outputs, self.objective.head_activation)
+        self.generator = torch.Generator().manual_seed(spec.seed)
+        init_weights(self.model, spec.init, self.generator)
+        n_params = sum(p.numel() for p in self.model.parameters())
+        self.device = torch.device(device) if device else pick_device(n_params)
+        self.model.to(self.device)
+        self._tensors(ds)
+        self._stateful = any(isinstance(m, (nn.Dropout, nn.modules.batchnorm._BatchNorm))
+                             for m in self.model.modules())
+        self._dropout_rng = (torch.Generator().manual_seed(spec.seed + 1).get_state()
+                             if self._stateful else None)
+        self._weights = [p for p in self.model.parameters() if p.dim() > 1]
+        self._state = list(self.model.parameters()) + list(self.model.buffers())
+        self._last_good = [t.detach().clone() for t in self._state]
+        self.optimizer = make_optimizer(list(self.model.parameters()), spec)
+        self.spec = spec
+        self.history = BoundedHistory()
+        self.epoch = 0               # completed epochs
+        self.batch_in_epoch = 0      # batches done in the current epoch
+        self.steps = 0               # optimizer steps in total
+        self.status, self.reason = READY, ""
+        self._batches: list[tuple[torch.Tensor, torch.Tensor]] = []
+        self._best_test, self._since_best = math.inf, 0
+        self.metrics = self.evaluate()
+        self._record()
+
+    # ---- data ---------------------------------------------------------------------------
+    def _tensors(self, ds: Dataset) -> None:
+        dev, obj = self.device, self.objective
+        self.x_train = torch.tensor(ds.x_train, dtype=torch.float32, device=dev)
+        self.y_train = obj.encode_targets(ds.y_train).to(dev)
+        self.x_test = torch.tensor(ds.x_test, dtype=torch.float32, device=dev)
+        self.y_test = obj.encode_targets(ds.y_test).to(dev)
+        # Fixed scoring subsets, so per-epoch scoring stays cheap on big image sets.
+        self._labels_train = torch.tensor(ds.y_train[:EVAL_LIMIT], device=dev)
+        self._labels_test = torch.tensor(ds.y_test[:EVAL_LIMIT], device=dev)
+
+    @property
+    def done(self) -> bool:
+        """True once training has stopped for good (limit, early stop, divergence)."""
+        return self.status != READY
+
+    @property
+    def batches_per_epoch(self) -> int:
+        return math.ceil(len(self.x_train) / self.spec.batch_size)
+
+    # ---- training -------------------------------------------------------------------------
+    def step(self, n_batches: int = 1) -> int:
+        """Train `n_batches` mini-batches (crossing epochs as needed); returns how many ran."""
+        return self._run(n_batches=n_batches)
+
+    def step_epoch(self) -> int:
+        """Finish the current epoch (or run one whole epoch); returns batches run."""
+        return self._run(n_batches=self.batches_per_epoch - self.batch_in_epoch)
+
+    def run_for(self, seconds: float, max_batches: int | None = None) -> int:
+        """Train until `seconds` have passed (at least one batch); returns batches run."""
+        return self._run(n_batches=max_batches, deadline=time.perf_counter() + seconds)
+
+    def _run(self, n_batches: int | None, deadline: float | None = None) -> int:
+        if self.done:
+            return 0
+        if self._dropout_rng is not None:       # dropout draws from torch's global RNG:
+            saved = torch.get_rng_state()        # give it this run's own stream
+            torch.set_rng_state(self._dropout_rng)
+        model, opt, loss_fn = self.model, self.optimizer, self.objective.loss
+        l1, l2, weights = self.spec.l1, self.spec.l2, self._weights
+        ran = 0
+        try:
+            model.train()
+            while not self.done and (n_batches is None or ran < n_batches):
+                if self.batch_in_epoch == 0:
+                    self._start_epoch()
+                xb, yb = self._batches[self.batch_in_epoch]
+                opt.zero_grad(set_to_none=True)
+                loss = loss_fn(model(xb), yb)
+                if l1:
+                    loss = loss + l1 * sum(w.abs().sum() for w in weights)
+                if l2:
+                    loss = loss + 0.5 * l2 * sum(w.pow(2).sum() for w in weights)
+                loss.backward()
+                opt.step()
+                ran += 1
+                self.steps += 1
+                self.batch_in_epoch += 1
+                if self.batch_in_epoch == len(self._batches):
+                    self._end_epoch()
+                if deadline is not None and time.perf_counter() >= deadline:
+                    break
+        finally:
+            if self._dropout_rng is not None:
+                self._dropout_rng = torch.get_rng_state()
+                torch.set_rng_state(saved)
+        return ran
+
+    def _start_epoch(self) -> None:
+        """Shuffle with the trainer's own generator and cut the epoch into batch views."""
+        order = torch.randperm(len(self.x_train), generator=self.generator).to(self.device)
+        bs = self.spec.batch_size
+        self._batches = list(zip(self.x_train[order].split(bs), self.y_train[order].split(bs)))
+        set_hyperparameters(self.optimizer, self.spec, lr_at(self.spec, self.epoch))
+
+    def _end_epoch(self) -> None:
+        self.epoch += 1
+        self.batch_in_epoch = 0
+        metrics = self.evaluate()
+        if not (math.isfinite(metrics.train_loss) and math.isfinite(metrics.test_loss)):
+            self._diverge()
+            return
+        self.metrics = metrics
+        torch._foreach_copy_(self._last_good, self._state)
+        self._record()
+        spec = self.spec
+        if spec.patience:
+            if metrics.test_loss < self._best_test - 1e-6:
+                self._best_test, self._since_best = metrics.test_loss, 0
+            else:
+                self._since_best += 1
+                if self._since_best >= spec.patience:
+                    self.status = EARLY_STOPPED
+                    self.reason = (f"Stopped early at epoch {self.epoch}: the test loss has not "
+                                   f"improved for {spec.patience} epochs.")
+        if spec.epochs and self.epoch >= spec.epochs:
+            self.status = FINISHED
+            self.reason = f"Reached the epoch limit ({spec.epochs})."
+
+    def _diverge(self) -> None:
+        """Put back the last finite weights and say what to try."""
+        with torch.no_grad():
+            torch._foreach_copy_(self._state, self._last_good)
+        self.optimizer = make_optimizer(list(self.model.parameters()), self.spec)
+        lr = lr_at(self.spec, self.epoch)
+        self.status = DIVERGED
+        self.reason = (f"The loss became infinite or not-a-number in epoch {self.epoch}: the "
+                       f"steps are too big. Lower the learning rate (now {lr:g}, try "
+                       f"{lr / 10:g}), add batch norm, or use a smaller L1/L2 rate; the weights "
+                       f"from epoch {self.epoch - 1} were kept. Press Reset to start again.")
+
+    def _record(self) -> None:
+        m = self.metrics
+        self.history.record(self.epoch, {
+            "train_loss": m.train_loss, "test_loss": m.test_loss, "train_acc": m.train_acc,
+            "test_acc": m.test_acc, "lr": lr_at(self.spec, self.epoch)})
+
+    # ---- scoring --------------------------------------------------------------------------
+    @torch.inference_mode()
+    def evaluate(self) -> EpochMetrics:
+        """Loss (without the L1/L2 penalty) and accuracy on both splits, in eval mode."""
+        model, obj = self.model, self.objective
+        results = []
+        with eval_mode(model) if self._stateful else nullcontext():
+            for x, y, labels in ((self.x_train, self.y_train, self._labels_train),
+                                 (self.x_test, self.y_test, self._labels_test)):
+                out = model(x[:EVAL_LIMIT])
+                loss = float(obj.loss(out, y[:EVAL_LIMIT]))
+                acc = (float((obj.predict_class(out) == labels).float().mean())
+                       if obj.classification else float("nan"))
+                results.append((loss, acc))
+        return EpochMetrics(results[0][0], results[1][0], results[0][1], results[1][1])
+
+    @torch.inference_mode()
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        """Class probabilities (classification) or values (regression) for raw inputs."""
+        with eval_mode(self.model):
+            out = self.model(torch.as_tensor(x, dtype=torch.float32, device=self.device))
+        return self.objective.probabilities(out).cpu().numpy()
+
+    # ---- live changes ---------------------------------------------------------------------
+    def apply(self, spec: TrainSpec) -> None:
+        """Adopt new training settings without touching the weights.
+
+        A new optimizer kind starts a fresh optimizer on the same weights; learning rate,
+        momentum, L1/L2 and the schedule change in place; a new batch size starts with the next
+        epoch. Raising the epoch limit or patience lets a finished run continue.
+        """
+        old, self.spec = self.spec, spec
+        self.experiment = Experiment(self.experiment.data, self.experiment.model, spec)
+        if spec.optimizer != old.optimizer:
+            self.optimizer = make_optimizer(list(self.model.parameters()), spec)
+        set_hyperparameters(self.optimizer, spec, lr_at(spec, self.epoch))
+        if self.status in (FINISHED, EARLY_STOPPED) and not self._would_stop():
+            self.status, self.reason = READY, ""
+            self._since_best = 0
+
+    def _would_stop(self) -> bool:
+        return bool(self.spec.epochs and self.epoch >= self.spec.epochs)
+
+    @property
+    def lr(self) -> float:
+        return self.optimizer.param_groups[0]["lr"]
+
+
+def needs_rebuild(old: Experiment, new: Experiment) -> bool:
+    """True when the change cannot be applied to a running trainer (new data, net or loss)."""
+    live = ("optimizer", "lr", "momentum", "batch_size", "l1", "l2", "schedule", "step_size",
+            "epochs", "patience")
+    strip = {name: getattr(TrainSpec(), name) for name in live}
+    return (old.data != new.data or old.model != new.model
+            or dataclasses.replace(old.train, **strip) != dataclasses.replace(new.train, **strip))

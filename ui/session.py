@@ -1,0 +1,20 @@
+"""Per-session state: every key the app keeps in `st.session_state`, set up in one place.
+
+Mutable objects (trainers, histories) live only here, never in module globals or
+`st.cache_resource`, which every session shares.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+KEY_READY = "session_ready"
+
+
+def init_session() -> None:
+    """Configure torch for a shared server once per session (cheap, idempotent)."""
+    if KEY_READY in st.session_state:
+        return
+    from engine.runtime import configure_torch
+
+    configure_torch()
+    st.session_state[KEY_READY] = True
