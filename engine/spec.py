@@ -229,7 +229,4 @@ def _check_cross_fields(exp: Experiment) -> None:
 
 
 def _n_classes(exp: Experiment, info: Any) -> int:
-    if info.multi_class:
-        return exp.data.n_classes
-    names = {"iris": 3, "wine": 3, "digits": 10, "shapes": 5, "mnist": 10, "fashion_mnist": 10}
-    return names.get(info.name, 2)
+    return exp.data.n_classes if info.multi_class else info.classes

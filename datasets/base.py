@@ -1,0 +1,87 @@
+"""The Dataset record every loader returns: plain numpy, no torch, no streamlit.
+
+Keeping datasets as numpy lets `viz/` plot them and `engine/` turn them into tensors
+without either package knowing about the other.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+CLASSIFICATION = "classification"
+REGRESSION = "regression"
+
+KIND_2D = "2d"            # points in the plane; the 2D playground page
+KIND_TABULAR = "tabular"  # feature vectors (iris, wine, breast cancer)
+KIND_IMAGE = "image"      # C×H×W images
+KIND_SEQUENCE = "sequence"  # T×F sequences
+
+# Called with (bytes_done, bytes_total or None) while a download runs.
+ProgressFn = Callable[[int, "int | None"], None]
+
+
+class DatasetError(ValueError):
+    """A dataset cannot be produced; the message says why in plain words."""
+
+
+class OfflineError(DatasetError):
+    """A download was needed but the network is unreachable."""
+
+
+@dataclass(frozen=True, eq=False)
+class Dataset:
+    """One train/test split, ready for a model. Arrays are read-only."""
+
+    name: str
+    task: str                        # CLASSIFICATION or REGRESSION
+    kind: str                        # one of the KIND_* constants
+    x_train: np.ndarray              # float32, (N, *input_shape): what the model sees
+    y_train: np.ndarray              # int64 class indices, or float32 (N,) targets
+    x_test: np.ndarray
+    y_test: np.ndarray
+    input_shape: tuple[int, ...]     # (F,) vectors, (C, H, W) images, (T, F) sequences
+    class_names: tuple[str, ...] = ()          # () for regression
+    feature_names: tuple[str, ...] = ()        # column names of vector inputs
+    extent: tuple[float, float, float, float] | None = None  # 2D domain (xmin, xmax, ymin, ymax)
+    points_train: np.ndarray | None = None     # raw (N, 2) coordinates, for 2D plots
+    points_test: np.ndarray | None = None
+
+    @property
+    def n_outputs(self) -> int:
+        """Logits per class for classification, one value for regression."""
+        return len(self.class_names) if self.task == CLASSIFICATION else 1
+
+    @property
+    def n_classes(self) -> int:
+        return len(self.class_names)
+
+
+def split_train_test(x: np.ndarray, y: np.ndarray, train_ratio: float,
+                     rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Shuffle once with `rng`, then cut at floor(n * train_ratio) (TF Playground's rule)."""
+    order = rng.permutation(len(x))
+    cut = int(np.floor(len(x) * train_ratio))
+    cut = min(max(cut, 1), len(x) - 1)     # both sides non-empty
+    tr, te = order[:cut], order[cut:]
+    return x[tr], y[tr], x[te], y[te]
+
+
+def freeze(a: np.ndarray) -> np.ndarray:
+    """Mark an array read-only so a cached dataset cannot be changed by one session."""
+    a.setflags(write=False)
+    return a
+
+
+def subsample(x: np.ndarray, y: np.ndarray, n_samples: int,
+              rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Keep a random n_samples rows (all rows, in order, when n_samples >= len(x)).
+
+    Fixed-size sets (iris, digits) honour the sample slider by drawing without
+    replacement, so a small classroom run stays fast and still covers every class.
+    """
+    if n_samples >= len(x):
+        return x, y
+    keep = np.sort(rng.choice(len(x), size=n_samples, replace=False))
+    return x[keep], y[keep]
