@@ -5,7 +5,7 @@ from datasets import DATASETS
 
 
 def home() -> None:
-    st.title("🧠 NN Playground")
+    st.title("NN Playground")
     st.markdown(
         "See neural networks learn, live, on real PyTorch models. Pick a dataset, build a "
         "layer stack, press **Play** and watch the loss fall, the decision boundary bend and "
@@ -24,7 +24,7 @@ def home() -> None:
     rows = [{"dataset": info.title, "kind": info.kind, "task": info.task,
              "what it is": info.description}
             for info in DATASETS.values() if not info.needs_download]
-    st.dataframe(rows, hide_index=True, use_container_width=True)
+    st.dataframe(rows, hide_index=True, width="stretch")
 
 
 home()
