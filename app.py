@@ -13,7 +13,8 @@ def run() -> None:
     st.set_page_config(page_title="NN Playground", page_icon="🧠", layout="wide")
     init_session()
     page = st.navigation([
-        st.Page(PAGES / "home.py", title="Welcome", icon="🏠", default=True),
+        st.Page(PAGES / "playground.py", title="2D playground", icon="🎛️", default=True),
+        st.Page(PAGES / "home.py", title="About", icon="ℹ️", url_path="about"),
     ])
     page.run()
 

@@ -115,7 +115,8 @@ def check_value(field: Field, value: Any, *, clamp: bool) -> tuple[Any, str | No
         raise SpecError(f"{where}: the value is {len(value)} characters long; that is not a "
                         "setting, it looks like a damaged link.")
     if field.type is tuple:
-        items = value.split(",") if isinstance(value, str) else list(value)
+        text = value if isinstance(value, str) else ",".join(map(str, value))
+        items = text.split(",")
         items = tuple(str(i).strip() for i in items if str(i).strip())
         bad = [i for i in items if field.choices and i not in field.choices]
         if bad:

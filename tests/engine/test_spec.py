@@ -116,3 +116,11 @@ def test_layer_params_table_matches_dataclass():
     fields = {f.name for f in dataclasses.fields(make_layer("dense"))}
     for kind, params in LAYER_PARAMS.items():
         assert set(params) <= fields, kind
+
+
+def test_query_values_given_as_lists_like_st_query_params():
+    exp, warnings = Experiment.from_query({"feat": ["x1,x2,sin_x1"], "lr": ["0.1"],
+                                           "net": ["dense:3:relu,dense:2:relu"]})
+    assert warnings == []
+    assert exp.data.features == ("x1", "x2", "sin_x1") and exp.train.lr == 0.1
+    assert len(exp.model.layers) == 2

@@ -1,0 +1,90 @@
+"""AppTest of the 2D playground page: play, step, live settings, URL round-trip, bad links."""
+from streamlit.testing.v1 import AppTest
+
+from engine.spec import Experiment
+
+
+def open_page(app_path, **params):
+    at = AppTest.from_file(app_path, default_timeout=60)
+    at.query_params.update(params)
+    return at.run()
+
+
+def trainer(at):
+    return at.session_state["pg_trainer"]
+
+
+def test_play_advances_epochs_and_draws(app_path):
+    at = open_page(app_path)
+    assert not at.exception
+    assert trainer(at).epoch == 0
+    at.toggle(key="pg_play").set_value(True).run()
+    at.run()
+    assert not at.exception
+    assert trainer(at).epoch > 0
+    assert any("Epoch" in m.value for m in at.markdown)
+    assert at.get("image"), "the output map is drawn"
+    assert "<svg" in at.get("markdown")[1].value or any("<svg" in m.value for m in at.markdown)
+
+
+def test_step_buttons_and_pause(app_path):
+    at = open_page(app_path)
+    at.button(key="pg_step_batch").click().run()
+    t = trainer(at)
+    assert (t.epoch, t.batch_in_epoch, t.steps) == (0, 1, 1)
+    at.button(key="pg_step_epoch").click().run()
+    assert trainer(at).epoch == 1 and trainer(at).batch_in_epoch == 0
+    at.run()                                         # paused: nothing trains
+    assert trainer(at).steps == 25
+
+
+def test_live_lr_change_keeps_weights_and_reaches_url(app_path):
+    at = open_page(app_path)
+    at.button(key="pg_step_epoch").click().run()
+    before = [p.clone() for p in trainer(at).model.parameters()]
+    at.select_slider(key="pg_train_lr").set_value(0.3).run()
+    t = trainer(at)
+    assert t.lr == 0.3 and all((a == b).all() for a, b in zip(before, t.model.parameters()))
+    assert at.query_params["lr"] in ("0.3", ["0.3"])
+    at.number_input(key="pg_units_0").set_value(6).run()      # the network changed: rebuild
+    assert trainer(at).epoch == 0 and trainer(at).model.L1.out_features == 6
+    assert "dense:6:tanh" in str(at.query_params["net"])
+
+
+def test_url_round_trip_reopens_the_same_experiment(app_path):
+    exp, _ = Experiment.from_query({"ds": "xor", "noise": "0.2", "feat": "x1,x2,x1x2",
+                                    "net": "dense:6:relu,batchnorm,dropout:0.2,dense:3:relu",
+                                    "opt": "adam", "lr": "0.01", "bs": "20"})
+    at = open_page(app_path, **exp.to_query())
+    assert not at.exception and not at.warning
+    assert trainer(at).experiment == exp
+    link = {key: at.query_params[key] for key in at.query_params}
+    again = open_page(app_path, **{key: v if isinstance(v, str) else v[-1] for key, v in link.items()})
+    assert trainer(again).experiment == exp
+
+
+def test_hostile_url_gives_messages_not_tracebacks(app_path):
+    at = open_page(app_path, lr="1e99", bs="-1", noise="nan", ds="mnist", net="conv2d:8,lstm:4",
+                   feat="evil", opt="<script>alert(1)</script>", n="9" * 500)
+    assert not at.exception
+    text = " ".join(w.value for w in at.warning)
+    assert "Learning rate" in text and "Optimizer" in text and "2D dataset" in text
+    assert "left out" in text
+    t = trainer(at)
+    assert t.experiment.data.dataset == "circle" and t.experiment.train.lr == 10.0
+
+
+def test_impossible_settings_show_an_error_and_keep_the_run(app_path):
+    at = open_page(app_path, ds="reg_plane")
+    at.selectbox(key="pg_train_loss").set_value("cross_entropy").run()
+    assert not at.exception
+    assert any("Cross-entropy needs classes" in e.value for e in at.error)
+    assert trainer(at).experiment.train.loss == "auto"
+
+
+def test_classroom_link_hides_controls(app_path):
+    at = open_page(app_path, hide="lr,optimizer,network")
+    assert not at.exception
+    keys = {w.key for w in at.select_slider} | {w.key for w in at.selectbox}
+    assert "pg_train_lr" not in keys and "pg_train_optimizer" not in keys
+    assert at.query_params["hide"] in ("lr,network,optimizer", ["lr,network,optimizer"])

@@ -1,0 +1,1 @@
+"""Drawing: numpy in, image or figure out. No torch, no streamlit; functions return, never show."""

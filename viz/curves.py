@@ -1,0 +1,57 @@
+"""Loss and accuracy curves: a light SVG for the live view, plotly for hovering when paused."""
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+TRAIN_COLOUR, TEST_COLOUR = "#8a8a8a", "#111111"
+
+
+def _polyline(xs: np.ndarray, ys: np.ndarray, box: tuple[float, float, float, float],
+              x_range: tuple[float, float], y_range: tuple[float, float]) -> str:
+    left, top, w, h = box
+    (xa, xb), (ya, yb) = x_range, y_range
+    px = left + (xs - xa) / max(xb - xa, 1e-12) * w
+    py = top + h - (ys - ya) / max(yb - ya, 1e-12) * h
+    ok = np.isfinite(py)
+    return " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(px[ok], py[ok]))
+
+
+def curves_svg(history: dict[str, np.ndarray], metric: str = "loss", *, width: int = 360,
+               height: int = 120) -> str:
+    """Train (grey) and test (black) curves against epochs, TF Playground style, with axes."""
+    epochs = history.get("epoch", np.array([]))
+    train, test = history.get(f"train_{metric}", epochs), history.get(f"test_{metric}", epochs)
+    box = (44.0, 8.0, width - 54.0, height - 30.0)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+             'font-family="sans-serif" font-size="10">']
+    values = np.concatenate([train, test]) if len(epochs) else np.array([])
+    values = values[np.isfinite(values)]
+    if len(epochs) >= 2 and values.size:
+        lo, hi = (0.0, 1.0) if metric == "acc" else (0.0, float(values.max()) or 1.0)
+        xr = (float(epochs[0]), float(epochs[-1]) or 1.0)
+        for series, colour in ((train, TRAIN_COLOUR), (test, TEST_COLOUR)):
+            parts.append(f'<polyline points="{_polyline(epochs, series, box, xr, (lo, hi))}" '
+                         f'fill="none" stroke="{colour}" stroke-width="1.6"/>')
+        left, top, w, h = box
+        parts.append(f'<line x1="{left}" y1="{top + h}" x2="{left + w}" y2="{top + h}" stroke="#999"/>'
+                     f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + h}" stroke="#999"/>'
+                     f'<text x="{left - 4}" y="{top + 8}" text-anchor="end">{hi:.3g}</text>'
+                     f'<text x="{left - 4}" y="{top + h}" text-anchor="end">{lo:.3g}</text>'
+                     f'<text x="{left}" y="{height - 6}">{xr[0]:.0f}</text>'
+                     f'<text x="{left + w}" y="{height - 6}" text-anchor="end">epoch {xr[1]:.0f}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def plot_curves(history: dict[str, np.ndarray], metric: str = "loss") -> go.Figure:
+    """Interactive curves for a paused run: hover for exact values, zoom into a stretch."""
+    fig = go.Figure()
+    for split, colour in (("train", TRAIN_COLOUR), ("test", TEST_COLOUR)):
+        fig.add_trace(go.Scatter(x=history.get("epoch"), y=history.get(f"{split}_{metric}"),
+                                 mode="lines", name=f"{split} {metric}",
+                                 line=dict(color=colour, width=2)))
+    fig.update_layout(height=260, margin=dict(l=40, r=10, t=10, b=30), xaxis_title="epoch",
+                      yaxis_title=metric, legend=dict(orientation="h", y=1.1),
+                      yaxis_range=[0, 1] if metric == "acc" else None)
+    return fig
