@@ -154,13 +154,19 @@ def spiral_multi(n_samples: int, noise: float, rng: np.random.Generator,
 
 def reg_plane(n_samples: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """TFP 'Plane' regression: the target rises linearly along the diagonal x + y."""
+    return _tfp_regression(n_samples, noise, rng,
+                           lambda x, y: np.clip((x + y) / 10.0, -1.0, 1.0))
+
+
+def _tfp_regression(n_samples: int, noise: float, rng: np.random.Generator,
+                    label_of) -> tuple[np.ndarray, np.ndarray]:
+    """TFP's regression sampling: uniform points in ±6, labels read at a noise-shifted spot."""
     radius = 6.0
     x = rng.uniform(-radius, radius, n_samples)
     y = rng.uniform(-radius, radius, n_samples)
     noise_x = rng.uniform(-radius, radius, n_samples) * noise
     noise_y = rng.uniform(-radius, radius, n_samples) * noise
-    label = np.clip((x + noise_x + y + noise_y) / 10.0, -1.0, 1.0)
-    return _pack(x, y, label, regression=True)
+    return _pack(x, y, label_of(x + noise_x, y + noise_y), regression=True)
 
 
 _GAUSSIANS = np.array([(-4, 2.5, 1), (0, 2.5, -1), (4, 2.5, 1),
@@ -177,10 +183,4 @@ def multi_gauss_label(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 def reg_gauss(n_samples: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """TFP 'Multi Gaussian' regression: six bumps of alternating sign on a 3×2 grid."""
-    radius = 6.0
-    x = rng.uniform(-radius, radius, n_samples)
-    y = rng.uniform(-radius, radius, n_samples)
-    noise_x = rng.uniform(-radius, radius, n_samples) * noise
-    noise_y = rng.uniform(-radius, radius, n_samples) * noise
-    label = multi_gauss_label(x + noise_x, y + noise_y)
-    return _pack(x, y, label, regression=True)
+    return _tfp_regression(n_samples, noise, rng, multi_gauss_label)
