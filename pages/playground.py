@@ -11,7 +11,6 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from engine.build import summarize
 from engine.fields import SpecError
 from engine.train import Trainer, needs_rebuild
 from datasets import DatasetError
@@ -144,7 +143,7 @@ def playground() -> None:
 
     live()
     with st.expander("Model summary"):
-        rows = summarize(trainer.model, trainer.dataset.input_shape)
+        rows = trainer.model.plan          # shapes inferred at build time (tested = summarize())
         st.dataframe([{"layer": r.name, "kind": r.kind, "what": r.description,
                        "output shape": "×".join(map(str, r.output_shape)), "parameters": r.params}
                       for r in rows], hide_index=True, width="stretch")

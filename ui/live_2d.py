@@ -41,16 +41,14 @@ def _hidden_columns(trainer: Trainer, grid) -> tuple[list[Column], list[np.ndarr
         images.append(data_uri(to_png(neuron_rgb(grid.inputs[..., j]))))
     columns = [Column("inputs", labels, tuple(images))]
     weights: list[np.ndarray | None] = []
-    pending: np.ndarray | None = None
     for name, child in trainer.model.named_children():
         if name == "head":
             break
         if hasattr(child, "out_features"):                # a dense layer opens a column
-            pending = child.weight.detach().cpu().numpy()
             title = f"{name} · {child.out_features} {child.activation_name}"
             labels = tuple(f"{name} #{j + 1}" for j in range(child.out_features))
             columns.append(Column(title, labels, ()))
-            weights.append(pending)
+            weights.append(child.weight.detach().cpu().numpy())
         # the column shows the output after its batch norm / dropout, as the next layer sees it
         out = grid.layers[name]
         labels = columns[-1].labels

@@ -56,7 +56,3 @@ def browser():
         yield b
         b.close()
 
-
-def wait_for_app(page) -> None:
-    page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']",
-                           state="attached", timeout=30000)
