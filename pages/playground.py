@@ -11,19 +11,20 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from engine.background import BackgroundTrainer
 from engine.fields import SpecError
 from engine.train import Trainer, needs_rebuild
 from datasets import DatasetError
-from ui.experiment_state import (HIDE_KEY, experiment_from_state, k, read_url, seed_state,
-                                 write_url)
-from ui.live_2d import OUTPUT, draw, neuron_names
+from ui.experiment_state import (HIDE_KEY, VIEW_KEY, experiment_from_state, k, read_url,
+                                 seed_state, write_url)
+from ui.live_2d import OUTPUT, RENDERERS, capture, draw, neuron_names
 from ui.playground_controls import (HIDABLE, data_controls, feature_controls, network_controls,
                                     training_controls)
 
-KEY_TRAINER, KEY_EXP, KEY_HIDE, KEY_NOTES, KEY_LOCK = (
-    "pg_trainer", "pg_experiment", "pg_hidden", "pg_notes", "pg_lock")
+(KEY_TRAINER, KEY_EXP, KEY_HIDE, KEY_NOTES, KEY_LOCK, KEY_RUNNER, KEY_VIEW, KEY_SERIAL,
+ KEY_SELECTED) = ("pg_trainer", "pg_experiment", "pg_hidden", "pg_notes", "pg_lock", "pg_runner",
+                  "pg_renderer", "pg_frame_serial", "pg_selected")
 TICK = 0.1            # seconds between live frames (10 updates/s)
-BUDGET = 0.05         # seconds of training per frame at full speed
 SPEEDS = ("1 batch", "1 epoch", "full speed")
 
 
@@ -31,9 +32,28 @@ def _first_visit() -> None:
     """Open the experiment the link describes, noting anything that had to be repaired."""
     exp, notes, hide = read_url()
     notes += seed_state(exp)
+    view = st.query_params.get(VIEW_KEY, RENDERERS[0])
     st.session_state.update({KEY_EXP: exp, KEY_HIDE: hide, KEY_NOTES: notes,
                              KEY_LOCK: threading.Lock(), k("speed"): "full speed",
-                             k("large"): OUTPUT})
+                             KEY_SELECTED: OUTPUT, KEY_SERIAL: 0,
+                             KEY_VIEW: view if view in RENDERERS else RENDERERS[0]})
+
+
+def _runner(trainer: Trainer) -> BackgroundTrainer:
+    """The session's background trainer, following the current trainer object."""
+    runner = st.session_state.get(KEY_RUNNER)
+    if runner is None or runner.trainer is not trainer:
+        if runner is not None:
+            runner.stop()
+        runner = BackgroundTrainer(trainer, st.session_state[KEY_LOCK])
+        st.session_state[KEY_RUNNER] = runner
+    return runner
+
+
+def _stop_runner() -> None:
+    runner = st.session_state.get(KEY_RUNNER)
+    if runner is not None:
+        runner.stop()
 
 
 def _sync_trainer() -> Trainer | None:
@@ -55,7 +75,7 @@ def _sync_trainer() -> Trainer | None:
         elif trainer.spec != exp.train:
             trainer.apply(exp.train)
     st.session_state[KEY_TRAINER], st.session_state[KEY_EXP] = trainer, exp
-    write_url(exp, st.session_state[KEY_HIDE])
+    write_url(exp, st.session_state[KEY_HIDE], st.session_state[KEY_VIEW])
     return trainer
 
 
@@ -67,7 +87,28 @@ def _step(kind: str) -> None:
 
 
 def _reset() -> None:
+    _stop_runner()
     st.session_state.pop(KEY_TRAINER, None)
+
+
+def _select_neuron() -> None:
+    """A click on a neuron in the painter shows its map large; a click on the map goes back.
+
+    Idempotent on purpose: Streamlit may deliver one trigger to this callback more than once.
+    The choice lives in a plain key (not the picker's widget key): a click arrives in a fragment
+    run, where a widget outside the fragment would put its own value back.
+    """
+    result = st.session_state.get("pg_painter")
+    label = getattr(result, "select", None) if result is not None else None
+    if label is None and isinstance(result, dict):
+        label = result.get("select")
+    if isinstance(label, str):
+        st.session_state[KEY_SELECTED] = label
+
+
+def _pick_large() -> None:
+    st.session_state[KEY_SELECTED] = st.session_state[k("large")]
+
 
 
 def _share(hidden: set[str]) -> None:
@@ -116,9 +157,10 @@ def playground() -> None:
                          help="Slow motion trains one batch or one epoch per frame, so a class "
                               "can follow every step; full speed trains as much as it can.")
     options = [OUTPUT, *neuron_names(trainer)]
-    if st.session_state.get(k("large")) not in options:
-        st.session_state[k("large")] = OUTPUT
-    bar[5].selectbox("Large view", options, key=k("large"),
+    if st.session_state.get(KEY_SELECTED) not in options:
+        st.session_state[KEY_SELECTED] = OUTPUT
+    st.session_state[k("large")] = st.session_state[KEY_SELECTED]
+    bar[5].selectbox("Large view", options, key=k("large"), on_change=_pick_large,
                      help="Show the network output, or any neuron's own map, in the big view.")
     view = st.columns(3)
     show_test = view[0].toggle("Show test data", key=k("show_test"),
@@ -126,20 +168,30 @@ def playground() -> None:
     discretize = view[1].toggle("Discretize output", key=k("discretize"),
                                 help="Show hard class decisions instead of confidence.")
 
+    if not playing:
+        _stop_runner()            # Pause takes effect now, not when the lease runs out
+
     @st.fragment(run_every=TICK if playing else None)
     def live() -> None:
-        current = st.session_state[KEY_TRAINER]
-        with st.session_state[KEY_LOCK]:
-            if st.session_state.get(k("play")) and not current.done:
-                speed = st.session_state.get(k("speed"), "full speed")
-                if speed == "1 batch":
-                    current.step(1)
-                elif speed == "1 epoch":
-                    current.step_epoch()
-                else:
-                    current.run_for(BUDGET)
-            draw(current, show_test=show_test, discretize=discretize,
-                 large=st.session_state.get(k("large"), OUTPUT))
+        current, lock = st.session_state[KEY_TRAINER], st.session_state[KEY_LOCK]
+        runner = _runner(current)
+        speed = st.session_state.get(k("speed"), "full speed")
+        going = bool(st.session_state.get(k("play"))) and not current.done
+        if going and speed == "full speed":
+            runner.keep_alive()           # trains between frames; stops if frames stop coming
+        else:
+            runner.stop()
+            if going:
+                with lock:
+                    current.step(1) if speed == "1 batch" else current.step_epoch()
+        with lock:
+            frame = capture(current)
+        st.session_state[KEY_SERIAL] = st.session_state.get(KEY_SERIAL, 0) + 1
+
+        draw(frame, current.dataset, show_test=show_test, discretize=discretize,
+             large=st.session_state.get(KEY_SELECTED, OUTPUT), playing=going,
+             renderer=st.session_state[KEY_VIEW], serial=st.session_state[KEY_SERIAL],
+             on_select=_select_neuron)
 
     live()
     with st.expander("Model summary"):

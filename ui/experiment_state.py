@@ -18,6 +18,7 @@ from engine.spec import DataSpec, Experiment, ModelSpec, TrainSpec
 PREFIX = "pg_"
 MAX_HIDDEN = 8           # hidden layers offered by the page (the spec allows more via JSON)
 HIDE_KEY = "hide"        # URL key listing controls hidden in classroom mode
+VIEW_KEY = "view"        # URL key choosing the live renderer: canvas (default) or png
 TFP_DEFAULT = Experiment(DataSpec("circle"), ModelSpec(),
                          TrainSpec(lr=0.03, batch_size=10, loss="auto"))
 DATA_2D = tuple(name for name, info in DATASETS.items() if info.kind == "2d")
@@ -112,10 +113,12 @@ def read_url() -> tuple[Experiment, list[str], set[str]]:
     return exp, notes, hide
 
 
-def write_url(exp: Experiment, hide: set[str]) -> None:
+def write_url(exp: Experiment, hide: set[str], view: str = "canvas") -> None:
     """Make the address bar a link to this exact experiment (and classroom view)."""
     params = exp.to_query()
     if hide:
         params[HIDE_KEY] = ",".join(sorted(hide))
+    if view != "canvas":
+        params[VIEW_KEY] = view
     if dict(st.query_params) != params:
         st.query_params.from_dict(params)

@@ -6,11 +6,13 @@ page turns that state into an Experiment. Controls named in `hidden` are not dra
 """
 from __future__ import annotations
 
+import numpy as np
 import streamlit as st
 
-from datasets import DATASETS, FEATURE_LABELS, FEATURES
+from datasets import DATASETS, FEATURE_LABELS, FEATURES, load_dataset
 from engine.fields import ACTIVATION_NAMES, FIELDS_BY_NAME, LOSSES, OPTIMIZERS, SCHEDULES
 from ui.experiment_state import DATA_2D, MAX_HIDDEN, k
+from viz.raster import thumbnail
 
 LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 REG_RATES = (0.0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
@@ -39,9 +41,52 @@ def _clamp(key: str, lo: float, hi: float) -> tuple[float, float]:
     return lo, hi
 
 
+PROBLEMS = ("classification", "regression")
+SHORT_TITLES = {"xor": "XOR", "gauss": "Gauss", "moons": "Moons", "spiral_multi": "Arms",
+                "reg_gauss": "Gauss"}   # the sidebar fits ~7 characters under a thumbnail
+
+
+@st.cache_data(show_spinner=False)
+def _thumbnail(name: str) -> bytes:
+    """Deterministic (fixed seed), so caching the bytes for every session is safe."""
+    ds = load_dataset(name, n_samples=300, noise=0.0, seed=0)
+    points = np.concatenate([ds.points_train, ds.points_test])
+    labels = np.concatenate([ds.y_train, ds.y_test])
+    return thumbnail(points, labels, ds.extent, classification=ds.task == "classification")
+
+
+def _pick_dataset(name: str) -> None:
+    st.session_state[k("data_dataset")] = name
+
+
+def _pick_problem() -> None:
+    task = st.session_state[k("problem")] or PROBLEMS[0]
+    if DATASETS[st.session_state[k("data_dataset")]].task != task:
+        st.session_state[k("data_dataset")] = next(n for n in DATA_2D if DATASETS[n].task == task)
+
+
+def dataset_picker() -> None:
+    """TF Playground's problem type and dataset thumbnails: click a picture to use that data."""
+    current = st.session_state[k("data_dataset")]
+    st.session_state[k("problem")] = DATASETS[current].task
+    st.segmented_control("Problem type", PROBLEMS, key=k("problem"), on_change=_pick_problem,
+                         help="Classification: predict each point's colour (class). Regression: "
+                              "predict a number for each point, shown from orange (−) to blue (+).")
+    names = [n for n in DATA_2D if DATASETS[n].task == DATASETS[current].task]
+    cols = st.columns(3)
+    for i, name in enumerate(names):
+        with cols[i % 3]:
+            st.image(_thumbnail(name), width="stretch")
+            st.button(SHORT_TITLES.get(name, DATASETS[name].title), key=k("pick_" + name),
+                      on_click=_pick_dataset, args=(name,),
+                      type="primary" if name == current else "secondary", width="stretch",
+                      help=f"{DATASETS[name].title}: {DATASETS[name].description}")
+
+
 def data_controls(hidden: set[str]) -> None:
     if "data" in hidden:
         return
+    dataset_picker()
     st.selectbox("Dataset", DATA_2D, key=k("data_dataset"),
                  format_func=lambda n: f"{DATASETS[n].title} ({DATASETS[n].task})",
                  help=_help("data", "dataset") + " " + " · ".join(

@@ -78,3 +78,11 @@ def draw_points(rgb: np.ndarray, points: np.ndarray, labels: np.ndarray,
         else:
             draw.ellipse(box, fill=colour, outline=(255, 255, 255))
     return np.asarray(img)
+
+
+def thumbnail(points: np.ndarray, labels: np.ndarray, extent: tuple[float, float, float, float],
+              *, classification: bool, size: int = 72) -> bytes:
+    """A dataset's look at a glance (for the picker): its points on a plain grey square."""
+    from viz.palette import GREY
+    canvas = np.broadcast_to(GREY.astype(np.uint8), (size, size, 3)).copy()
+    return to_png(draw_points(canvas, points, labels, extent, classification=classification))

@@ -16,14 +16,17 @@ def test_play_trains_and_boundary_changes(server, browser, tmp_path):
     wait_for_app(page)
     epoch = page.locator(".st-key-pg_epoch")
     expect(epoch).to_contain_text("Epoch 0", timeout=30000)
-    image = page.locator(".st-key-pg_boundary img")
-    before = image.get_attribute("src")
+    canvas = ".nnpg-boundary canvas"
+    page.wait_for_function(f"() => document.querySelector('{canvas}')?.dataset.frame > 0",
+                           timeout=30000)
+    before = page.evaluate(f"() => document.querySelector('{canvas}').toDataURL()")
     page.locator(".st-key-pg_play label").click()
     expect(epoch).not_to_contain_text("Epoch 0 ", timeout=15000)
-    page.wait_for_function(
-        "([sel, old]) => { const i = document.querySelector(sel); return i && i.src !== old; }",
-        arg=[".st-key-pg_boundary img", before], timeout=15000)
-    expect(page.locator(".st-key-pg_network svg")).to_have_count(1)
+    page.wait_for_function(                       # the painted pixels change as it learns
+        "([sel, old]) => document.querySelector(sel).toDataURL() !== old",
+        arg=[canvas, before], timeout=15000)
+    expect(page.locator(".nnpg-network svg")).to_have_count(1)
+    expect(page.locator(".nnpg-network g.neuron")).to_have_count(2 + 8 + 8 + 1)
     page.screenshot(path=str(tmp_path / "playground.png"), full_page=True)
     assert (tmp_path / "playground.png").stat().st_size > 10_000
     page.locator(".st-key-pg_play label").click()           # pause: the counter stops
@@ -31,6 +34,30 @@ def test_play_trains_and_boundary_changes(server, browser, tmp_path):
     frozen = epoch.inner_text()
     page.wait_for_timeout(800)
     assert epoch.inner_text() == frozen
+    page.close()
+
+
+def test_clicking_a_neuron_shows_its_map_large(server, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{server}/?ds=xor&net=dense:3:relu")
+    wait_for_app(page)
+    page.wait_for_selector(".nnpg-network g.neuron", timeout=30000)
+    caption = page.locator(".nnpg-caption")
+    expect(caption).to_contain_text("Network output")
+    box = page.locator(".nnpg-network g.neuron[data-label='L1 #2'] rect").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    expect(caption).to_contain_text("L1 #2", timeout=15000)
+    page.locator(".nnpg-boundary canvas").click()            # the big map goes back to the output
+    expect(caption).to_contain_text("Network output", timeout=15000)
+    page.close()
+
+
+def test_png_renderer_still_works(server, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{server}/?ds=circle&view=png")
+    wait_for_app(page)
+    expect(page.locator(".st-key-pg_boundary img")).to_have_count(1, timeout=30000)
+    expect(page.locator(".st-key-pg_network svg")).to_have_count(1)
     page.close()
 
 

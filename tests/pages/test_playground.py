@@ -1,4 +1,8 @@
 """AppTest of the 2D playground page: play, step, live settings, URL round-trip, bad links."""
+import base64
+import json
+import time
+
 from streamlit.testing.v1 import AppTest
 
 from engine.spec import Experiment
@@ -19,12 +23,33 @@ def test_play_advances_epochs_and_draws(app_path):
     assert not at.exception
     assert trainer(at).epoch == 0
     at.toggle(key="pg_play").set_value(True).run()
-    at.run()
+    deadline = time.time() + 20           # full speed trains on a background thread between frames
+    while trainer(at).epoch == 0 and time.time() < deadline:
+        time.sleep(0.1)
+        at.run()                          # each run is one frame and renews the thread's lease
     assert not at.exception
     assert trainer(at).epoch > 0
-    assert any("Epoch" in m.value for m in at.markdown)
+    assert any("Epoch" in m.value and "Training" in m.value for m in at.markdown)
+    painter = at.get("bidi_component")
+    assert painter, "the live painter is mounted"
+    payload = json.loads(painter[0].proto.json)
+    columns = payload["net"]["columns"]
+    assert [len(c["labels"]) for c in columns] == [2, 4, 2, 1]      # inputs, L1, L2, output
+    assert len(base64.b64decode(payload["maps"])) == payload["r"] ** 2 * (2 + 4 + 2)
+    at.toggle(key="pg_play").set_value(False).run()
+    stopped = trainer(at).steps
+    time.sleep(0.3)
+    assert trainer(at).steps == stopped, "Pause stops the background thread at once"
+    assert any("Paused" in m.value for m in at.markdown)
+
+
+def test_png_renderer_draws_map_and_network(app_path):
+    at = open_page(app_path, view="png")
+    at.button(key="pg_step_epoch").click().run()
+    assert not at.exception
     assert at.get("image"), "the output map is drawn"
-    assert "<svg" in at.get("markdown")[1].value or any("<svg" in m.value for m in at.markdown)
+    assert any("<svg" in m.value for m in at.markdown)
+    assert at.query_params["view"] in ("png", ["png"])
 
 
 def test_step_buttons_and_pause(app_path):
@@ -88,3 +113,15 @@ def test_classroom_link_hides_controls(app_path):
     keys = {w.key for w in at.select_slider} | {w.key for w in at.selectbox}
     assert "pg_train_lr" not in keys and "pg_train_optimizer" not in keys
     assert at.query_params["hide"] in ("lr,network,optimizer", ["lr,network,optimizer"])
+
+
+def test_thumbnail_picks_dataset_and_problem_type_switches_task(app_path):
+    at = open_page(app_path)
+    at.button(key="pg_pick_spiral").click().run()
+    assert not at.exception
+    assert trainer(at).experiment.data.dataset == "spiral"
+    assert at.query_params["ds"] in ("spiral", ["spiral"])
+    at.button_group(key="pg_problem").set_value("regression").run()
+    assert not at.exception
+    assert trainer(at).dataset.task == "regression"
+    assert at.button(key="pg_pick_reg_gauss"), "regression thumbnails are offered"

@@ -1,0 +1,28 @@
+"""The live painter: a `st.components.v2` component that paints server-computed maps.
+
+Registered once per process: the definition (HTML/CSS/JS text) is immutable, so sharing it
+between sessions is safe. Styles are not isolated (no shadow root), so tests and the browser
+benchmark can find the canvas with ordinary selectors.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+import streamlit as st
+
+JS = (Path(__file__).with_name("painter.js")).read_text(encoding="utf-8")
+CSS = """
+.nnpg { display: flex; flex-wrap: wrap; gap: 24px; align-items: flex-start; }
+.nnpg-boundary canvas { display: block; border: 1px solid #ccc; cursor: pointer; }
+.nnpg-caption { font-size: 14px; color: #555; margin-top: 4px; max-width: 360px; }
+.nnpg-network { overflow-x: auto; max-width: 100%; }
+.nnpg-network g.neuron:hover rect { stroke: #0877bd; stroke-width: 3; }
+"""
+
+_PAINTER = st.components.v2.component("nnpg_live_painter", js=JS, css=CSS, isolate_styles=False)
+
+
+def live_painter(payload: dict, *, key: str, on_select: Callable[[], None]) -> None:
+    """Mount or update the painter; clicking a neuron (or the big map) calls `on_select`."""
+    _PAINTER(data=payload, key=key, on_select_change=on_select)
