@@ -169,8 +169,15 @@ def rate(samples: list, start: float, end: float, *, values: bool) -> float:
     return ((inside[-1][1] - inside[0][1]) if values else len(inside) - 1) / span
 
 
-def live_run(browser, url: str, query: str, renderer: str, seconds: float) -> dict:
+def cpu_seconds(pid: int) -> float:
+    import psutil
+    t = psutil.Process(pid).cpu_times()
+    return t.user + t.system
+
+
+def live_run(browser, server: "Server", query: str, renderer: str, seconds: float) -> dict:
     """Play for `seconds`, then Pause and move the learning-rate slider; in-page figures."""
+    url = server.url
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.add_init_script(SAMPLER_JS)
     page.goto(f"{url}/?{query}&view={renderer}")
@@ -180,7 +187,10 @@ def live_run(browser, url: str, query: str, renderer: str, seconds: float) -> di
     page.wait_for_timeout(500)
     t_play = page.evaluate("performance.now()")
     page.locator(".st-key-pg_play label").click()
-    page.wait_for_timeout(seconds * 1000)
+    page.wait_for_timeout(1000)
+    cpu0, wall0 = cpu_seconds(server.proc.pid), time.perf_counter()
+    page.wait_for_timeout(max(seconds - 1, 1) * 1000)
+    server_cpu = (cpu_seconds(server.proc.pid) - cpu0) / (time.perf_counter() - wall0) * 100
     t_end = page.evaluate("performance.now()")
     warm = t_play + 1000                      # skip the first second (first reruns, JIT warm-up)
     rec = page.evaluate("window.__nnpg")
@@ -196,7 +206,8 @@ def live_run(browser, url: str, query: str, renderer: str, seconds: float) -> di
     final_epoch = rec["epochs"][-1][1] if rec["epochs"] else 0
     page.close()
     return {"epochs_per_s": epochs_per_s, "updates_per_s": updates_per_s,
-            "pause_ms": pause_ms, "slider_ms": slider_ms, "epochs": final_epoch}
+            "pause_ms": pause_ms, "slider_ms": slider_ms, "epochs": final_epoch,
+            "server_cpu_pct": server_cpu}
 
 
 def median(values: list[float]) -> float:
@@ -224,7 +235,7 @@ def main(argv: list[str] | None = None) -> dict:
             for run in range(args.runs):                       # interleave renderers per run
                 for renderer in renderers:
                     for name, query in EXPERIMENTS.items():
-                        r = live_run(browser, server.url, query, renderer, args.seconds)
+                        r = live_run(browser, server, query, renderer, args.seconds)
                         results.setdefault(f"{renderer}/{name}", []).append(r)
                         print(f"run {run + 1} {renderer:6s} {name:11s} " + json.dumps(
                             {k: round(v, 1) for k, v in r.items()}), flush=True)
@@ -243,7 +254,8 @@ def main(argv: list[str] | None = None) -> dict:
         print(f"{key:20s} epochs/s {med['epochs_per_s']:6.1f} (target >= {target}, "
               f"ratio {med['epochs_per_s'] / target:.2f}) · view updates/s "
               f"{med['updates_per_s']:4.1f} (>= 10) · pause {med['pause_ms']:4.0f} ms · "
-              f"slider {med['slider_ms']:4.0f} ms (<= 200)")
+              f"slider {med['slider_ms']:4.0f} ms (<= 200) · server CPU "
+              f"{med['server_cpu_pct']:3.0f}%")
     return summary
 
 

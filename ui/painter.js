@@ -99,15 +99,18 @@ function networkSvg(d, hrefs, room) {
 }
 
 function neuronHrefs(d, state) {
-  const r = d.r, values = bytes(d.maps), n = values.length / (r * r);
+  const rs = d.rs, values = bytes(d.maps), n = values.length / (rs * rs);
   const c = state.thumb || (state.thumb = document.createElement("canvas"));
-  c.width = r; c.height = r;
-  const ctx = c.getContext("2d");
+  c.width = rs; c.height = rs;
+  let ctx = c.getContext("2d");
   const hrefs = [];
   for (let m = 0; m < n; m++) {
-    ctx.putImageData(mapImage(ctx, r, values, m * r * r, d.lut), 0, 0);
+    ctx.putImageData(mapImage(ctx, rs, values, m * rs * rs, d.lut), 0, 0);
     hrefs.push(c.toDataURL());
   }
+  const r = d.r;
+  c.width = r; c.height = r;                      // the output thumbnail keeps full resolution
+  ctx = c.getContext("2d");
   const o = d.output;
   ctx.putImageData(o.mode === "classes" ? classImage(ctx, r, bytes(o.cls), bytes(o.strength), d.classes)
                                         : mapImage(ctx, r, bytes(o.map), 0, d.lut), 0, 0);

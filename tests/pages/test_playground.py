@@ -35,7 +35,7 @@ def test_play_advances_epochs_and_draws(app_path):
     payload = json.loads(painter[0].proto.json)
     columns = payload["net"]["columns"]
     assert [len(c["labels"]) for c in columns] == [2, 4, 2, 1]      # inputs, L1, L2, output
-    assert len(base64.b64decode(payload["maps"])) == payload["r"] ** 2 * (2 + 4 + 2)
+    assert len(base64.b64decode(payload["maps"])) == payload["rs"] ** 2 * (2 + 4 + 2)
     at.toggle(key="pg_play").set_value(False).run()
     stopped = trainer(at).steps
     time.sleep(0.3)

@@ -62,7 +62,8 @@ def test_frame_payload_indexes_every_neuron_map():
                            (np.array([[0.5]]), np.array([[-1.25]])))
     payload = frame_payload(frame=7, resolution=r, maps=maps, big={"mode": "signed", "map": ""},
                             caption="c", points=[], layout=layout, selected="L1 #1", size=360)
-    stack = decode(payload["maps"]).reshape(2, r, r)
+    assert payload["rs"] == 2                                    # thumbnails: every 2nd cell
+    stack = decode(payload["maps"]).reshape(2, 2, 2)
     assert (stack[0] == 255).all() and (stack[1] == 0).all()
     cols = payload["net"]["columns"]
     assert [c["maps"] for c in cols] == [[0], [1], [-1]]
