@@ -210,6 +210,36 @@ def live_run(browser, server: "Server", query: str, renderer: str, seconds: floa
             "server_cpu_pct": server_cpu}
 
 
+def shared_server(browser, server: Server, renderer: str, tabs: int, seconds: float) -> list[dict]:
+    """`tabs` sessions training TF Playground's default at once: does anyone starve?"""
+    pages = []
+    for _ in range(tabs):
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.add_init_script(SAMPLER_JS)
+        page.goto(f"{server.url}/?{EXPERIMENTS['tfp_default']}&view={renderer}")
+        wait_connected(page)
+        boundary_ready(page)
+        pages.append(page)
+    starts = []
+    for page in pages:
+        page.locator(".st-key-pg_play label").click()
+        starts.append(page.evaluate("performance.now()"))
+    pages[0].wait_for_timeout(1000)
+    cpu0, wall0 = cpu_seconds(server.proc.pid), time.perf_counter()
+    pages[0].wait_for_timeout(max(seconds - 1, 1) * 1000)
+    cpu = (cpu_seconds(server.proc.pid) - cpu0) / (time.perf_counter() - wall0) * 100
+    out = []
+    for page, t0 in zip(pages, starts):
+        rec, t_end = page.evaluate("window.__nnpg"), page.evaluate("performance.now()")
+        out.append({"epochs_per_s": rate(rec["epochs"], t0 + 1000, t_end, values=True),
+                    "updates_per_s": rate(rec["frames"], t0 + 1000, t_end, values=False),
+                    "server_cpu_pct": cpu})
+        page.locator(".st-key-pg_play label").click()
+    for page in pages:
+        page.close()
+    return out
+
+
 def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
@@ -220,6 +250,8 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--seconds", type=float, default=6.0)
     parser.add_argument("--renderers", default="canvas,png")
     parser.add_argument("--cold-starts", type=int, default=3)
+    parser.add_argument("--tabs", type=int, default=0,
+                        help="also run this many sessions at once on one server")
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
@@ -239,6 +271,10 @@ def main(argv: list[str] | None = None) -> dict:
                         results.setdefault(f"{renderer}/{name}", []).append(r)
                         print(f"run {run + 1} {renderer:6s} {name:11s} " + json.dumps(
                             {k: round(v, 1) for k, v in r.items()}), flush=True)
+            if args.tabs:
+                for renderer in renderers:
+                    tabs = shared_server(browser, server, renderer, args.tabs, args.seconds)
+                    results[f"shared/{renderer}"] = tabs
         finally:
             server.stop()
             browser.close()
@@ -247,6 +283,13 @@ def main(argv: list[str] | None = None) -> dict:
     summary = {"cold_start_s": results["cold_start_s"]}
     for key, runs in results.items():
         if key == "cold_start_s":
+            continue
+        if key.startswith("shared/"):
+            summary[key] = runs
+            print(f"{key:20s} {len(runs)} sessions at once: epochs/s per session "
+                  + ", ".join(f"{r['epochs_per_s']:.0f}" for r in runs) + " · updates/s "
+                  + ", ".join(f"{r['updates_per_s']:.1f}" for r in runs)
+                  + f" · server CPU {runs[0]['server_cpu_pct']:.0f}%")
             continue
         med = {m: median([r[m] for r in runs]) for m in runs[0]}
         summary[key] = med
