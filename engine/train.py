@@ -23,7 +23,10 @@ from engine.history import BoundedHistory
 from engine.init import init_weights
 from engine.probe import eval_mode
 from engine.objectives import lr_at, make_optimizer, resolve_objective, set_hyperparameters
+from engine.recording import Recorder, Recording
+from engine.rewind import Rewindable
 from engine.spec import Experiment, TrainSpec
+from engine.timeline import Checkpoint
 
 READY, FINISHED, EARLY_STOPPED, DIVERGED = "ready", "finished", "early_stopped", "diverged"
 EVAL_LIMIT = 4_096          # at most this many examples per split are scored each epoch
@@ -47,11 +50,12 @@ class EpochMetrics:
     test_acc: float
 
 
-class Trainer:
+class Trainer(Rewindable):
     """Trains one experiment on one dataset, a batch at a time."""
 
     def __init__(self, experiment: Experiment, dataset: Dataset | None = None,
-                 device: torch.device | str | None = None) -> None:
+                 device: torch.device | str | None = None, *,
+                 recording: Recording | None = None) -> None:
         self.experiment = experiment.validated()
         self.dataset = dataset if dataset is not None else load_data(self.experiment.data)
         ds, spec = self.dataset, self.experiment.train
@@ -79,9 +83,16 @@ class Trainer:
         self.steps = 0               # optimizer steps in total
         self.status, self.reason = READY, ""
         self._batches: list[tuple[torch.Tensor, torch.Tensor]] = []
+        self._order = torch.empty(0, dtype=torch.int64)   # this epoch's shuffle
+        self._epoch_batch_size = spec.batch_size           # ... and the batch size it was cut with
         self._best_test, self._since_best = math.inf, 0
+        self._in_run = False
+        self._rewound: Checkpoint | None = None   # set while viewing a past moment
+        self.branches: list[float] = []            # positions (epochs) where the run was branched
         self.metrics = self.evaluate()
         self._record()
+        self.recorder = Recorder(self, recording or Recording())
+        self.recorder.on_epoch_end(self)
 
     # ---- data ---------------------------------------------------------------------------
     def _tensors(self, ds: Dataset) -> None:
@@ -119,12 +130,15 @@ class Trainer:
     def _run(self, n_batches: int | None, deadline: float | None = None) -> int:
         if self.done:
             return 0
+        self.branch()                           # training on from a past moment forks the run
         if self._dropout_rng is not None:       # dropout draws from torch's global RNG:
             saved = torch.get_rng_state()        # give it this run's own stream
             torch.set_rng_state(self._dropout_rng)
         model, opt, loss_fn = self.model, self.optimizer, self.objective.loss
         l1, l2, weights = self.spec.l1, self.spec.l2, self._weights
+        recorder = self.recorder
         ran = 0
+        self._in_run = True
         try:
             model.train()
             while not self.done and (n_batches is None or ran < n_batches):
@@ -139,6 +153,8 @@ class Trainer:
                     loss = loss + 0.5 * l2 * sum(w.pow(2).sum() for w in weights)
                 loss.backward()
                 opt.step()
+                if recorder.pending is not None:
+                    recorder.after_step()
                 ran += 1
                 self.steps += 1
                 self.batch_in_epoch += 1
@@ -147,6 +163,7 @@ class Trainer:
                 if deadline is not None and time.perf_counter() >= deadline:
                     break
         finally:
+            self._in_run = False
             if self._dropout_rng is not None:
                 self._dropout_rng = torch.get_rng_state()
                 torch.set_rng_state(saved)
@@ -154,10 +171,14 @@ class Trainer:
 
     def _start_epoch(self) -> None:
         """Shuffle with the trainer's own generator and cut the epoch into batch views."""
-        order = torch.randperm(len(self.x_train), generator=self.generator).to(self.device)
-        bs = self.spec.batch_size
-        self._batches = list(zip(self.x_train[order].split(bs), self.y_train[order].split(bs)))
+        self._order = torch.randperm(len(self.x_train), generator=self.generator).to(self.device)
+        self._epoch_batch_size = self.spec.batch_size
+        self._cut_batches()
         set_hyperparameters(self.optimizer, self.spec, lr_at(self.spec, self.epoch))
+
+    def _cut_batches(self) -> None:
+        order, bs = self._order, self._epoch_batch_size
+        self._batches = list(zip(self.x_train[order].split(bs), self.y_train[order].split(bs)))
 
     def _end_epoch(self) -> None:
         self.epoch += 1
@@ -167,7 +188,8 @@ class Trainer:
             self._diverge()
             return
         self.metrics = metrics
-        torch._foreach_copy_(self._last_good, self._state)
+        with torch.no_grad():                  # a plain copy, outside autograd's graph
+            torch._foreach_copy_(self._last_good, self._state)
         self._record()
         spec = self.spec
         if spec.patience:
@@ -182,12 +204,14 @@ class Trainer:
         if spec.epochs and self.epoch >= spec.epochs:
             self.status = FINISHED
             self.reason = f"Reached the epoch limit ({spec.epochs})."
+        self.recorder.on_epoch_end(self)
 
     def _diverge(self) -> None:
         """Put back the last finite weights and say what to try."""
         with torch.no_grad():
             torch._foreach_copy_(self._state, self._last_good)
         self.optimizer = make_optimizer(list(self.model.parameters()), self.spec)
+        self.recorder.pending = None
         lr = lr_at(self.spec, self.epoch)
         self.status = DIVERGED
         self.reason = (f"The loss became infinite or not-a-number in epoch {self.epoch}: the "

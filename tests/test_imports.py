@@ -14,6 +14,11 @@ FORBIDDEN = {
     "engine.train": ("streamlit", "plotly", "altair"),
     "engine.probe": ("streamlit", "plotly", "altair"),
     "engine.cli": ("streamlit", "plotly", "altair"),
+    "engine.layer_history": ("torch", "streamlit", "plotly", "altair"),
+    "engine.diagnostics": ("torch", "streamlit", "plotly", "altair"),
+    "engine.timeline": ("streamlit", "plotly", "altair"),
+    "engine.recording": ("streamlit", "plotly", "altair"),
+    "viz.inside": ("torch", "streamlit"),
 }
 
 

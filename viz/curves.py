@@ -1,10 +1,13 @@
 """Loss and accuracy curves: a light SVG for the live view, plotly for hovering when paused."""
 from __future__ import annotations
 
+from typing import Sequence
+
 import numpy as np
 import plotly.graph_objects as go
 
 TRAIN_COLOUR, TEST_COLOUR = "#8a8a8a", "#111111"
+CURSOR_COLOUR, MARKER_COLOUR = "#0877bd", "#d62728"   # the viewed moment, branch points
 
 
 def _polyline(xs: np.ndarray, ys: np.ndarray, box: tuple[float, float, float, float],
@@ -17,9 +20,27 @@ def _polyline(xs: np.ndarray, ys: np.ndarray, box: tuple[float, float, float, fl
     return " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(px[ok], py[ok]))
 
 
+def _vline(x: float, box: tuple[float, float, float, float], x_range: tuple[float, float],
+           colour: str, dash: str, label: str) -> str:
+    left, top, w, h = box
+    (xa, xb) = x_range
+    if not xa <= x <= xb:
+        return ""
+    px = left + (x - xa) / max(xb - xa, 1e-12) * w
+    dashes = f' stroke-dasharray="{dash}"' if dash else ""
+    return (f'<line class="{label}" x1="{px:.1f}" y1="{top}" x2="{px:.1f}" y2="{top + h}" '
+            f'stroke="{colour}" stroke-width="1.5"{dashes}><title>{label} at epoch {x:g}'
+            '</title></line>')
+
+
 def curves_svg(history: dict[str, np.ndarray], metric: str = "loss", *, width: int = 360,
-               height: int = 120) -> str:
-    """Train (grey) and test (black) curves against epochs, TF Playground style, with axes."""
+               height: int = 120, markers: Sequence[float] = (),
+               cursor: float | None = None) -> str:
+    """Train (grey) and test (black) curves against epochs, TF Playground style, with axes.
+
+    `markers`: epochs drawn as dashed red lines (where the run was branched); `cursor`: the
+    epoch being viewed on the timeline, a solid blue line.
+    """
     epochs = history.get("epoch", np.array([]))
     train, test = history.get(f"train_{metric}", epochs), history.get(f"test_{metric}", epochs)
     box = (44.0, 8.0, width - 54.0, height - 30.0)
@@ -30,6 +51,10 @@ def curves_svg(history: dict[str, np.ndarray], metric: str = "loss", *, width: i
     if len(epochs) >= 2 and values.size:
         lo, hi = (0.0, 1.0) if metric == "acc" else (0.0, float(values.max()) or 1.0)
         xr = (float(epochs[0]), float(epochs[-1]) or 1.0)
+        for m in markers:
+            parts.append(_vline(float(m), box, xr, MARKER_COLOUR, "4,3", "branch"))
+        if cursor is not None:
+            parts.append(_vline(float(cursor), box, xr, CURSOR_COLOUR, "", "viewing"))
         for series, colour in ((train, TRAIN_COLOUR), (test, TEST_COLOUR)):
             parts.append(f'<polyline points="{_polyline(epochs, series, box, xr, (lo, hi))}" '
                          f'fill="none" stroke="{colour}" stroke-width="1.6"/>')
@@ -44,7 +69,8 @@ def curves_svg(history: dict[str, np.ndarray], metric: str = "loss", *, width: i
     return "".join(parts)
 
 
-def plot_curves(history: dict[str, np.ndarray], metric: str = "loss") -> go.Figure:
+def plot_curves(history: dict[str, np.ndarray], metric: str = "loss", *,
+                markers: Sequence[float] = (), cursor: float | None = None) -> go.Figure:
     """Interactive curves for a paused run: hover for exact values, zoom into a stretch."""
     fig = go.Figure()
     for split, colour in (("train", TRAIN_COLOUR), ("test", TEST_COLOUR)):
@@ -54,4 +80,8 @@ def plot_curves(history: dict[str, np.ndarray], metric: str = "loss") -> go.Figu
     fig.update_layout(height=260, margin=dict(l=40, r=10, t=10, b=30), xaxis_title="epoch",
                       yaxis_title=metric, legend=dict(orientation="h", y=1.1),
                       yaxis_range=[0, 1] if metric == "acc" else None)
+    for m in markers:
+        fig.add_vline(x=float(m), line=dict(color=MARKER_COLOUR, dash="dash"))
+    if cursor is not None:
+        fig.add_vline(x=float(cursor), line=dict(color=CURSOR_COLOUR, width=2))
     return fig
