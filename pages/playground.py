@@ -17,14 +17,17 @@ from engine.train import Trainer, needs_rebuild
 from datasets import DatasetError
 from ui.experiment_state import (HIDE_KEY, VIEW_KEY, experiment_from_state, k, read_url,
                                  seed_state, write_url)
+from ui.inside_panel import inside_panel
 from ui.live_2d import OUTPUT, RENDERERS, capture, draw, neuron_names
 from ui.playground_controls import (HIDABLE, data_controls, feature_controls, network_controls,
                                     training_controls)
+from ui.timeline_control import timeline_control
 
 (KEY_TRAINER, KEY_EXP, KEY_HIDE, KEY_NOTES, KEY_LOCK, KEY_RUNNER, KEY_VIEW, KEY_SERIAL,
  KEY_SELECTED) = ("pg_trainer", "pg_experiment", "pg_hidden", "pg_notes", "pg_lock", "pg_runner",
                   "pg_renderer", "pg_frame_serial", "pg_selected")
 TICK = 0.1            # seconds between live frames (10 updates/s)
+INSIDE_TICK = 1.0     # the inside-the-network charts refresh once a second while training
 SPEEDS = ("1 batch", "1 epoch", "full speed")
 
 
@@ -169,7 +172,10 @@ def playground() -> None:
                                 help="Show hard class decisions instead of confidence.")
 
     if not playing:
-        _stop_runner()            # Pause takes effect now, not when the lease runs out
+        _stop_runner()            # Pause takes effect now, and the paused moment is final
+    if "timeline" not in hidden:  # paused: scrub back; Play from the past forks a branch
+        timeline_control(trainer, key_prefix="pg", lock=st.session_state[KEY_LOCK],
+                         playing=playing)
 
     @st.fragment(run_every=TICK if playing else None)
     def live() -> None:
@@ -194,6 +200,16 @@ def playground() -> None:
              on_select=_select_neuron)
 
     live()
+
+    @st.fragment(run_every=INSIDE_TICK if playing else None)
+    def inside() -> None:
+        inside_panel(st.session_state[KEY_TRAINER], key_prefix="pg",
+                     lock=st.session_state[KEY_LOCK])
+
+    if "inside" not in hidden:
+        with st.expander("Inside the network: diagnostics and what each layer does over time",
+                         expanded=True):
+            inside()
     with st.expander("Model summary"):
         rows = trainer.model.plan          # shapes inferred at build time (tested = summarize())
         st.dataframe([{"layer": r.name, "kind": r.kind, "what": r.description,

@@ -18,6 +18,7 @@ from datasets.base import Dataset
 from engine.probe import grid_outputs
 from engine.snapshot import GridOutputs
 from engine.train import EpochMetrics, Trainer
+from ui.timeline_control import timeline_marks
 from viz.curves import curves_svg
 from viz.live_payload import (NetworkLayout, b64, frame_payload, neuron_map, output_map,
                                points_payload)
@@ -46,6 +47,8 @@ class Frame:
     grid: GridOutputs
     layout: NetworkLayout            # inputs, hidden layers, output
     maps: dict[str, np.ndarray]      # neuron label → (R, R) values, inputs and hidden neurons
+    branches: tuple[float, ...] = () # epochs where the run was forked from the past
+    cursor: float | None = None      # the moment shown, when the timeline looks back
 
 
 def neuron_names(trainer: Trainer) -> list[str]:
@@ -89,16 +92,18 @@ def capture(trainer: Trainer, resolution: int = GRID) -> Frame:
     titles.append("output")
     labels.append((OUTPUT,))
     m = trainer.metrics
+    branches, cursor = timeline_marks(trainer)
     return Frame(epoch=trainer.epoch, batch_in_epoch=trainer.batch_in_epoch,
                  batches_per_epoch=trainer.batches_per_epoch, status=trainer.status,
                  reason=trainer.reason, done=trainer.done, lr=trainer.lr,
-                 metrics=EpochMetrics(**vars(m)), history=trainer.history.as_dict(), grid=grid,
-                 layout=NetworkLayout(tuple(titles), tuple(labels), tuple(weights)), maps=maps)
+                 metrics=m, history=trainer.history.as_dict(), grid=grid,
+                 layout=NetworkLayout(tuple(titles), tuple(labels), tuple(weights)), maps=maps,
+                 branches=branches, cursor=cursor)
 
 
 def _numbers(frame: Frame, classification: bool, playing: bool) -> str:
     m = frame.metrics
-    state = "▶ Training" if playing and not frame.done else "⏸ Paused"
+    state = "▶ Training" if playing and not frame.done else "■ Paused"
     text = (f"{state} · **Epoch {frame.epoch:,}** · batch {frame.batch_in_epoch}/"
             f"{frame.batches_per_epoch} · train loss **{m.train_loss:.4f}** · test loss "
             f"**{m.test_loss:.4f}**")
@@ -188,8 +193,8 @@ def draw(frame: Frame, ds: Dataset, *, show_test: bool, discretize: bool, large:
     c1, c2 = st.columns(2)
     with c1.container(key="pg_loss_curve"):
         st.caption("Loss: train (grey), test (black)")
-        st.markdown(curves_svg(frame.history, "loss"), unsafe_allow_html=True)
+        st.markdown(curves_svg(frame.history, "loss", markers=frame.branches, cursor=frame.cursor), unsafe_allow_html=True)
     if classification:
         with c2.container(key="pg_acc_curve"):
             st.caption("Accuracy: train (grey), test (black)")
-            st.markdown(curves_svg(frame.history, "acc"), unsafe_allow_html=True)
+            st.markdown(curves_svg(frame.history, "acc", markers=frame.branches, cursor=frame.cursor), unsafe_allow_html=True)

@@ -19,7 +19,8 @@ REG_RATES = (0.0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 HIDABLE = {"data": "Data settings", "features": "Input features", "network": "Network shape",
            "lr": "Learning rate", "optimizer": "Optimizer", "batch": "Batch size",
            "loss": "Loss", "regularization": "Regularisation", "schedule": "Schedule and limits",
-           "reset": "Reset button", "step": "Step buttons"}
+           "reset": "Reset button", "step": "Step buttons", "timeline": "Rewind timeline",
+           "inside": "Inside-the-network panel"}
 
 
 def _help(section: str, name: str) -> str:
