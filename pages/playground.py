@@ -14,7 +14,7 @@ import streamlit as st
 from engine.background import BackgroundTrainer
 from engine.fields import SpecError
 from engine.train import Trainer, needs_rebuild
-from datasets import DatasetError
+from datasets import FEATURE_LABELS, FEATURES, DatasetError
 from ui.experiment_state import (HIDE_KEY, VIEW_KEY, experiment_from_state, k, read_url,
                                  seed_state, write_url)
 from ui.inside_panel import inside_panel
@@ -24,8 +24,9 @@ from ui.playground_controls import (HIDABLE, data_controls, feature_controls, ne
 from ui.timeline_control import timeline_control
 
 (KEY_TRAINER, KEY_EXP, KEY_HIDE, KEY_NOTES, KEY_LOCK, KEY_RUNNER, KEY_VIEW, KEY_SERIAL,
- KEY_SELECTED) = ("pg_trainer", "pg_experiment", "pg_hidden", "pg_notes", "pg_lock", "pg_runner",
-                  "pg_renderer", "pg_frame_serial", "pg_selected")
+ KEY_SELECTED, KEY_PENDING_FEATURE, KEY_LAST_CLICK) = (
+    "pg_trainer", "pg_experiment", "pg_hidden", "pg_notes", "pg_lock", "pg_runner", "pg_renderer",
+    "pg_frame_serial", "pg_selected", "pg_pending_feature", "pg_last_click")
 TICK = 0.1            # seconds between live frames (10 updates/s)
 INSIDE_TICK = 1.0     # the inside-the-network charts refresh once a second while training
 SPEEDS = ("1 batch", "1 epoch", "full speed")
@@ -109,6 +110,34 @@ def _select_neuron() -> None:
         st.session_state[KEY_SELECTED] = label
 
 
+def _toggle_feature() -> None:
+    """A click on an input neuron switches that input on or off (TF Playground's gesture).
+
+    Applied on the next full run (widgets outside the live fragment own the checkboxes); the
+    click's id makes sure one click toggles once even if the callback is delivered twice.
+    """
+    if "features" in st.session_state[KEY_HIDE]:
+        return                             # classroom mode fixed the inputs
+    result = st.session_state.get("pg_painter")
+    event = result.get("feature") if hasattr(result, "get") else getattr(result, "feature", None)
+    if isinstance(event, dict) and event.get("id") != st.session_state.get(KEY_LAST_CLICK):
+        st.session_state[KEY_LAST_CLICK] = event.get("id")
+        name = next((f for f, label in FEATURE_LABELS.items() if label == event.get("label")), None)
+        if name is not None:
+            st.session_state[KEY_PENDING_FEATURE] = name
+
+
+def _apply_feature_click() -> None:
+    name = st.session_state.pop(KEY_PENDING_FEATURE, None)
+    if name is None:
+        return
+    on = [f for f in FEATURES if st.session_state.get(k("feat_" + f))]
+    if name in on and len(on) == 1:
+        st.toast("The network needs at least one input.", icon="✋")
+        return
+    st.session_state[k("feat_" + name)] = name not in on
+
+
 def _pick_large() -> None:
     st.session_state[KEY_SELECTED] = st.session_state[k("large")]
 
@@ -132,6 +161,8 @@ def playground() -> None:
     if KEY_EXP not in st.session_state:
         _first_visit()
     hidden: set[str] = st.session_state[KEY_HIDE]
+    if "features" not in hidden:
+        _apply_feature_click()
     with st.sidebar:
         st.subheader("Data")
         data_controls(hidden)
@@ -190,6 +221,8 @@ def playground() -> None:
             if going:
                 with lock:
                     current.step(1) if speed == "1 batch" else current.step_epoch()
+        if st.session_state.get(KEY_PENDING_FEATURE):
+            st.rerun()                     # an input was clicked: rebuild with the new inputs
         with lock:
             frame = capture(current)
         st.session_state[KEY_SERIAL] = st.session_state.get(KEY_SERIAL, 0) + 1
@@ -197,7 +230,7 @@ def playground() -> None:
         draw(frame, current.dataset, show_test=show_test, discretize=discretize,
              large=st.session_state.get(KEY_SELECTED, OUTPUT), playing=going,
              renderer=st.session_state[KEY_VIEW], serial=st.session_state[KEY_SERIAL],
-             on_select=_select_neuron)
+             on_select=_select_neuron, on_feature=_toggle_feature)
 
     live()
 

@@ -13,7 +13,7 @@ from typing import Callable
 import numpy as np
 import streamlit as st
 
-from datasets import FEATURE_LABELS
+from datasets import FEATURE_LABELS, FEATURES, apply_features, make_grid
 from datasets.base import Dataset
 from engine.probe import grid_outputs
 from engine.snapshot import GridOutputs
@@ -47,6 +47,7 @@ class Frame:
     grid: GridOutputs
     layout: NetworkLayout            # inputs, hidden layers, output
     maps: dict[str, np.ndarray]      # neuron label → (R, R) values, inputs and hidden neurons
+    inactive: tuple[str, ...] = ()   # input features offered but switched off (drawn faded)
     branches: tuple[float, ...] = () # epochs where the run was forked from the past
     cursor: float | None = None      # the moment shown, when the timeline looks back
 
@@ -74,18 +75,33 @@ def capture(trainer: Trainer, resolution: int = GRID) -> Frame:
     """Copy one frame's worth of state out of the trainer (call under the session lock)."""
     ds = trainer.dataset
     grid = grid_outputs(trainer, resolution)
-    labels = [tuple(FEATURE_LABELS[f] for f in ds.feature_names)]
+    # every engineered input is offered, as in TF Playground; those switched off are faded
+    points, _, _ = make_grid(ds.extent, resolution)
+    names = tuple(FEATURES)
+    every = apply_features(points, names).reshape(resolution, resolution, -1)
+    labels = [tuple(FEATURE_LABELS[f] for f in names)]
+    active = [names.index(f) for f in ds.feature_names]
     titles = ["inputs"]
-    maps = {label: grid.inputs[..., j] for j, label in enumerate(labels[0])}
+    maps = {label: every[..., j] for j, label in enumerate(labels[0])}
+    inactive = tuple(FEATURE_LABELS[f] for f in names if f not in ds.feature_names)
+
+    def spread(w: np.ndarray) -> np.ndarray:
+        """Weights from the active inputs, placed in the full input column (NaN: no edge)."""
+        full = np.full((w.shape[0], len(names)), np.nan)
+        full[:, active] = w
+        return full
+
     weights: list[np.ndarray | None] = []
     for name, child in trainer.model.named_children():
         if name == "head":
-            weights.append(_output_weights(child, ds.n_classes))
+            w = _output_weights(child, ds.n_classes)
+            weights.append(spread(w) if w is not None and not weights else w)
             break
         if hasattr(child, "out_features"):                 # a dense layer opens a column
             titles.append(f"{name} · {child.out_features} {child.activation_name}")
             labels.append(tuple(f"{name} #{j + 1}" for j in range(child.out_features)))
-            weights.append(child.weight.detach().cpu().numpy().copy())
+            w = child.weight.detach().cpu().numpy().copy()
+            weights.append(spread(w) if not weights else w)
         out = grid.layers.get(name)       # after its batch norm / dropout, as the next layer sees it
         if len(labels) > 1 and out is not None and out.shape[-1] == len(labels[-1]):
             maps.update({label: out[..., j] for j, label in enumerate(labels[-1])})
@@ -98,7 +114,7 @@ def capture(trainer: Trainer, resolution: int = GRID) -> Frame:
                  reason=trainer.reason, done=trainer.done, lr=trainer.lr,
                  metrics=m, history=trainer.history.as_dict(), grid=grid,
                  layout=NetworkLayout(tuple(titles), tuple(labels), tuple(weights)), maps=maps,
-                 branches=branches, cursor=cursor)
+                 branches=branches, cursor=cursor, inactive=inactive)
 
 
 def _numbers(frame: Frame, classification: bool, playing: bool) -> str:
@@ -154,7 +170,7 @@ def _painter_payload(frame: Frame, ds: Dataset, *, show_test: bool, discretize: 
         points.append({**points_payload(ds.points_test, ds.y_test, ds.extent,
                                         classification=classification), "hollow": True})
     maps = dict(frame.maps)
-    return {**frame_payload(frame=serial, resolution=frame.grid.resolution, maps=maps, big=big,
+    return {"inactive": list(frame.inactive), **frame_payload(frame=serial, resolution=frame.grid.resolution, maps=maps, big=big,
                             caption=_caption(large, classification), points=points,
                             layout=frame.layout, selected=large, size=BOUNDARY_PX),
             "output": output_map(frame.grid.output, classification=classification,
@@ -163,7 +179,8 @@ def _painter_payload(frame: Frame, ds: Dataset, *, show_test: bool, discretize: 
 
 def draw(frame: Frame, ds: Dataset, *, show_test: bool, discretize: bool, large: str,
          playing: bool = False, renderer: str = "canvas", serial: int = 0,
-         on_select: Callable[[], None] | None = None) -> None:
+         on_select: Callable[[], None] | None = None,
+         on_feature: Callable[[], None] | None = None) -> None:
     """Render one frame: numbers, output map and network, curves (no lock needed)."""
     classification = ds.task == "classification"
     numbers = _numbers(frame, classification, playing)
@@ -189,7 +206,8 @@ def draw(frame: Frame, ds: Dataset, *, show_test: bool, discretize: bool, large:
     else:
         from ui.painter import live_painter
         with st.container(key="pg_live_view"):
-            live_painter(payload, key="pg_painter", on_select=on_select or (lambda: None))
+            live_painter(payload, key="pg_painter", on_select=on_select or (lambda: None),
+                         on_feature=on_feature or (lambda: None))
     c1, c2 = st.columns(2)
     with c1.container(key="pg_loss_curve"):
         st.caption("Loss: train (grey), test (black)")

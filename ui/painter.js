@@ -71,11 +71,13 @@ function networkSvg(d, hrefs, room) {
   const pos = (ci, ni) => [20 + ci * colWidth,
     30 + (tallest - cols[ci].labels.length) * (thumb + gap) / 2 + ni * (thumb + gap)];
   let maxAbs = 1e-9;
-  for (const w of weights) if (w) for (const row of w) for (const v of row) maxAbs = Math.max(maxAbs, Math.abs(v));
+  for (const w of weights) if (w) for (const row of w) for (const v of row) if (v !== null) maxAbs = Math.max(maxAbs, Math.abs(v));
+  const off = new Set(d.inactive || []);
   const parts = [`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`];
   weights.forEach((w, ci) => {
     if (!w) return;
     w.forEach((row, o) => row.forEach((v, i) => {
+      if (v === null) return;                       // an input that is switched off
       const [x0, y0] = pos(ci, i), [x1, y1] = pos(ci + 1, o);
       const colour = v >= 0 ? "#0877bd" : "#f59322";
       const lw = 0.5 + 5.5 * Math.min(Math.abs(v) / maxAbs, 1);
@@ -88,8 +90,12 @@ function networkSvg(d, hrefs, room) {
     parts.push(`<text x="${x + thumb / 2}" y="14" text-anchor="middle" fill="#444">${esc(col.title)}</text>`);
     col.labels.forEach((label, ni) => {
       const [x, y] = pos(ci, ni), on = label === selected;
+      const input = ci === 0, faded = off.has(label);
+      const tip = input ? (faded ? `${label}: switched off, click to feed it to the network`
+                                 : `${label}: click to switch this input off`)
+                        : `${label}: click to see it large`;
       const href = label === "output" ? hrefs.output : (col.maps[ni] >= 0 ? hrefs[col.maps[ni]] : "");
-      parts.push(`<g class="neuron" data-label="${esc(label)}" style="cursor:pointer"><title>${esc(label)}: click to see it large</title>` +
+      parts.push(`<g class="neuron${input ? " input" : ""}" data-label="${esc(label)}" style="cursor:pointer" opacity="${faded ? 0.3 : 1}"><title>${esc(tip)}</title>` +
         `<image href="${href}" x="${x}" y="${y}" width="${thumb}" height="${thumb}" style="image-rendering:pixelated"/>` +
         `<rect x="${x}" y="${y}" width="${thumb}" height="${thumb}" fill="none" stroke="${on ? "#111" : "#bbb"}" stroke-width="${on ? 3 : 1}"/></g>`);
     });
@@ -129,7 +135,10 @@ export default function (component) {
     parentElement.appendChild(root);
     root.querySelector(".nnpg-network").addEventListener("pointerdown", ev => {  // not "click": the SVG is redrawn every frame
       const g = ev.target.closest("g.neuron");
-      if (g) setTriggerValue("select", g.dataset.label);
+      if (!g) return;
+      if (g.classList.contains("input"))     // an id per click: a toggle must apply exactly once
+        setTriggerValue("feature", {label: g.dataset.label, id: `${Date.now()}-${Math.random()}`});
+      else setTriggerValue("select", g.dataset.label);
     });
     root.querySelector("canvas").addEventListener("pointerdown", () => setTriggerValue("select", "output"));
   }

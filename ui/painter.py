@@ -23,6 +23,12 @@ CSS = """
 _PAINTER = st.components.v2.component("nnpg_live_painter", js=JS, css=CSS, isolate_styles=False)
 
 
-def live_painter(payload: dict, *, key: str, on_select: Callable[[], None]) -> None:
-    """Mount or update the painter; clicking a neuron (or the big map) calls `on_select`."""
-    _PAINTER(data=payload, key=key, on_select_change=on_select)
+def live_painter(payload: dict, *, key: str, on_select: Callable[[], None],
+                 on_feature: Callable[[], None]) -> None:
+    """Mount or update the painter.
+
+    Clicking a hidden neuron (or the big map) calls `on_select`; clicking an input neuron calls
+    `on_feature`. Read the values from `st.session_state[key]` ("select": a label; "feature":
+    {"label", "id"}).
+    """
+    _PAINTER(data=payload, key=key, on_select_change=on_select, on_feature_change=on_feature)

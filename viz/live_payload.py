@@ -85,8 +85,9 @@ def layout_payload(layout: NetworkLayout, map_index: dict[str, int], selected: s
     columns = [{"title": title, "labels": list(labels),
                 "maps": [map_index.get(label, -1) for label in labels]}
                for title, labels in zip(layout.titles, layout.labels)]
-    weights = [None if w is None else np.round(w.astype(np.float64), 4).tolist()
-               for w in layout.weights]
+    weights = [None if w is None else
+               [[None if not np.isfinite(v) else round(float(v), 4) for v in row] for row in w]
+               for w in layout.weights]                      # NaN (no edge) → null in JSON
     return {"columns": columns, "weights": weights, "selected": selected}
 
 

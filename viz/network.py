@@ -31,7 +31,10 @@ def _edge_style(w: float, max_abs: float) -> tuple[str, float]:
 
 def network_svg(columns: list[Column], weights: list[np.ndarray | None], *, thumb: int = 40,
                 gap: int = 10, col_width: int = 150, selected: str | None = None) -> str:
-    """SVG of the network. weights[i] is the (n_out, n_in) matrix from column i to i+1."""
+    """SVG of the network. weights[i] is the (n_out, n_in) matrix from column i to i+1.
+
+    A NaN weight draws no edge (an input that is switched off).
+    """
     tallest = max(len(c.labels) for c in columns)
     height = 40 + tallest * (thumb + gap)
     width = col_width * (len(columns) - 1) + thumb + 40
@@ -43,12 +46,15 @@ def network_svg(columns: list[Column], weights: list[np.ndarray | None], *, thum
 
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
              f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="11">']
-    max_abs = max((float(np.abs(w).max()) for w in weights if w is not None and w.size), default=1)
+    finite = [np.abs(w[np.isfinite(w)]) for w in weights if w is not None]
+    max_abs = max((float(a.max()) for a in finite if a.size), default=1.0)
     for ci, w in enumerate(weights):
         if w is None:
             continue
         for o in range(w.shape[0]):
             for i in range(w.shape[1]):
+                if not np.isfinite(w[o, i]):              # an input that is switched off
+                    continue
                 x0, y0 = pos(ci, i)
                 x1, y1 = pos(ci + 1, o)
                 colour, lw = _edge_style(float(w[o, i]), max_abs)

@@ -26,7 +26,7 @@ def test_play_trains_and_boundary_changes(server, browser, tmp_path):
         "([sel, old]) => document.querySelector(sel).toDataURL() !== old",
         arg=[canvas, before], timeout=15000)
     expect(page.locator(".nnpg-network svg")).to_have_count(1)
-    expect(page.locator(".nnpg-network g.neuron")).to_have_count(2 + 8 + 8 + 1)
+    expect(page.locator(".nnpg-network g.neuron")).to_have_count(7 + 8 + 8 + 1)  # all 7 inputs
     page.screenshot(path=str(tmp_path / "playground.png"), full_page=True)
     assert (tmp_path / "playground.png").stat().st_size > 10_000
     page.locator(".st-key-pg_play label").click()           # pause: the counter stops
@@ -49,6 +49,26 @@ def test_clicking_a_neuron_shows_its_map_large(server, browser):
     expect(caption).to_contain_text("L1 #2", timeout=15000)
     page.locator(".nnpg-boundary canvas").click()            # the big map goes back to the output
     expect(caption).to_contain_text("Network output", timeout=15000)
+    page.close()
+
+
+def click_neuron(page, label):
+    box = page.locator(f".nnpg-network g.neuron[data-label='{label}'] rect").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+
+def test_clicking_an_input_neuron_switches_that_input(server, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{server}/?ds=circle&net=dense:3:tanh")
+    wait_for_app(page)
+    page.wait_for_selector(".nnpg-network g.neuron.input", timeout=30000)
+    expect(page.locator(".nnpg-network g.input[opacity='1']")).to_have_count(2)
+    click_neuron(page, "X₁²")                       # switched off → on
+    expect(page.locator(".nnpg-network g.input[opacity='1']")).to_have_count(3, timeout=15000)
+    page.wait_for_function("() => location.search.includes('x1_sq')", timeout=15000)
+    expect(page.locator(".st-key-pg_feat_x1_sq input")).to_be_checked()
+    click_neuron(page, "X₁²")                       # and back off
+    expect(page.locator(".nnpg-network g.input[opacity='1']")).to_have_count(2, timeout=15000)
     page.close()
 
 

@@ -34,8 +34,9 @@ def test_play_advances_epochs_and_draws(app_path):
     assert painter, "the live painter is mounted"
     payload = json.loads(painter[0].proto.json)
     columns = payload["net"]["columns"]
-    assert [len(c["labels"]) for c in columns] == [2, 4, 2, 1]      # inputs, L1, L2, output
-    assert len(base64.b64decode(payload["maps"])) == payload["rs"] ** 2 * (2 + 4 + 2)
+    assert [len(c["labels"]) for c in columns] == [7, 4, 2, 1]      # inputs, L1, L2, output
+    assert len(payload["inactive"]) == 5                            # 2 of 7 inputs are on
+    assert len(base64.b64decode(payload["maps"])) == payload["rs"] ** 2 * (7 + 4 + 2)
     at.toggle(key="pg_play").set_value(False).run()
     stopped = trainer(at).steps
     time.sleep(0.3)
