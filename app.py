@@ -14,6 +14,7 @@ def run() -> None:
     init_session()
     page = st.navigation([
         st.Page(PAGES / "playground.py", title="2D playground", icon="🎛️", default=True),
+        st.Page(PAGES / "image_lab.py", title="Image lab", icon="🖼️", url_path="images"),
         st.Page(PAGES / "home.py", title="About", icon="ℹ️", url_path="about"),
     ])
     page.run()

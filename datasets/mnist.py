@@ -82,6 +82,14 @@ def _local_copy(folder: Path, filename: str) -> Path | None:
     return None
 
 
+def is_cached(name: str, cache_dir: Path | None = None) -> bool:
+    """True when all four files of a download set are on disk (no network needed)."""
+    source = SOURCES[name]
+    folder = dataset_dir(name, cache_dir)
+    return all(_local_copy(folder, item.filename) is not None for item in (
+        source.train_images, source.train_labels, source.test_images, source.test_labels))
+
+
 def _obtain(source: MnistSource, item: IdxFile, folder: Path, progress: ProgressFn | None) -> np.ndarray:
     """Parse one file from the cache, downloading it first if it is missing.
 

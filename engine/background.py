@@ -16,6 +16,7 @@ from __future__ import annotations
 import threading
 import time
 
+from engine.runtime import configure_torch
 from engine.train import Trainer
 
 CHUNK = 0.015   # seconds of training per lock hold: short, so a frame waits at most this long
@@ -58,6 +59,7 @@ class BackgroundTrainer:
             thread.join(timeout=5)
 
     def _loop(self) -> None:
+        configure_torch()          # the thread count can be per OS thread: set it on this one
         rest = self.chunk * (1 - self.duty) / self.duty
         while not self._stop.is_set() and time.monotonic() < self._lease_until:
             with self.lock:

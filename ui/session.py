@@ -11,9 +11,12 @@ KEY_READY = "session_ready"
 
 
 def init_session() -> None:
-    """Configure torch for a shared server once per session (cheap, idempotent)."""
-    if KEY_READY in st.session_state:
-        return
+    """Configure torch for a shared server on every run (cheap, idempotent).
+
+    Every run, not once per session: torch's intra-op thread count can belong to the OS
+    thread, and Streamlit runs each script and fragment run on a fresh one (the image lab
+    measured runs falling back to 2 threads and stalling).
+    """
     from engine.runtime import configure_torch
 
     configure_torch()
