@@ -27,19 +27,23 @@ from ui.image_controls import (dataset_picker, full_train_size, is_available, k,
                                training_controls, write_url)
 from ui.image_input import image_picker
 from ui.image_views import TICK, LiveState, draw_views, emit, train_rest
+from ui.inside_panel import inside_panel
+from ui.timeline_control import timeline_control
 from ui.layer_editor import layer_editor, plan_panel, seed_stack, stack_from_state
 from viz.images import class_gallery_html
 
 KEY_TRAINER, KEY_EXP, KEY_SIZE, KEY_LOCK, KEY_NOTES = (
     k("trainer"), k("experiment"), k("trainer_size"), k("lock"), k("notes"))
 KEY_LIVE, KEY_RUN, KEY_RUNS, KEY_DL_ERRORS = k("live"), k("run_id"), k("runs"), k("dl_errors")
+INSIDE_TICK = 2.0     # the inside-the-network charts refresh every 2 s while training
 SCALES = {"layer": "shared per layer", "map": "each map its own"}
 MAX_RUNS = 20
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _load(dataset: str, _progress=None) -> Dataset:
-    """A whole image set (deterministic, so cached for every session)."""
+    """A whole image set, shared by every session: safe because a Dataset is frozen and its
+    arrays are read-only; and cheap, because cache_data would unpickle a copy per call."""
     return load_data(DATA_DEFAULTS[dataset], progress=_progress)
 
 
@@ -208,6 +212,7 @@ def _page_body(trainer: Trainer) -> None:
                             placeholder="pick a layer to show", disabled=not deeper,
                             help="Each filter of a deeper layer reads every map of the layer "
                                  "before: one small weight grid per input channel.")
+    timeline_control(trainer, key_prefix="il", lock=st.session_state[KEY_LOCK], playing=playing)
     chosen = image_picker(ds)
     run_id = st.session_state[KEY_RUN]
     size = st.session_state[KEY_SIZE]
@@ -227,6 +232,14 @@ def _page_body(trainer: Trainer) -> None:
             train_rest(current, started, playing=play)
 
     live()
+
+    @st.fragment(run_every=INSIDE_TICK if playing else None)
+    def inside() -> None:
+        inside_panel(st.session_state[KEY_TRAINER], key_prefix="il",
+                     lock=st.session_state[KEY_LOCK])
+
+    with st.expander("Inside the network: diagnostics and what each layer does over time"):
+        inside()
     runs = st.session_state[KEY_RUNS]
     if runs:
         with st.expander(f"Your earlier runs ({len(runs)}): what did more data or another "

@@ -28,7 +28,8 @@ from ui.timeline_control import timeline_control
     "pg_trainer", "pg_experiment", "pg_hidden", "pg_notes", "pg_lock", "pg_runner", "pg_renderer",
     "pg_frame_serial", "pg_selected", "pg_pending_feature", "pg_last_click")
 TICK = 0.1            # seconds between live frames (10 updates/s)
-INSIDE_TICK = 1.0     # the inside-the-network charts refresh once a second while training
+INSIDE_TICK = 5.0     # inside-the-network charts refresh every 5 s while training: a plotly
+                      # redraw costs the browser enough to halve the live view's frame rate at 1 s
 SPEEDS = ("1 batch", "1 epoch", "full speed")
 
 
@@ -160,9 +161,17 @@ def _share(hidden: set[str]) -> None:
 def playground() -> None:
     if KEY_EXP not in st.session_state:
         _first_visit()
-    hidden: set[str] = st.session_state[KEY_HIDE]
-    if "features" not in hidden:
-        _apply_feature_click()
+    if not st.session_state.get(k("play")):
+        _stop_runner()            # Pause takes effect before anything else is drawn
+    runner = st.session_state.get(KEY_RUNNER)
+    if runner is None:
+        _page()
+        return
+    with runner.frame():          # a full run (a click) goes before training, like a frame
+        _page()
+
+
+def _sidebar(hidden: set[str]) -> None:
     with st.sidebar:
         st.subheader("Data")
         data_controls(hidden)
@@ -171,10 +180,24 @@ def playground() -> None:
         network_controls(hidden)
         st.subheader("Training")
         training_controls(hidden)
+
+
+def _page() -> None:
+    hidden: set[str] = st.session_state[KEY_HIDE]
+    if "features" not in hidden:
+        _apply_feature_click()
+    # The live view is drawn before the sidebar, so a click (Pause) shows its effect before
+    # ~60 sidebar widgets are sent; widget values are in session state either way. On the
+    # first run the sidebar goes first so its widgets can fit link values to their ranges.
+    sidebar_first = KEY_TRAINER not in st.session_state
+    if sidebar_first:
+        _sidebar(hidden)
     for note in st.session_state[KEY_NOTES]:
         st.warning(note, icon="🔗")
     trainer = _sync_trainer()
     if trainer is None:
+        if not sidebar_first:
+            _sidebar(hidden)      # the controls stay, so the student can fix what failed
         return
     bar = st.columns([1.1, 1, 1, 1, 2.2, 2.4])
     playing = bar[0].toggle("Play", key=k("play"), help="Start or pause training. Settings "
@@ -203,7 +226,7 @@ def playground() -> None:
                                 help="Show hard class decisions instead of confidence.")
 
     if not playing:
-        _stop_runner()            # Pause takes effect now, and the paused moment is final
+        _stop_runner()            # the paused moment is final before the timeline marks it
     if "timeline" not in hidden:  # paused: scrub back; Play from the past forks a branch
         timeline_control(trainer, key_prefix="pg", lock=st.session_state[KEY_LOCK],
                          playing=playing)
@@ -223,21 +246,24 @@ def playground() -> None:
                     current.step(1) if speed == "1 batch" else current.step_epoch()
         if st.session_state.get(KEY_PENDING_FEATURE):
             st.rerun()                     # an input was clicked: rebuild with the new inputs
-        with lock:
-            frame = capture(current)
-        st.session_state[KEY_SERIAL] = st.session_state.get(KEY_SERIAL, 0) + 1
-
-        draw(frame, current.dataset, show_test=show_test, discretize=discretize,
-             large=st.session_state.get(KEY_SELECTED, OUTPUT), playing=going,
-             renderer=st.session_state[KEY_VIEW], serial=st.session_state[KEY_SERIAL],
-             on_select=_select_neuron, on_feature=_toggle_feature)
+        with runner.frame():               # drawing goes first; training fills the gaps
+            with lock:
+                frame = capture(current)
+            st.session_state[KEY_SERIAL] = st.session_state.get(KEY_SERIAL, 0) + 1
+            draw(frame, current.dataset, show_test=show_test, discretize=discretize,
+                 large=st.session_state.get(KEY_SELECTED, OUTPUT), playing=going,
+                 renderer=st.session_state[KEY_VIEW], serial=st.session_state[KEY_SERIAL],
+                 on_select=_select_neuron, on_feature=_toggle_feature)
 
     live()
+    if not sidebar_first:
+        _sidebar(hidden)
 
     @st.fragment(run_every=INSIDE_TICK if playing else None)
     def inside() -> None:
-        inside_panel(st.session_state[KEY_TRAINER], key_prefix="pg",
-                     lock=st.session_state[KEY_LOCK])
+        current = st.session_state[KEY_TRAINER]
+        with _runner(current).frame():
+            inside_panel(current, key_prefix="pg", lock=st.session_state[KEY_LOCK])
 
     if "inside" not in hidden:
         with st.expander("Inside the network: diagnostics and what each layer does over time",

@@ -17,6 +17,7 @@ import streamlit as st
 from engine.inspect_images import (conv_filters, feature_maps, confusion_matrix,
                                    misclassified, predict_test_set, saliency)
 from engine.train import Trainer
+from ui.timeline_control import timeline_marks
 from viz.curves import curves_svg
 from viz.images import (enlarge, feature_maps_html, filter_grid, first_layer_filters,
                         gallery_html, image_rgb, layer_column, plot_confusion,
@@ -102,9 +103,11 @@ def build_frame(trainer: Trainer, image: np.ndarray, *, true_class: int | None, 
                f"train loss **{m.train_loss:.3f}** · test loss **{m.test_loss:.3f}** · "
                f"train acc **{m.train_acc:.1%}** · test acc **{m.test_acc:.1%}**")
     history = trainer.history.as_dict()
+    branches, cursor = timeline_marks(trainer)
     return Frame(numbers=numbers, input_html=_input_html(image, grad, names[cls]),
                  probs_svg=probabilities_svg(probs, names, true_class=true_class),
-                 loss_svg=curves_svg(history, "loss"), acc_svg=curves_svg(history, "acc"),
+                 loss_svg=curves_svg(history, "loss", markers=branches, cursor=cursor),
+                 acc_svg=curves_svg(history, "acc", markers=branches, cursor=cursor),
                  maps_html=feature_maps_html(columns), filters_png=first,
                  deep_png=to_png(filter_grid(deep, tile=28)) if deep is not None else None)
 

@@ -61,67 +61,94 @@ function esc(s) {
   return String(s).replace(/[&<>"']/g, c => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c]));
 }
 
-function networkSvg(d, hrefs, room) {
-  const cols = d.net.columns, weights = d.net.weights, selected = d.net.selected;
-  const thumb = 40, gap = 10;
+// The network: an SVG built once per layout (edges, outlines, hover titles, click targets) over
+// one canvas holding every neuron's map. Per frame only edge colours/widths/titles and the
+// canvas pixels change: no HTML parsing and no PNG encoding in the browser.
+const THUMB = 40, GAP = 10;
+
+function geometry(d, room) {
+  const cols = d.net.columns;
   // narrow the columns to sit beside the big map when the page is wide enough for that
-  const colWidth = Math.max(80, Math.min(150, (room - thumb - 40) / Math.max(cols.length - 1, 1)));
+  const colWidth = Math.max(80, Math.min(150, (room - THUMB - 40) / Math.max(cols.length - 1, 1)));
   const tallest = Math.max(...cols.map(c => c.labels.length));
-  const height = 40 + tallest * (thumb + gap), width = colWidth * (cols.length - 1) + thumb + 40;
+  const height = 40 + tallest * (THUMB + GAP), width = colWidth * (cols.length - 1) + THUMB + 40;
   const pos = (ci, ni) => [20 + ci * colWidth,
-    30 + (tallest - cols[ci].labels.length) * (thumb + gap) / 2 + ni * (thumb + gap)];
-  let maxAbs = 1e-9;
-  for (const w of weights) if (w) for (const row of w) for (const v of row) if (v !== null) maxAbs = Math.max(maxAbs, Math.abs(v));
-  const off = new Set(d.inactive || []);
-  const parts = [`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`];
-  weights.forEach((w, ci) => {
+    30 + (tallest - cols[ci].labels.length) * (THUMB + GAP) / 2 + ni * (THUMB + GAP)];
+  return {width, height, pos, key: JSON.stringify([cols.map(c => [c.title, c.labels]), colWidth,
+    (d.inactive || []).join(","), d.net.weights.map(w => w ? w.map(r => r.map(v => v === null ? 0 : 1).join("")).join("|") : "")])};
+}
+
+function buildNetwork(host, d, g) {
+  const cols = d.net.columns, off = new Set(d.inactive || []);
+  const parts = [`<canvas class="nnpg-maps" width="${g.width}" height="${g.height}" style="position:absolute;left:0;top:0"></canvas>`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${g.width}" height="${g.height}" viewBox="0 0 ${g.width} ${g.height}" font-family="sans-serif" font-size="11" style="position:relative">`];
+  d.net.weights.forEach((w, ci) => {
     if (!w) return;
     w.forEach((row, o) => row.forEach((v, i) => {
       if (v === null) return;                       // an input that is switched off
-      const [x0, y0] = pos(ci, i), [x1, y1] = pos(ci + 1, o);
-      const colour = v >= 0 ? "#0877bd" : "#f59322";
-      const lw = 0.5 + 5.5 * Math.min(Math.abs(v) / maxAbs, 1);
-      const mid = (x0 + thumb + x1) / 2, ya = y0 + thumb / 2, yb = y1 + thumb / 2;
-      parts.push(`<path d="M${x0 + thumb},${ya} C${mid},${ya} ${mid},${yb} ${x1},${yb}" stroke="${colour}" stroke-width="${lw.toFixed(2)}" fill="none" opacity="0.75"><title>Weight ${esc(cols[ci].labels[i])} → ${esc(cols[ci + 1].labels[o])}: ${v.toPrecision(3)}</title></path>`);
+      const [x0, y0] = g.pos(ci, i), [x1, y1] = g.pos(ci + 1, o);
+      const mid = (x0 + THUMB + x1) / 2, ya = y0 + THUMB / 2, yb = y1 + THUMB / 2;
+      parts.push(`<path data-e="${ci},${o},${i}" d="M${x0 + THUMB},${ya} C${mid},${ya} ${mid},${yb} ${x1},${yb}" fill="none" opacity="0.75"><title></title></path>`);
     }));
   });
   cols.forEach((col, ci) => {
-    const [x] = pos(ci, 0);
-    parts.push(`<text x="${x + thumb / 2}" y="14" text-anchor="middle" fill="#444">${esc(col.title)}</text>`);
+    const [x] = g.pos(ci, 0);
+    parts.push(`<text x="${x + THUMB / 2}" y="14" text-anchor="middle" fill="#444">${esc(col.title)}</text>`);
     col.labels.forEach((label, ni) => {
-      const [x, y] = pos(ci, ni), on = label === selected;
-      const input = ci === 0, faded = off.has(label);
+      const [x, y] = g.pos(ci, ni), input = ci === 0, faded = off.has(label);
       const tip = input ? (faded ? `${label}: switched off, click to feed it to the network`
                                  : `${label}: click to switch this input off`)
                         : `${label}: click to see it large`;
-      const href = label === "output" ? hrefs.output : (col.maps[ni] >= 0 ? hrefs[col.maps[ni]] : "");
       parts.push(`<g class="neuron${input ? " input" : ""}" data-label="${esc(label)}" style="cursor:pointer" opacity="${faded ? 0.3 : 1}"><title>${esc(tip)}</title>` +
-        `<image href="${href}" x="${x}" y="${y}" width="${thumb}" height="${thumb}" style="image-rendering:pixelated"/>` +
-        `<rect x="${x}" y="${y}" width="${thumb}" height="${thumb}" fill="none" stroke="${on ? "#111" : "#bbb"}" stroke-width="${on ? 3 : 1}"/></g>`);
+        `<rect x="${x}" y="${y}" width="${THUMB}" height="${THUMB}" fill="transparent" stroke="#bbb" stroke-width="1"/></g>`);
     });
   });
   parts.push("</svg>");
-  return parts.join("");
+  host.style.position = "relative";
+  host.innerHTML = parts.join("");
+  return {canvas: host.querySelector("canvas.nnpg-maps"),
+          edges: [...host.querySelectorAll("path[data-e]")].map(p => [p, p.dataset.e.split(",").map(Number)]),
+          neurons: [...host.querySelectorAll("g.neuron")]};
 }
 
-function neuronHrefs(d, state) {
-  const rs = d.rs, values = bytes(d.maps), n = values.length / (rs * rs);
-  const c = state.thumb || (state.thumb = document.createElement("canvas"));
-  c.width = rs; c.height = rs;
-  let ctx = c.getContext("2d");
-  const hrefs = [];
-  for (let m = 0; m < n; m++) {
-    ctx.putImageData(mapImage(ctx, rs, values, m * rs * rs, d.lut), 0, 0);
-    hrefs.push(c.toDataURL());
+function updateNetwork(net, d, g, state) {
+  const cols = d.net.columns, weights = d.net.weights, selected = d.net.selected;
+  let maxAbs = 1e-9;
+  for (const w of weights) if (w) for (const row of w) for (const v of row) if (v !== null) maxAbs = Math.max(maxAbs, Math.abs(v));
+  for (const [path, [ci, o, i]] of net.edges) {
+    const v = weights[ci][o][i];
+    path.setAttribute("stroke", v >= 0 ? "#0877bd" : "#f59322");
+    path.setAttribute("stroke-width", (0.5 + 5.5 * Math.min(Math.abs(v) / maxAbs, 1)).toFixed(2));
+    path.firstChild.textContent = `Weight ${cols[ci].labels[i]} → ${cols[ci + 1].labels[o]}: ${v.toPrecision(3)}`;
   }
-  const r = d.r;
-  c.width = r; c.height = r;                      // the output thumbnail keeps full resolution
-  ctx = c.getContext("2d");
-  const o = d.output;
-  ctx.putImageData(o.mode === "classes" ? classImage(ctx, r, bytes(o.cls), bytes(o.strength), d.classes)
-                                        : mapImage(ctx, r, bytes(o.map), 0, d.lut), 0, 0);
-  hrefs.output = c.toDataURL();
-  return hrefs;
+  for (const gEl of net.neurons) {
+    const on = gEl.dataset.label === selected, rect = gEl.lastChild;
+    rect.setAttribute("stroke", on ? "#111" : "#bbb");
+    rect.setAttribute("stroke-width", on ? 3 : 1);
+  }
+  const ctx = net.canvas.getContext("2d");
+  ctx.imageSmoothingEnabled = false;
+  ctx.clearRect(0, 0, net.canvas.width, net.canvas.height);
+  const rs = d.rs, values = bytes(d.maps), small = state.thumb || (state.thumb = document.createElement("canvas"));
+  const off = new Set(d.inactive || []);
+  cols.forEach((col, ci) => col.labels.forEach((label, ni) => {
+    const [x, y] = g.pos(ci, ni);
+    let r = rs, img;
+    if (label === "output") {
+      const o = d.output; r = d.r;
+      small.width = r; small.height = r;
+      const sctx = small.getContext("2d");
+      img = o.mode === "classes" ? classImage(sctx, r, bytes(o.cls), bytes(o.strength), d.classes)
+                                 : mapImage(sctx, r, bytes(o.map), 0, d.lut);
+    } else if (col.maps[ni] >= 0) {
+      small.width = r; small.height = r;
+      img = mapImage(small.getContext("2d"), r, values, col.maps[ni] * r * r, d.lut);
+    } else return;
+    small.getContext("2d").putImageData(img, 0, 0);
+    ctx.globalAlpha = off.has(label) ? 0.3 : 1;
+    ctx.drawImage(small, x, y, THUMB, THUMB);
+  }));
+  ctx.globalAlpha = 1;
 }
 
 export default function (component) {
@@ -133,7 +160,7 @@ export default function (component) {
     root.className = "nnpg";
     root.innerHTML = `<div class="nnpg-boundary"><canvas data-frame="-1"></canvas><div class="nnpg-caption"></div></div><div class="nnpg-network"></div>`;
     parentElement.appendChild(root);
-    root.querySelector(".nnpg-network").addEventListener("pointerdown", ev => {  // not "click": the SVG is redrawn every frame
+    root.querySelector(".nnpg-network").addEventListener("pointerdown", ev => {  // acts on press, before any redraw
       const g = ev.target.closest("g.neuron");
       if (!g) return;
       if (g.classList.contains("input"))     // an id per click: a toggle must apply exactly once
@@ -147,5 +174,10 @@ export default function (component) {
   paintBoundary(root.querySelector("canvas"), d, state);
   root.querySelector(".nnpg-caption").textContent = d.caption;
   const room = root.clientWidth - d.size - 30;
-  root.querySelector(".nnpg-network").innerHTML = networkSvg(d, neuronHrefs(d, state), room);
+  const g = geometry(d, room);
+  if (state.layoutKey !== g.key) {            // a new network shape: build the diagram once
+    state.net = buildNetwork(root.querySelector(".nnpg-network"), d, g);
+    state.layoutKey = g.key;
+  }
+  updateNetwork(state.net, d, g, state);
 }

@@ -42,6 +42,23 @@ def test_lease_expiry_ends_the_thread_without_a_stop():
     assert trainer.steps == steps
 
 
+def test_a_frame_holds_training_back_and_stop_returns_at_once():
+    trainer, lock = make_trainer(), threading.Lock()
+    runner = BackgroundTrainer(trainer, lock, lease=5.0)
+    with runner.frame():
+        runner.keep_alive()
+        time.sleep(0.2)
+        assert trainer.steps == 0          # drawing goes first
+        started = time.perf_counter()
+        runner.stop()                      # the parked thread need not wake up first
+        assert time.perf_counter() - started < 0.1
+    time.sleep(0.2)
+    assert trainer.steps == 0
+    runner.keep_alive()                    # Play again: a fresh thread trains
+    assert wait_until(lambda: trainer.steps > 0)
+    runner.stop()
+
+
 def test_holding_the_lock_blocks_training():
     trainer, lock = make_trainer(), threading.Lock()
     runner = BackgroundTrainer(trainer, lock, lease=5.0)

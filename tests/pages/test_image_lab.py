@@ -217,3 +217,25 @@ def test_mnist_copied_into_the_cache_trains_without_a_download(app_path, monkeyp
     assert "Ankle boot" in " ".join(t.dataset.class_names)
     at.button(key="il_step_epoch").click().run()
     assert not at.exception and trainer(at).epoch == 1
+
+
+def test_inside_panel_and_timeline_on_the_image_lab(app_path):
+    import torch
+    at = open_lab(app_path)
+    for _ in range(4):
+        at.button(key="il_step_epoch").click().run()
+    assert not at.exception
+    t = trainer(at)
+    assert t.epoch == 4
+    texts = [e.value for e in (*at.error, *at.warning, *at.success)]
+    assert texts, "the diagnostics box says something"
+    past = t.timeline.at_epoch(1)
+    at.select_slider(key="il_timeline").set_value(past.steps).run()
+    assert not at.exception
+    t = trainer(at)
+    assert t.rewound and t.epoch == 1
+    assert all(torch.equal(a, b) for a, b in zip(t.model.state_dict().values(),
+                                                  past.model_state.values()))
+    at.button(key="il_step_epoch").click().run()              # a branch from epoch 1
+    t = trainer(at)
+    assert t.epoch == 2 and t.branches and not at.exception
