@@ -46,12 +46,19 @@ class Diagnosis:
     advice: str
 
 
-def _since(epochs: np.ndarray, held: np.ndarray) -> int | None:
-    """First epoch of the run of True at the end of `held`; None if the last is False."""
+PERSIST = 2              # unit health must hold on this many records in a row: a fresh
+                         # network often starts with units that come alive after a few steps
+
+
+def _since(epochs: np.ndarray, held: np.ndarray, at_least: int = 1) -> int | None:
+    """First epoch of the run of True at the end of `held` (at least `at_least` long)."""
     if not len(held) or not held[-1]:
         return None
     breaks = np.flatnonzero(~held)
-    return int(epochs[breaks[-1] + 1 if len(breaks) else 0])
+    start = breaks[-1] + 1 if len(breaks) else 0
+    if len(held) - start < at_least:
+        return None
+    return int(epochs[start])
 
 
 def _median(y: np.ndarray, k: int = SMOOTH) -> np.ndarray:
@@ -188,7 +195,7 @@ def _exploding(rec: LayerRecord) -> Diagnosis | None:
 def _unit_health(rec: LayerRecord) -> list[Diagnosis]:
     out = []
     for i, name in enumerate(rec.names):
-        dead = _since(rec.epochs, np.nan_to_num(rec.dead[:, i]) > DEAD_LIMIT)
+        dead = _since(rec.epochs, np.nan_to_num(rec.dead[:, i]) > DEAD_LIMIT, PERSIST)
         if dead is not None:
             out.append(Diagnosis(
                 "dead_relu", WARNING, name, dead,
@@ -196,7 +203,7 @@ def _unit_health(rec: LayerRecord) -> list[Diagnosis]:
                 "output 0 for every input, so they neither help nor learn.",
                 "Lower the learning rate, use leaky ReLU or ELU, add batch norm, or reset "
                 "with new weights."))
-        sat = _since(rec.epochs, np.nan_to_num(rec.saturated[:, i]) > SATURATED_LIMIT)
+        sat = _since(rec.epochs, np.nan_to_num(rec.saturated[:, i]) > SATURATED_LIMIT, PERSIST)
         if sat is not None:
             out.append(Diagnosis(
                 "saturated", WARNING, name, sat,

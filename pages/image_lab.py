@@ -35,7 +35,7 @@ from viz.images import class_gallery_html
 KEY_TRAINER, KEY_EXP, KEY_SIZE, KEY_LOCK, KEY_NOTES = (
     k("trainer"), k("experiment"), k("trainer_size"), k("lock"), k("notes"))
 KEY_LIVE, KEY_RUN, KEY_RUNS, KEY_DL_ERRORS = k("live"), k("run_id"), k("runs"), k("dl_errors")
-INSIDE_TICK = 2.0     # the inside-the-network charts refresh every 2 s while training
+INSIDE_TICK = 2.0     # the diagnostics refresh every 2 s while training (charts when paused)
 SCALES = {"layer": "shared per layer", "map": "each map its own"}
 MAX_RUNS = 20
 
@@ -236,7 +236,7 @@ def _page_body(trainer: Trainer) -> None:
     @st.fragment(run_every=INSIDE_TICK if playing else None)
     def inside() -> None:
         inside_panel(st.session_state[KEY_TRAINER], key_prefix="il",
-                     lock=st.session_state[KEY_LOCK])
+                     lock=st.session_state[KEY_LOCK], charts=not st.session_state.get(k("play")))
 
     with st.expander("Inside the network: diagnostics and what each layer does over time"):
         inside()

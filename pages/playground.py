@@ -28,8 +28,7 @@ from ui.timeline_control import timeline_control
     "pg_trainer", "pg_experiment", "pg_hidden", "pg_notes", "pg_lock", "pg_runner", "pg_renderer",
     "pg_frame_serial", "pg_selected", "pg_pending_feature", "pg_last_click")
 TICK = 0.1            # seconds between live frames (10 updates/s)
-INSIDE_TICK = 5.0     # inside-the-network charts refresh every 5 s while training: a plotly
-                      # redraw costs the browser enough to halve the live view's frame rate at 1 s
+INSIDE_TICK = 2.0     # the diagnostics refresh every 2 s while training (charts when paused)
 SPEEDS = ("1 batch", "1 epoch", "full speed")
 
 
@@ -263,7 +262,8 @@ def _page() -> None:
     def inside() -> None:
         current = st.session_state[KEY_TRAINER]
         with _runner(current).frame():
-            inside_panel(current, key_prefix="pg", lock=st.session_state[KEY_LOCK])
+            inside_panel(current, key_prefix="pg", lock=st.session_state[KEY_LOCK],
+                         charts=not st.session_state.get(k("play")))
 
     if "inside" not in hidden:
         with st.expander("Inside the network: diagnostics and what each layer does over time",

@@ -55,8 +55,14 @@ def diagnostics_box(found: list[Diagnosis]) -> None:
             diagnosis_text(d), icon="🛑" if d.severity == ERROR else "⚠️")
 
 
-def inside_panel(trainer: Trainer, *, key_prefix: str, lock: ContextManager) -> None:
-    """Diagnostics and per-layer charts of `trainer`'s recorded past (widget keys: prefix_…)."""
+def inside_panel(trainer: Trainer, *, key_prefix: str, lock: ContextManager,
+                 charts: bool = True) -> None:
+    """Diagnostics and per-layer charts of `trainer`'s recorded past (widget keys: prefix_…).
+
+    With `charts=False` (pages pass it while training) only the diagnostics box is drawn:
+    redrawing a plotly chart blocks the browser for a few hundred milliseconds, which made the
+    live view stutter and delayed a Pause click by up to a second (bench/browser.py).
+    """
     with lock:                                   # copies only: the lock is held for microseconds
         record = trainer.layer_history.view()
         history = trainer.history.as_dict()
@@ -71,6 +77,10 @@ def inside_panel(trainer: Trainer, *, key_prefix: str, lock: ContextManager) -> 
                                  classification=classification))
     if len(record) < 2:
         st.caption("The layer charts appear after a few recorded epochs: press Play or Step.")
+        return
+    if not charts:
+        st.caption("Pause to see each layer's activations, gradients, weights and updates "
+                   "over time (the diagnostics above stay live).")
         return
     view = st.radio("Inside the network", VIEWS, horizontal=True, key=f"{key_prefix}_inside_view",
                     label_visibility="collapsed")
