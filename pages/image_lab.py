@@ -212,7 +212,9 @@ def _page_body(trainer: Trainer) -> None:
                             placeholder="pick a layer to show", disabled=not deeper,
                             help="Each filter of a deeper layer reads every map of the layer "
                                  "before: one small weight grid per input channel.")
-    timeline_control(trainer, key_prefix="il", lock=st.session_state[KEY_LOCK], playing=playing)
+    with st.container(key="il_timeline_slot"):    # a fixed slot: the live fragment below
+        timeline_control(trainer, key_prefix="il",   # keeps its place (else a stale copy stays)
+                         lock=st.session_state[KEY_LOCK], playing=playing)
     chosen = image_picker(ds)
     run_id = st.session_state[KEY_RUN]
     size = st.session_state[KEY_SIZE]

@@ -227,8 +227,9 @@ def _page() -> None:
     if not playing:
         _stop_runner()            # the paused moment is final before the timeline marks it
     if "timeline" not in hidden:  # paused: scrub back; Play from the past forks a branch
-        timeline_control(trainer, key_prefix="pg", lock=st.session_state[KEY_LOCK],
-                         playing=playing)
+        with st.container(key="pg_timeline_slot"):   # a fixed slot: the live fragment
+            timeline_control(trainer, key_prefix="pg",  # below keeps its place in the page
+                             lock=st.session_state[KEY_LOCK], playing=playing)
 
     @st.fragment(run_every=TICK if playing else None)
     def live() -> None:
