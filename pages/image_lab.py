@@ -28,6 +28,7 @@ from ui.image_controls import (dataset_picker, full_train_size, is_available, k,
 from ui.image_input import image_picker
 from ui.image_views import TICK, LiveState, draw_views, emit, train_rest
 from ui.inside_panel import inside_panel
+from ui.session import step_trainer
 from ui.timeline_control import timeline_control
 from ui.layer_editor import layer_editor, plan_panel, seed_stack, stack_from_state
 from viz.images import class_gallery_html
@@ -143,13 +144,6 @@ def _sync_trainer(dataset: str, error: str | None) -> Trainer | None:
     return trainer
 
 
-def _step(kind: str) -> None:
-    trainer = st.session_state.get(KEY_TRAINER)
-    if trainer is not None:
-        with st.session_state[KEY_LOCK]:
-            trainer.step(1) if kind == "batch" else trainer.step_epoch()
-
-
 def _reset() -> None:
     trainer = st.session_state.pop(KEY_TRAINER, None)
     if trainer is not None:
@@ -195,9 +189,11 @@ def _page_body(trainer: Trainer) -> None:
     bar = st.columns([1, 1, 1, 1, 2.2, 2.2], vertical_alignment="bottom")
     playing = bar[0].toggle("Play", key=k("play"), help="Start or pause training. Settings "
                             "you change while it runs take effect at once.")
-    bar[1].button("Step batch", key=k("step_batch"), on_click=_step, args=("batch",),
+    bar[1].button("Step batch", key=k("step_batch"), on_click=step_trainer,
+                      args=(KEY_TRAINER, KEY_LOCK, "batch"),
                   help="Train on one mini-batch, then stop.")
-    bar[2].button("Step epoch", key=k("step_epoch"), on_click=_step, args=("epoch",),
+    bar[2].button("Step epoch", key=k("step_epoch"), on_click=step_trainer,
+                      args=(KEY_TRAINER, KEY_LOCK, "epoch"),
                   help="Train one pass over the training images, then stop.")
     bar[3].button("Reset", key=k("reset"), on_click=_reset,
                   help="New random weights; data, network and settings stay.")

@@ -18,6 +18,7 @@ from datasets import FEATURE_LABELS, FEATURES, DatasetError
 from ui.experiment_state import (HIDE_KEY, VIEW_KEY, experiment_from_state, k, read_url,
                                  seed_state, write_url)
 from ui.inside_panel import inside_panel
+from ui.session import step_trainer
 from ui.live_2d import OUTPUT, RENDERERS, capture, draw, neuron_names
 from ui.playground_controls import (HIDABLE, data_controls, feature_controls, network_controls,
                                     training_controls)
@@ -81,13 +82,6 @@ def _sync_trainer() -> Trainer | None:
     st.session_state[KEY_TRAINER], st.session_state[KEY_EXP] = trainer, exp
     write_url(exp, st.session_state[KEY_HIDE], st.session_state[KEY_VIEW])
     return trainer
-
-
-def _step(kind: str) -> None:
-    trainer = st.session_state.get(KEY_TRAINER)
-    if trainer is not None:
-        with st.session_state[KEY_LOCK]:
-            trainer.step(1) if kind == "batch" else trainer.step_epoch()
 
 
 def _reset() -> None:
@@ -202,9 +196,11 @@ def _page() -> None:
     playing = bar[0].toggle("Play", key=k("play"), help="Start or pause training. Settings "
                             "you change while it runs take effect at once.")
     if "step" not in hidden:
-        bar[1].button("Step batch", key=k("step_batch"), on_click=_step, args=("batch",),
+        bar[1].button("Step batch", key=k("step_batch"), on_click=step_trainer,
+                      args=(KEY_TRAINER, KEY_LOCK, "batch"),
                       help="Train on one mini-batch, then stop: watch a single update.")
-        bar[2].button("Step epoch", key=k("step_epoch"), on_click=_step, args=("epoch",),
+        bar[2].button("Step epoch", key=k("step_epoch"), on_click=step_trainer,
+                      args=(KEY_TRAINER, KEY_LOCK, "epoch"),
                       help="Train one pass over all training points, then stop.")
     if "reset" not in hidden:
         bar[3].button("Reset", key=k("reset"), on_click=_reset,

@@ -21,3 +21,11 @@ def init_session() -> None:
 
     configure_torch()
     st.session_state[KEY_READY] = True
+
+
+def step_trainer(trainer_key: str, lock_key: str, kind: str) -> None:
+    """A Step button's callback (both pages): one batch or one epoch under the session lock."""
+    trainer = st.session_state.get(trainer_key)
+    if trainer is not None:
+        with st.session_state[lock_key]:
+            trainer.step(1) if kind == "batch" else trainer.step_epoch()
