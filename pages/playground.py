@@ -220,8 +220,6 @@ def _page() -> None:
     discretize = view[1].toggle("Discretize output", key=k("discretize"),
                                 help="Show hard class decisions instead of confidence.")
 
-    if not playing:
-        _stop_runner()            # the paused moment is final before the timeline marks it
     if "timeline" not in hidden:  # paused: scrub back; Play from the past forks a branch
         with st.container(key="pg_timeline_slot"):   # a fixed slot: the live fragment
             timeline_control(trainer, key_prefix="pg",  # below keeps its place in the page

@@ -8,6 +8,7 @@ Two renderers: the in-browser painter (default; uint8 maps → canvas) and serve
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable
 
 import numpy as np
@@ -61,6 +62,15 @@ def neuron_names(trainer: Trainer) -> list[str]:
     return names
 
 
+@lru_cache(maxsize=16)
+def _all_inputs(extent: tuple[float, ...], resolution: int) -> np.ndarray:
+    """Every engineered input over the grid: fixed per plane, so computed once, read-only."""
+    points, _, _ = make_grid(extent, resolution)
+    every = apply_features(points, tuple(FEATURES)).reshape(resolution, resolution, -1)
+    every.setflags(write=False)
+    return every
+
+
 def _output_weights(head, n_classes: int) -> np.ndarray | None:
     """Edges into the single output node: what pushes the output towards blue (+)."""
     w = head.weight.detach().cpu().numpy()
@@ -76,9 +86,8 @@ def capture(trainer: Trainer, resolution: int = GRID) -> Frame:
     ds = trainer.dataset
     grid = grid_outputs(trainer, resolution)
     # every engineered input is offered, as in TF Playground; those switched off are faded
-    points, _, _ = make_grid(ds.extent, resolution)
     names = tuple(FEATURES)
-    every = apply_features(points, names).reshape(resolution, resolution, -1)
+    every = _all_inputs(tuple(ds.extent), resolution)
     labels = [tuple(FEATURE_LABELS[f] for f in names)]
     active = [names.index(f) for f in ds.feature_names]
     titles = ["inputs"]
@@ -161,20 +170,18 @@ def _png_views(frame: Frame, ds: Dataset, *, show_test: bool, discretize: bool,
 def _painter_payload(frame: Frame, ds: Dataset, *, show_test: bool, discretize: bool,
                      large: str, serial: int) -> dict:
     classification = ds.task == "classification"
+    output = output_map(frame.grid.output, classification=classification, discretize=discretize)
+    big = output
     if large != OUTPUT and large in frame.maps:
         big = {"mode": "signed", "map": b64(neuron_map(frame.maps[large]))}
-    else:
-        big = output_map(frame.grid.output, classification=classification, discretize=discretize)
     points = [points_payload(ds.points_train, ds.y_train, ds.extent, classification=classification)]
     if show_test:
         points.append({**points_payload(ds.points_test, ds.y_test, ds.extent,
                                         classification=classification), "hollow": True})
-    maps = dict(frame.maps)
-    return {"inactive": list(frame.inactive), **frame_payload(frame=serial, resolution=frame.grid.resolution, maps=maps, big=big,
-                            caption=_caption(large, classification), points=points,
-                            layout=frame.layout, selected=large, size=BOUNDARY_PX),
-            "output": output_map(frame.grid.output, classification=classification,
-                                 discretize=discretize)}
+    payload = frame_payload(frame=serial, resolution=frame.grid.resolution, maps=frame.maps,
+                            big=big, caption=_caption(large, classification), points=points,
+                            layout=frame.layout, selected=large, size=BOUNDARY_PX)
+    return {**payload, "inactive": list(frame.inactive), "output": output}
 
 
 def draw(frame: Frame, ds: Dataset, *, show_test: bool, discretize: bool, large: str,

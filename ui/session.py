@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-KEY_READY = "session_ready"
-
 
 def init_session() -> None:
     """Configure torch for a shared server on every run (cheap, idempotent).
@@ -20,7 +18,6 @@ def init_session() -> None:
     from engine.runtime import configure_torch
 
     configure_torch()
-    st.session_state[KEY_READY] = True
 
 
 def step_trainer(trainer_key: str, lock_key: str, kind: str) -> None:
