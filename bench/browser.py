@@ -255,7 +255,7 @@ def shared_server(browser, server: Server, renderer: str, tabs: int, seconds: fl
 def bare_torch(seconds: float = 3.0) -> dict[str, float]:
     """A bare torch loop's epochs/s on each experiment, in this run (bench.engine's loop)."""
     from bench.engine import EXPERIMENTS as ENGINE_EXPERIMENTS, bare_loop
-    from engine.runtime import configure_torch
+    from engine.train.runtime import configure_torch
     from engine.train import Trainer
     configure_torch()
     return {name: bare_loop(Trainer(ENGINE_EXPERIMENTS[key], device="cpu"), seconds)

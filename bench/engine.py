@@ -14,9 +14,9 @@ import time
 import torch
 from torch import nn
 
-from engine.layerspec import make_layer
-from engine.probe import grid_outputs
-from engine.runtime import configure_torch
+from engine.spec.layers import make_layer
+from engine.inspect.probe import grid_outputs
+from engine.train.runtime import configure_torch
 from engine.spec import DataSpec, Experiment, ModelSpec, TrainSpec
 from engine.train import Trainer
 

@@ -32,12 +32,12 @@ import numpy as np
 import torch
 
 from datasets.subset import take_train
-from engine.build import build_model
+from engine.model.build import build_model
 from engine.data import load_data
-from engine.image_presets import preset_experiment
-from engine.init import init_weights
-from engine.objectives import make_optimizer
-from engine.runtime import configure_torch
+from engine.spec.presets import preset_experiment
+from engine.model.init import init_weights
+from engine.train.objectives import make_optimizer
+from engine.train.runtime import configure_torch
 from engine.spec import Experiment
 from engine.train import Trainer
 from ui.image_views import TICK, LiveState, draw_views, train_rest

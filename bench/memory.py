@@ -13,7 +13,7 @@ import time
 
 import psutil
 
-from engine.runtime import configure_torch
+from engine.train.runtime import configure_torch
 from engine.spec import Experiment
 from engine.train import Trainer
 

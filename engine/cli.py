@@ -12,10 +12,10 @@ import sys
 import time
 from pathlib import Path
 
-from datasets import DatasetError
-from engine.fields import SpecError
-from engine.runtime import configure_torch
-from engine.spec import Experiment
+from engine.data import DatasetError
+from engine.spec.fields import SpecError
+from engine.train.runtime import configure_torch
+from engine.spec.experiment import Experiment
 
 DEFAULT_EPOCHS = 100
 
@@ -36,7 +36,7 @@ def train_command(path: Path, epochs: int | None) -> dict:
     elif exp.train.epochs == 0:
         exp = exp.replace("train", epochs=DEFAULT_EPOCHS)
     configure_torch()
-    from engine.train import Trainer  # torch loads only once the file is known to be good
+    from engine.train.trainer import Trainer  # torch loads only once the file is known to be good
 
     start = time.perf_counter()
     trainer = Trainer(exp)

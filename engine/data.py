@@ -1,14 +1,25 @@
-"""The bridge from a DataSpec to the datasets package (which knows nothing of specs)."""
+"""The engine's one door to the datasets package (which knows nothing of specs or torch).
+
+Every engine module that needs data names, features or arrays imports them from here, so the
+arrow engine -> datasets has one place (a test checks it).
+"""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from datasets import Dataset, load_dataset
+from datasets import (DATASETS, FEATURE_LABELS, FEATURES, Dataset, DatasetError, apply_features,
+                      load_dataset, make_grid)
 from datasets.base import ProgressFn
-from engine.spec import DataSpec
+
+if TYPE_CHECKING:
+    from engine.spec.experiment import DataSpec
+
+__all__ = ["DATASETS", "FEATURES", "FEATURE_LABELS", "Dataset", "DatasetError",
+           "apply_features", "make_grid", "load_data"]
 
 
-def load_data(spec: DataSpec, *, cache_dir: Path | None = None,
+def load_data(spec: "DataSpec", *, cache_dir: Path | None = None,
               progress: ProgressFn | None = None) -> Dataset:
     """Load the dataset a DataSpec describes (deterministic for the same spec)."""
     return load_dataset(spec.dataset, n_samples=spec.n_samples, noise=spec.noise,

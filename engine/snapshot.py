@@ -1,15 +1,19 @@
-"""What a view needs at one moment of training, as numpy only.
+"""What a view needs at one moment of training, as numpy only: the app's one boundary.
 
-Views (viz/, ui/) read Snapshots and never touch torch; importing this module must not import
-torch (a test checks it), so the drawing code stays testable on synthetic numbers.
+`engine.inspect` captures a snapshot per lab under the session lock (copies, so training may go
+on while the page draws); views (viz/, ui/) read snapshots and never touch torch or walk model
+modules. Importing this module must not import torch (a test checks it), so the drawing code
+stays testable on synthetic numbers.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
 PERCENTILES = (0, 7, 16, 31, 50, 69, 84, 93, 100)  # TensorBoard's distribution bands (σ-spaced)
+SCALARS = ("act_mean", "act_std", "dead", "saturated", "grad_norm", "weight_norm",
+           "update_ratio")                       # per-layer numbers recorded over a run
 
 
 @dataclass(frozen=True)
@@ -41,22 +45,107 @@ class GridOutputs:
 
 
 @dataclass(frozen=True)
-class Snapshot:
-    """One frozen moment of a run."""
+class LayerRecord:
+    """A copy of the recorded rows: what the inside-the-network charts and diagnostics read."""
+
+    names: tuple[str, ...]            # "L1".."Ln", "head"
+    kinds: tuple[str, ...]            # layer kind per name
+    activations: tuple[str | None, ...]
+    epochs: np.ndarray                # (n,) epoch of each row, ascending
+    percentiles: np.ndarray           # (n, layers, len(PERCENTILES)) activation percentiles
+    act_mean: np.ndarray              # (n, layers)
+    act_std: np.ndarray               # (n, layers)
+    dead: np.ndarray                  # (n, layers) dead ReLU share (nan: not a ReLU layer)
+    saturated: np.ndarray             # (n, layers) saturated tanh/sigmoid share (nan otherwise)
+    grad_norm: np.ndarray             # (n, layers) ‖∂loss/∂θ‖ on the probe batch (nan: no θ)
+    weight_norm: np.ndarray           # (n, layers) ‖θ‖
+    update_ratio: np.ndarray          # (n, layers) ‖Δθ‖/‖θ‖ of the first step after the row
+
+    def __len__(self) -> int:
+        return len(self.epochs)
+
+    def index(self, name: str) -> int:
+        return self.names.index(name)
+
+    def upto(self, epoch: float) -> "LayerRecord":
+        """The rows recorded at or before `epoch` (what was known at that moment)."""
+        n = int(np.searchsorted(self.epochs, epoch, side="right"))
+        cut = {f: getattr(self, f)[:n] for f in ("epochs", "percentiles", *SCALARS)}
+        return LayerRecord(self.names, self.kinds, self.activations, **cut)
+
+
+@dataclass(frozen=True)
+class RunState:
+    """Where a run stands: the numbers and curves every lab shows."""
 
     epoch: int
     batch_in_epoch: int
+    batches_per_epoch: int
     steps: int
-    status: str
+    status: str                      # ready, finished, early_stopped, diverged
     reason: str
+    done: bool
+    lr: float
     train_loss: float
     test_loss: float
-    train_acc: float
+    train_acc: float                 # nan for regression
     test_acc: float
-    lr: float
-    history: dict[str, np.ndarray] = field(default_factory=dict)  # per-epoch curves (copies)
-    layers: tuple[LayerStats, ...] = ()
-    grid: GridOutputs | None = None
+    classification: bool
+    history: dict[str, np.ndarray]   # per-epoch curves (copies)
+    branches: tuple[float, ...] = () # epochs where the run was forked from the past
+    cursor: float | None = None      # the moment shown, when the timeline looks back
 
-    def layer(self, name: str) -> LayerStats:
-        return next(s for s in self.layers if s.name == name)
+
+@dataclass(frozen=True)
+class NetworkLayout:
+    """What the network diagram shows: columns of neurons and the weights between them."""
+
+    titles: tuple[str, ...]                 # one per column
+    labels: tuple[tuple[str, ...], ...]     # neuron labels per column
+    weights: tuple[np.ndarray | None, ...]  # (n_out, n_in) from column i to i+1, or None
+
+
+@dataclass(frozen=True)
+class PlaygroundSnapshot:
+    """One frame of the 2D playground: every neuron's map over the plane and the weights."""
+
+    run: RunState
+    grid: GridOutputs
+    layout: NetworkLayout            # inputs, hidden layers, output
+    maps: dict[str, np.ndarray]      # neuron label -> (R, R) values, inputs and hidden neurons
+    inactive: tuple[str, ...] = ()   # input features offered but switched off (drawn faded)
+
+
+@dataclass(frozen=True)
+class LayerMapsView:
+    """One layer's output for the chosen image."""
+
+    name: str
+    kind: str
+    maps: np.ndarray                 # (C, H, W)
+
+
+@dataclass(frozen=True)
+class ImageSnapshot:
+    """One frame of the image lab for the chosen image (the test-set views come apart)."""
+
+    run: RunState
+    image: np.ndarray                # (C, H, W) the chosen image
+    probabilities: np.ndarray        # (n_classes,)
+    saliency: np.ndarray             # (C, H, W) gradient of the predicted class
+    predicted: int
+    layers: tuple[LayerMapsView, ...]
+    first_filters: np.ndarray | None # (out, in, k, k) of the first conv layer
+    deep_filters: np.ndarray | None  # the same for the conv layer picked, if any
+    conv_layers: tuple[str, ...]     # names of every conv layer (the picker's options)
+
+
+@dataclass(frozen=True)
+class TestSetView:
+    """The image lab's whole-test-set views: confusion counts and the worst mistakes."""
+
+    steps: int                       # the trainer's step count when scored
+    confusion: np.ndarray            # (n_classes, n_classes) counts, rows = true class
+    mistakes: tuple[int, ...]        # test indices, most confident mistakes first
+    y_true: np.ndarray
+    y_pred: np.ndarray

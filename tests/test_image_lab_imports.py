@@ -10,8 +10,8 @@ FORBIDDEN = {
     "datasets.upload": ("torch", "streamlit", "plotly", "altair"),
     "datasets.subset": ("torch", "streamlit", "plotly", "altair"),
     "viz.images": ("torch", "streamlit"),
-    "engine.image_presets": ("torch", "streamlit", "plotly", "altair"),
-    "engine.inspect_images": ("streamlit", "plotly", "altair"),
+    "engine.spec.presets": ("torch", "streamlit", "plotly", "altair"),
+    "engine.inspect.images": ("streamlit", "plotly", "altair"),
 }
 
 

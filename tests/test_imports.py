@@ -12,12 +12,12 @@ FORBIDDEN = {
     "engine.snapshot": ("torch", "streamlit", "plotly", "altair"),
     "engine.spec": ("torch", "streamlit", "plotly", "altair"),
     "engine.train": ("streamlit", "plotly", "altair"),
-    "engine.probe": ("streamlit", "plotly", "altair"),
+    "engine.inspect.probe": ("streamlit", "plotly", "altair"),
     "engine.cli": ("streamlit", "plotly", "altair"),
-    "engine.layer_history": ("torch", "streamlit", "plotly", "altair"),
-    "engine.diagnostics": ("torch", "streamlit", "plotly", "altair"),
-    "engine.timeline": ("streamlit", "plotly", "altair"),
-    "engine.recording": ("streamlit", "plotly", "altair"),
+    "engine.record.layer_history": ("torch", "streamlit", "plotly", "altair"),
+    "engine.inspect.diagnostics": ("torch", "streamlit", "plotly", "altair"),
+    "engine.record.timeline": ("streamlit", "plotly", "altair"),
+    "engine.record.recorder": ("streamlit", "plotly", "altair"),
     "viz.inside": ("torch", "streamlit"),
 }
 

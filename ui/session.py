@@ -1,28 +1,171 @@
-"""Per-session state: every key the app keeps in `st.session_state`, set up in one place.
+"""LabSession: what every lab keeps per browser session, and the verbs its controls call.
 
-Mutable objects (trainers, histories) live only here, never in module globals or
-`st.cache_resource`, which every session shares.
+One controller for every lab: the session lock, the trainer and its recorder, the background
+runner and its lease, following the controls (rebuild only when data, network or loss change;
+otherwise apply the live settings), Step batch / Step epoch / Reset, and the session-state keys,
+all under one prefix per lab. Mutable objects live only in `st.session_state`, never in module
+globals or `st.cache_resource` (which every session shares).
 """
 from __future__ import annotations
 
+import threading
+from contextlib import nullcontext
+from typing import Callable, ContextManager
+
 import streamlit as st
+
+from engine.record.recorder import Recorder
+from engine.spec import Experiment, SpecError
+from engine.train import Trainer, needs_rebuild
+from engine.train.background import BackgroundTrainer
+from engine.data import DatasetError
 
 
 def init_session() -> None:
     """Configure torch for a shared server on every run (cheap, idempotent).
 
     Every run, not once per session: torch's intra-op thread count can belong to the OS
-    thread, and Streamlit runs each script and fragment run on a fresh one (the image lab
-    measured runs falling back to 2 threads and stalling).
+    thread, and Streamlit runs each script and fragment run on a fresh one.
     """
-    from engine.runtime import configure_torch
+    from engine.train.runtime import configure_torch
 
     configure_torch()
 
 
-def step_trainer(trainer_key: str, lock_key: str, kind: str) -> None:
-    """A Step button's callback (both pages): one batch or one epoch under the session lock."""
-    trainer = st.session_state.get(trainer_key)
-    if trainer is not None:
-        with st.session_state[lock_key]:
+def show_error(message: str) -> None:
+    """A message whose text may echo outside input, shown as literal text (never markdown)."""
+    st.error(message, icon=":material/front_hand:")
+
+
+class LabSession:
+    """A lab's per-session state and verbs (a thin view over `st.session_state[prefix_…]`)."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+
+    def key(self, name: str) -> str:
+        """The session-state key of this lab's `name` (widgets use it too)."""
+        return f"{self.prefix}_{name}"
+
+    def _get(self, name: str, default=None):
+        return st.session_state.get(self.key(name), default)
+
+    # ---- opening ------------------------------------------------------------------------
+    @property
+    def opened(self) -> bool:
+        return self.key("lock") in st.session_state
+
+    def open(self, notes: list[str]) -> None:
+        """First visit: a lock and the notes on what the link needed repaired."""
+        st.session_state[self.key("lock")] = threading.Lock()
+        st.session_state[self.key("notes")] = list(notes)
+        st.session_state[self.key("run_id")] = 0
+
+    @property
+    def notes(self) -> list[str]:
+        return self._get("notes", [])
+
+    # ---- what is running ------------------------------------------------------------------
+    @property
+    def lock(self) -> threading.Lock:
+        return st.session_state[self.key("lock")]
+
+    @property
+    def trainer(self) -> Trainer | None:
+        return self._get("trainer")
+
+    @property
+    def recorder(self) -> Recorder | None:
+        return self._get("recorder")
+
+    @property
+    def run_id(self) -> int:
+        """Counts rebuilds, so views cached per run know when they are stale."""
+        return self._get("run_id", 0)
+
+    @property
+    def playing(self) -> bool:
+        return bool(self._get("play"))
+
+    @property
+    def speed(self) -> str:
+        return self._get("speed", "full speed")
+
+    def runner(self) -> BackgroundTrainer:
+        """The session's background trainer, following the current trainer object."""
+        runner = self._get("runner")
+        if runner is None or runner.trainer is not self.trainer:
+            if runner is not None:
+                runner.stop()
+            runner = BackgroundTrainer(self.trainer, self.lock)
+            st.session_state[self.key("runner")] = runner
+        return runner
+
+    def stop(self) -> None:
+        """Stop background training (Pause takes effect before anything else is drawn)."""
+        runner = self._get("runner")
+        if runner is not None:
+            runner.stop()
+
+    def frame(self) -> ContextManager:
+        """Hold background training back while the page draws (GIL: drawing goes first)."""
+        runner = self._get("runner")
+        return runner.frame() if runner is not None else nullcontext()
+
+    def stop_playing(self) -> None:
+        """Turn the Play switch off (the run finished, or a Step was asked for)."""
+        st.session_state[self.key("play")] = False
+
+    # ---- following the controls -----------------------------------------------------------
+    def sync(self, exp: Experiment, build: Callable[[Experiment], Trainer], *,
+             rebuild_key: object = None,
+             on_replace: Callable[[Trainer], None] | None = None) -> Trainer | None:
+        """Make the trainer follow the controls: a new trainer when data, network or loss
+        change (or the lab's own `rebuild_key`), else the live settings applied in place.
+
+        A setting that cannot be built shows the spec's message and keeps the last trainer
+        that worked (None if there was none yet).
+        """
+        trainer = self.trainer
+        with self.lock:
+            stale = (trainer is None or needs_rebuild(trainer.experiment, exp)
+                     or self._get("rebuild_key") != rebuild_key)
+            if stale:
+                try:
+                    new = build(exp)
+                except (SpecError, DatasetError) as exc:
+                    show_error(str(exc))
+                    return trainer
+                if trainer is not None and on_replace is not None:
+                    on_replace(trainer)
+                self._install(new)
+                st.session_state[self.key("rebuild_key")] = rebuild_key
+                trainer = new
+            elif trainer.spec != exp.train:
+                trainer.apply(exp.train)
+        return trainer
+
+    def _install(self, trainer: Trainer) -> None:
+        self.stop()
+        st.session_state[self.key("trainer")] = trainer
+        st.session_state[self.key("recorder")] = Recorder(trainer)
+        st.session_state[self.key("run_id")] = self.run_id + 1
+
+    # ---- the play bar's verbs (button callbacks) --------------------------------------------
+    def step(self, kind: str) -> None:
+        """One batch or one epoch under the lock; a Step pauses a playing run."""
+        trainer = self.trainer
+        if trainer is None:
+            return
+        self.stop()
+        self.stop_playing()
+        with self.lock:
             trainer.step(1) if kind == "batch" else trainer.step_epoch()
+
+    def reset(self, on_replace: Callable[[Trainer], None] | None = None) -> None:
+        """New random weights on the next run; the data and settings stay."""
+        self.stop()
+        trainer = st.session_state.pop(self.key("trainer"), None)
+        st.session_state.pop(self.key("recorder"), None)
+        if trainer is not None and on_replace is not None:
+            on_replace(trainer)

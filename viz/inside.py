@@ -15,7 +15,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
-from engine.layer_history import LayerRecord
+from engine.snapshot import LayerRecord
 from engine.snapshot import PERCENTILES
 
 FONT = 14                   # readable from the back of a classroom

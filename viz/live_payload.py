@@ -13,18 +13,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine.snapshot import NetworkLayout
 from viz.palette import CLASS_COLOURS, diverging
 
 LEVELS = 255            # a signed value in [-1, 1] becomes round((t + 1) / 2 * LEVELS)
-
-
-@dataclass(frozen=True)
-class NetworkLayout:
-    """What the network diagram shows: columns of neurons and the weights between them."""
-
-    titles: tuple[str, ...]                 # one per column
-    labels: tuple[tuple[str, ...], ...]     # neuron labels per column
-    weights: tuple[np.ndarray | None, ...]  # (n_out, n_in) from column i to i+1, or None
 
 
 def b64(array: np.ndarray) -> str:

@@ -2,7 +2,7 @@
 import threading
 import time
 
-from engine.background import BackgroundTrainer
+from engine.train.background import BackgroundTrainer
 from engine.spec import DataSpec, Experiment, TrainSpec
 from engine.train import Trainer
 

@@ -2,9 +2,9 @@
 import pytest
 import torch
 
-from engine.build import build_model, plan_model, summarize
-from engine.fields import SpecError
-from engine.layerspec import LAYER_KINDS, layers_from_text, make_layer
+from engine.model.build import build_model, plan_model, summarize
+from engine.spec.fields import SpecError
+from engine.spec.layers import LAYER_KINDS, layers_from_text, make_layer
 from engine.spec import ModelSpec
 
 
@@ -50,10 +50,10 @@ def test_regression_and_tfp_heads():
 
 
 @pytest.mark.parametrize("text, shape, message", [
-    ("flatten,conv2d:4", (1, 8, 8), r"Layer 2 \(conv2d\) needs image input.*vector of 64.*before Flatten"),
-    ("conv2d:4:3:1:0,maxpool2d:9:1", (1, 8, 8), r"Layer 2 \(maxpool2d\).*9×9 window.*only 6×6"),
-    ("lstm:8", (2,), r"Layer 1 \(lstm\) needs a sequence.*vector of 2"),
-    ("dense:8", (1, 8, 8), r"Layer 1 \(dense\) needs a vector.*Flatten"),
+    ("flatten,conv2d:4", (1, 8, 8), r"Layer L2 \(conv2d\) needs image input.*vector of 64.*before Flatten"),
+    ("conv2d:4:3:1:0,maxpool2d:9:1", (1, 8, 8), r"Layer L2 \(maxpool2d\).*9×9 window.*only 6×6"),
+    ("lstm:8", (2,), r"Layer L1 \(lstm\) needs a sequence.*vector of 2"),
+    ("dense:8", (1, 8, 8), r"Layer L1 \(dense\) needs a vector.*Flatten"),
     ("self_attention:3", (20, 4), r"3 heads must divide the 4 features"),
     ("dense:1024,dense:1024,dense:1024", (2,), r"parameters; this server allows 2,000,000.*L2"),
     ("conv2d:4", (2,), r"needs image input"),

@@ -3,9 +3,10 @@ import numpy as np
 import pytest
 import torch
 
-from engine.diagnostics import Diagnosis, diagnose
-from engine.layerspec import make_layer
-from engine.recording import Recording
+from tests.recorded import Recorded
+from engine.inspect.diagnostics import Diagnosis, diagnose
+from engine.spec.layers import make_layer
+from engine.record.recorder import Recording
 from engine.spec import DataSpec, Experiment, ModelSpec, TrainSpec
 from engine.train import Trainer
 
@@ -18,7 +19,7 @@ def mlp(units, act):
 
 def run(exp, epochs, tweak=None):
     """Train for `epochs`; `tweak(model)` edits the fresh weights (records restart after it)."""
-    t = Trainer(exp, recording=EVERY_EPOCH)
+    t = Recorded(exp, recording=EVERY_EPOCH)
     if tweak is not None:
         with torch.no_grad():
             tweak(t.model)

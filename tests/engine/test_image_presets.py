@@ -3,10 +3,10 @@ import time
 
 import pytest
 
-from engine.build import plan_model
-from engine.image_presets import (DATA_DEFAULTS, IMAGE_PRESETS, IMAGE_SETS, IMAGE_SHAPES,
+from engine.model.build import plan_model
+from engine.spec.presets import (DATA_DEFAULTS, IMAGE_PRESETS, IMAGE_SETS, IMAGE_SHAPES,
                                   preset_experiment)
-from engine.layerspec import layers_from_text
+from engine.spec.layers import layers_from_text
 from engine.spec import ModelSpec
 from engine.train import Trainer
 

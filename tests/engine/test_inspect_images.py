@@ -3,10 +3,10 @@ import numpy as np
 import pytest
 import torch
 
-from engine.build import build_model
-from engine.inspect_images import (confusion, confusion_matrix, conv_filters, feature_maps,
+from engine.model.build import build_model
+from engine.inspect.images import (confusion, confusion_matrix, conv_filters, feature_maps,
                                    misclassified, predict_test_set, saliency)
-from engine.layerspec import layers_from_text
+from engine.spec.layers import layers_from_text
 from engine.spec import DataSpec, Experiment, ModelSpec, TrainSpec
 from engine.train import Trainer
 
@@ -66,7 +66,7 @@ def test_feature_maps_include_residual_and_batchnorm_blocks():
         "conv2d:4:3:1:1:relu,residual:4:relu,batchnorm,dropout:0.5,avgpool2d:2:2")), (1, 8, 8), 10)
     kinds = [(m.name, m.kind, m.maps.shape) for m in feature_maps(model, np.zeros((1, 8, 8)))]
     assert kinds == [("L1", "conv2d", (4, 8, 8)), ("L2", "residual", (4, 8, 8)),
-                     ("L3", "batchnorm", (4, 8, 8)), ("L5", "avgpool2d", (4, 4, 4))]
+                     ("L2_bn", "batchnorm", (4, 8, 8)), ("L3", "avgpool2d", (4, 4, 4))]
 
 
 def test_an_mlp_has_no_feature_maps_and_no_filters():

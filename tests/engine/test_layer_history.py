@@ -4,10 +4,11 @@ import math
 import numpy as np
 import torch
 
-from engine.layer_history import LayerHistory
-from engine.layerspec import make_layer
-from engine.probe import layer_stats
-from engine.recording import RECORD_OFF, Recording
+from tests.recorded import Recorded
+from engine.record.layer_history import LayerHistory
+from engine.spec.layers import make_layer
+from engine.inspect.probe import layer_stats
+from engine.record.recorder import RECORD_OFF, Recording
 from engine.snapshot import PERCENTILES, LayerStats
 from engine.spec import DataSpec, Experiment, ModelSpec, TrainSpec
 from engine.train import Trainer
@@ -37,7 +38,7 @@ def test_bounded_and_evenly_thinned():
 
 
 def test_rows_equal_the_probe_and_update_ratio_is_the_next_step():
-    t = Trainer(EXP, recording=EVERY_EPOCH)
+    t = Recorded(EXP, recording=EVERY_EPOCH)
     t.step(3 * t.batches_per_epoch)
     x, y = t.x_train[:256], t.y_train[:256]
     now = layer_stats(t.model, x, y, t.objective.loss)
@@ -57,18 +58,18 @@ def test_rows_equal_the_probe_and_update_ratio_is_the_next_step():
 
 
 def test_trainer_layer_history_stays_bounded_and_off_means_off():
-    t = Trainer(Experiment(DataSpec("gauss", n_samples=20), EXP.model, TrainSpec(batch_size=10)),
+    t = Recorded(Experiment(DataSpec("gauss", n_samples=20), EXP.model, TrainSpec(batch_size=10)),
                 recording=Recording(layer_cap=8, layer_every_steps=1))
     t.step(3000)                                     # 3000 epochs of one batch
     r = t.layer_history.view()
     assert len(r) <= 8 and r.epochs[-1] >= 3000 - t.layer_history.stride
-    off = Trainer(EXP, recording=RECORD_OFF)
+    off = Recorded(EXP, recording=RECORD_OFF)
     off.step(50)
     assert len(off.layer_history) == 0 and len(off.timeline) == 0
 
 
 def test_default_cadence_probes_every_256_steps_or_more():
-    t = Trainer(EXP)                                 # 5 batches per epoch -> every 64 epochs
+    t = Recorded(EXP)                                 # 5 batches per epoch -> every 64 epochs
     assert t.layer_history.stride * t.batches_per_epoch >= 256
     t.step(130 * t.batches_per_epoch)
     assert t.layer_history.view().epochs.tolist() == [0, 64, 128]

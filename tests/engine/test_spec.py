@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from engine.fields import FIELDS, SpecError
-from engine.layerspec import LAYER_KINDS, LAYER_PARAMS, layers_from_text, layers_to_text, make_layer
-from engine.limits import LIMITS
+from engine.spec.fields import FIELDS, SpecError
+from engine.spec.layers import LAYER_KINDS, LAYER_PARAMS, layers_from_text, layers_to_text, make_layer
+from engine.spec.limits import LIMITS
 from engine.spec import DataSpec, Experiment, ModelSpec, TrainSpec
 
 CONV_NET = ModelSpec((make_layer("conv2d", channels=4, kernel=3, padding=1),

@@ -3,10 +3,11 @@ import numpy as np
 import pytest
 import torch
 
-from engine.layerspec import make_layer
-from engine.recording import RECORD_OFF, Recording, first_stride
+from tests.recorded import Recorded
+from engine.spec.layers import make_layer
+from engine.record.recorder import RECORD_OFF, Recording, first_stride
 from engine.spec import DataSpec, Experiment, ModelSpec, TrainSpec
-from engine.timeline import Timeline
+from engine.record.timeline import Timeline
 from engine.train import DIVERGED, READY, Trainer
 
 # Everything that carries state between steps: Adam's moments, dropout's RNG stream, batch-norm
@@ -32,7 +33,7 @@ def opt_tensors(t):
 
 
 def test_restore_and_continue_is_bit_identical_mid_epoch():
-    a = Trainer(STATEFUL)
+    a = Recorded(STATEFUL)
     a.step(3 * a.batches_per_epoch + 2)              # stop inside epoch 4
     ck = a.checkpoint()
     a.step(60)
@@ -45,13 +46,13 @@ def test_restore_and_continue_is_bit_identical_mid_epoch():
     assert np.array_equal(a.history.column("train_loss"), loss)
     assert a.branches == [ck.position] and not a.rewound
     # recording (probes, checkpoints) never changes what training does
-    b = Trainer(STATEFUL, recording=RECORD_OFF)
+    b = Recorded(STATEFUL, recording=RECORD_OFF)
     b.step(3 * b.batches_per_epoch + 2 + 60)
     assert same(params(b), after)
 
 
 def test_checkpoints_taken_during_training_replay_exactly():
-    t = Trainer(STATEFUL.replace("train", epochs=0, patience=0))
+    t = Recorded(STATEFUL.replace("train", epochs=0, patience=0))
     t.step(10 * t.batches_per_epoch)
     end, end_opt = params(t), opt_tensors(t)
     t.branch_from(4)                                 # recorded inside a run (live dropout RNG)
@@ -60,11 +61,11 @@ def test_checkpoints_taken_during_training_replay_exactly():
 
 
 def test_restore_into_a_fresh_trainer_continues_the_same_run():
-    a = Trainer(STATEFUL)
+    a = Recorded(STATEFUL)
     a.step(45)
     ck = a.checkpoint()
     a.step(50)
-    b = Trainer(STATEFUL)
+    b = Recorded(STATEFUL)
     b.restore(ck)
     b.step(50)
     assert same(params(a), params(b)) and (a.epoch, a.steps) == (b.epoch, b.steps)
@@ -72,7 +73,7 @@ def test_restore_into_a_fresh_trainer_continues_the_same_run():
 
 
 def test_scrubbing_shows_recorded_weights_and_back_to_latest_is_exact():
-    t = Trainer(STATEFUL.replace("train", epochs=0, patience=0))
+    t = Recorded(STATEFUL.replace("train", epochs=0, patience=0))
     t.step(12 * t.batches_per_epoch + 3)            # end mid-epoch: only a mark keeps it
     latest, latest_opt, steps = params(t), opt_tensors(t), t.steps
     epochs = [c.epoch for c in t.timeline.checkpoints]
@@ -80,8 +81,8 @@ def test_scrubbing_shows_recorded_weights_and_back_to_latest_is_exact():
     past = t.timeline.at_epoch(5)
     t.rewind(past.steps)
     assert (t.epoch, t.batch_in_epoch, t.steps) == (5, 0, past.steps)
-    assert same(params(t), list(past.model_state.values()))
-    assert t.metrics == past.metrics and t.rewound
+    assert same(params(t), list(past.state["model"].values()))
+    assert t.metrics == past.state["metrics"] and t.rewound
     assert t.history.column("epoch")[-1] == 12       # the future is kept while viewing
     t.rewind(steps)                                  # the pause mark: exactly where we were
     assert not t.rewound and t.steps == steps
@@ -89,7 +90,7 @@ def test_scrubbing_shows_recorded_weights_and_back_to_latest_is_exact():
 
 
 def test_branch_truncates_the_future_and_records_the_branch_point():
-    t = Trainer(STATEFUL.replace("train", epochs=0, patience=0),
+    t = Recorded(STATEFUL.replace("train", epochs=0, patience=0),
                 recording=Recording(layer_every_steps=1))
     t.step(20 * t.batches_per_epoch)
     c = t.branch_from(8)
@@ -110,7 +111,7 @@ def test_rewind_before_divergence_recovers():
     exp = Experiment(DataSpec("reg_plane", n_samples=200),
                      ModelSpec(tuple(make_layer("dense", units=8, activation="linear")
                                      for _ in range(2))), TrainSpec(lr=10.0, batch_size=5))
-    t = Trainer(exp)
+    t = Recorded(exp)
     t.step(500)
     assert t.status == DIVERGED
     t.rewind(t.timeline.checkpoints[0].steps)
@@ -121,21 +122,21 @@ def test_rewind_before_divergence_recovers():
 
 
 def test_timeline_is_bounded_by_count_and_bytes():
-    t = Trainer(Experiment(DataSpec("gauss", n_samples=20), ModelSpec(),
+    t = Recorded(Experiment(DataSpec("gauss", n_samples=20), ModelSpec(),
                            TrainSpec(batch_size=10)), recording=Recording(checkpoint_cap=8))
     t.step(2 * 1000)                                 # 1000 epochs of 2 batches
     epochs = [c.epoch for c in t.timeline.checkpoints]
     assert len(epochs) <= 8 and epochs[0] == 0 and epochs[-1] > 1000 - 2 * t.timeline.stride
     assert len(set(np.diff(epochs))) == 1            # evenly spaced
     one = t.timeline.checkpoints[-1].nbytes
-    small = Trainer(t.experiment, recording=Recording(checkpoint_bytes=5 * one))
+    small = Recorded(t.experiment, recording=Recording(checkpoint_bytes=5 * one))
     small.step(2 * 200)
     assert small.timeline.nbytes <= 5 * one and len(small.timeline) >= 2
 
 
 def test_timeline_unit_thinning_and_marks():
     tl = Timeline(cap=4)
-    t = Trainer(Experiment(DataSpec("gauss", n_samples=40), ModelSpec(),
+    t = Recorded(Experiment(DataSpec("gauss", n_samples=40), ModelSpec(),
                            TrainSpec(batch_size=10)), recording=RECORD_OFF)
     for _ in range(9):
         if tl.due(t.epoch):

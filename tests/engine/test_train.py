@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 import torch
 
-from engine.history import BoundedHistory
-from engine.layerspec import make_layer
-from engine.objectives import lr_at
+from engine.train.history import BoundedHistory
+from engine.spec.layers import make_layer
+from engine.train.objectives import lr_at
 from engine.spec import DataSpec, Experiment, ModelSpec, TrainSpec
 from engine.train import DIVERGED, EARLY_STOPPED, FINISHED, READY, Trainer, needs_rebuild
 

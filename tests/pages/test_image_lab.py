@@ -7,7 +7,7 @@ import urllib.request
 from PIL import Image, ImageDraw
 from streamlit.testing.v1 import AppTest
 
-from engine.image_presets import preset_experiment
+from engine.spec.presets import preset_experiment
 
 PAGE = "pages/image_lab.py"
 
@@ -17,6 +17,10 @@ def open_lab(app_path, **params):
     at.query_params.update(params)
     at.switch_page(PAGE)
     return at.run()
+
+
+def recorder(at):
+    return at.session_state["il_recorder"]
 
 
 def trainer(at):
@@ -100,7 +104,7 @@ def test_a_stack_that_cannot_work_gets_the_message_next_to_the_editor(app_path):
     at.text_input(key="il_net_text").set_value("conv2d:8:3:1:1:relu,dense:16:relu").run()
     assert not at.exception
     text = " ".join(e.value for e in at.error)
-    assert "Layer 2 (dense)" in text and "Flatten" in text
+    assert "Layer L2 (dense)" in text and "Flatten" in text
     assert trainer(at) is before                                 # training keeps its network
     at.text_input(key="il_net_text").set_value("conv2d:8:99").run()
     assert "kernel must be a whole number from 1 to 11" in " ".join(e.value for e in at.error)
@@ -229,13 +233,13 @@ def test_inside_panel_and_timeline_on_the_image_lab(app_path):
     assert t.epoch == 4
     texts = [e.value for e in (*at.error, *at.warning, *at.success)]
     assert texts, "the diagnostics box says something"
-    past = t.timeline.at_epoch(1)
+    past = recorder(at).timeline.at_epoch(1)
     at.select_slider(key="il_timeline").set_value(past.steps).run()
     assert not at.exception
     t = trainer(at)
-    assert t.rewound and t.epoch == 1
+    assert recorder(at).rewound and t.epoch == 1
     assert all(torch.equal(a, b) for a, b in zip(t.model.state_dict().values(),
-                                                  past.model_state.values()))
+                                                  past.state["model"].values()))
     at.button(key="il_step_epoch").click().run()              # a branch from epoch 1
     t = trainer(at)
-    assert t.epoch == 2 and t.branches and not at.exception
+    assert t.epoch == 2 and recorder(at).branches and not at.exception

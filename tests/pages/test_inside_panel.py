@@ -9,28 +9,32 @@ def panel_app():
 
     import streamlit as st
 
-    from engine.layerspec import make_layer
-    from engine.recording import Recording
+    from engine.record.recorder import Recorder, Recording
     from engine.spec import DataSpec, Experiment, ModelSpec, TrainSpec
+    from engine.spec.layers import make_layer
     from engine.train import Trainer
-    from ui.inside_panel import inside_panel
-    from ui.timeline_control import timeline_control
+    from ui.session import LabSession
+    from ui.views.inside import inside_panel
+    from ui.views.timeline import timeline_control
 
-    if "trainer" not in st.session_state:
+    lab = LabSession("t")
+    if not lab.opened:
         exp = Experiment(DataSpec("circle", n_samples=100),
                          ModelSpec((make_layer("dense", units=6, activation="relu"),
                                     make_layer("dense", units=4, activation="tanh"))),
                          TrainSpec(optimizer="adam", lr=0.03, batch_size=10))
-        t = Trainer(exp, device="cpu", recording=Recording(layer_every_steps=1))
+        lab.open([])
+        t = Trainer(exp, device="cpu")
+        st.session_state["t_trainer"] = t
+        st.session_state["t_recorder"] = Recorder(t, Recording(layer_every_steps=1))
         t.step(12 * t.batches_per_epoch + 2)          # pause mid-epoch 13
-        st.session_state.trainer, st.session_state.lock = t, threading.Lock()
-    t, lock = st.session_state.trainer, st.session_state.lock
+    t = lab.trainer
     playing = st.toggle("Play", key="t_play")
-    timeline_control(t, key_prefix="t", lock=lock, playing=playing)
+    timeline_control(lab, playing=playing)
     if playing:
-        with lock:
+        with lab.lock:
             t.step_epoch()
-    inside_panel(t, key_prefix="t", lock=lock)
+    inside_panel(lab)
 
 
 def weights(t):
@@ -40,18 +44,18 @@ def weights(t):
 def test_scrub_view_and_branch():
     at = AppTest.from_function(panel_app, default_timeout=60).run()
     assert not at.exception
-    t = at.session_state.trainer
+    t = at.session_state["t_trainer"]
     latest, latest_steps = weights(t), t.steps
     slider = at.select_slider(key="t_timeline")
     assert slider.options[-1] == "epoch 12 + 2/5 batches"      # the paused moment itself
     assert at.get("plotly_chart") and (at.success or at.warning or at.error)
 
-    past = t.timeline.at_epoch(5)
+    past = at.session_state["t_recorder"].timeline.at_epoch(5)
     at.select_slider(key="t_timeline").set_value(past.steps).run()
     assert not at.exception
-    t = at.session_state.trainer
-    assert t.rewound and (t.epoch, t.steps) == (5, past.steps)
-    assert all(torch.equal(a, b) for a, b in zip(weights(t), past.model_state.values()))
+    t = at.session_state["t_trainer"]
+    assert at.session_state["t_recorder"].rewound and (t.epoch, t.steps) == (5, past.steps)
+    assert all(torch.equal(a, b) for a, b in zip(weights(t), past.state["model"].values()))
     assert any("Viewing epoch 5" in c.value for c in at.caption)
 
     for view in ("Gradients", "Updates", "Weights", "Dead / saturated"):
@@ -59,14 +63,14 @@ def test_scrub_view_and_branch():
         assert not at.exception and at.get("plotly_chart")
 
     at.select_slider(key="t_timeline").set_value(latest_steps).run()   # back to the latest
-    t = at.session_state.trainer
-    assert not t.rewound and t.steps == latest_steps
+    t = at.session_state["t_trainer"]
+    assert not at.session_state["t_recorder"].rewound and t.steps == latest_steps
     assert all(torch.equal(a, b) for a, b in zip(weights(t), latest))
 
     at.select_slider(key="t_timeline").set_value(past.steps).run()
     at.toggle(key="t_play").set_value(True).run()                      # Play from epoch 5
     assert not at.exception
-    t = at.session_state.trainer
-    assert t.branches == [5.0] and t.epoch == 6 and not t.rewound
+    t = at.session_state["t_trainer"]
+    assert at.session_state["t_recorder"].branches == [5.0] and t.epoch == 6 and not at.session_state["t_recorder"].rewound
     assert t.history.column("epoch")[-1] == 6
-    assert max(c.epoch for c in t.timeline.checkpoints) == 6
+    assert max(c.epoch for c in at.session_state["t_recorder"].timeline.checkpoints) == 6

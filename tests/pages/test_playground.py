@@ -14,6 +14,10 @@ def open_page(app_path, **params):
     return at.run()
 
 
+def recorder(at):
+    return at.session_state["pg_recorder"]
+
+
 def trainer(at):
     return at.session_state["pg_trainer"]
 
@@ -135,18 +139,18 @@ def test_timeline_scrubs_back_and_step_branches_from_there(app_path):
         at.button(key="pg_step_epoch").click().run()
     t = trainer(at)
     assert t.epoch == 6 and not at.exception
-    past = t.timeline.at_epoch(2) if hasattr(t.timeline, "at_epoch") else None
+    past = recorder(at).timeline.at_epoch(2)
     assert past is not None, "an early moment was recorded"
     at.select_slider(key="pg_timeline").set_value(past.steps).run()
     assert not at.exception
     t = trainer(at)
-    assert t.rewound and t.epoch == past.epoch
+    assert recorder(at).rewound and t.epoch == past.epoch
     assert all(torch.equal(a, b) for a, b in zip(t.model.state_dict().values(),
-                                                  past.model_state.values()))
+                                                  past.state["model"].values()))
     assert any("Epoch " + str(past.epoch) in m.value for m in at.markdown), "views show then"
     at.button(key="pg_step_epoch").click().run()             # training from the past forks
     t = trainer(at)
-    assert not t.rewound and t.epoch == past.epoch + 1 and t.branches
+    assert not recorder(at).rewound and t.epoch == past.epoch + 1 and recorder(at).branches
     assert any("stroke-dasharray" in m.value for m in at.markdown), "curves mark the branch"
 
 
@@ -154,11 +158,11 @@ def test_inside_panel_shows_diagnostics_and_charts(app_path):
     at = open_page(app_path)
     at.toggle(key="pg_play").set_value(True).run()
     deadline = time.time() + 30
-    while len(trainer(at).layer_history) < 3 and time.time() < deadline:
+    while len(recorder(at).layers) < 3 and time.time() < deadline:
         time.sleep(0.1)
         at.run()
     at.toggle(key="pg_play").set_value(False).run()
-    assert not at.exception and len(trainer(at).layer_history) >= 3
+    assert not at.exception and len(recorder(at).layers) >= 3
     assert at.get("plotly_chart"), "a per-layer chart is drawn"
     texts = [e.value for e in (*at.error, *at.warning, *at.success)]
     assert texts, "the diagnostics box says something"

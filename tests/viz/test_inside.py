@@ -1,7 +1,7 @@
 """Inside-the-network figures on a synthetic record: traces, log axes, markers; curve markers."""
 import numpy as np
 
-from engine.layer_history import LayerRecord
+from engine.snapshot import LayerRecord
 from engine.snapshot import PERCENTILES
 from viz.curves import curves_svg, plot_curves
 from viz.inside import (FLOOR, FONT, plot_activation_bands, plot_layer_series,

@@ -1,0 +1,1 @@
+"""From a ModelSpec to a torch model: layer modules, the shape plan and initialisation."""

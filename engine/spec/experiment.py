@@ -1,0 +1,235 @@
+"""The experiment: the single source of truth for what the user chose.
+
+`Experiment = DataSpec + ModelSpec + TrainSpec`, all frozen. The field table in `fields.py`
+drives validation and both round-trips (JSON for files and the CLI, query strings for
+shareable links), so a link reopens exactly the experiment that made it.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from engine.spec.fields import (FIELDS, FIELDS_BY_NAME, FIELDS_BY_URL, MODEL_URL_KEY, Field,
+                           SpecError, check_value, format_value)
+from engine.spec.layers import (LayerSpec, layer_from_dict, layer_names, layer_to_dict, layers_from_text,
+                              layers_to_text, make_layer)
+
+__all__ = ["DataSpec", "ModelSpec", "TrainSpec", "Experiment", "SpecError", "LayerSpec",
+           "make_layer"]
+
+
+@dataclass(frozen=True)
+class DataSpec:
+    """Which data, how much of it, and which input features."""
+
+    dataset: str = "circle"                  # a key of datasets.DATASETS
+    n_samples: int = 500                     # total examples before the split
+    noise: float = 0.0                       # TF Playground noise / 100
+    train_ratio: float = 0.5                 # share used for training
+    seed: int = 1                            # data seed
+    features: tuple[str, ...] = ("x1", "x2")  # 2D input features
+    n_classes: int = 3                       # for multi-class 2D sets
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """The hidden layer stack; the output head is added to fit the task."""
+
+    layers: tuple[LayerSpec, ...] = (
+        LayerSpec("dense", units=4, activation="tanh"),
+        LayerSpec("dense", units=2, activation="tanh"),
+    )
+
+
+@dataclass(frozen=True)
+class TrainSpec:
+    """How the weights are fitted. Fields marked live change without a rebuild."""
+
+    optimizer: str = "sgd"          # live (rebuilds the optimizer, keeps the weights)
+    lr: float = 0.03                # live
+    momentum: float = 0.9           # live
+    batch_size: int = 10            # live
+    loss: str = "auto"              # cross-entropy for classes, MSE for numbers
+    l1: float = 0.0                 # live
+    l2: float = 0.0                 # live
+    schedule: str = "constant"      # live
+    step_size: int = 100            # live
+    epochs: int = 0                 # live; 0 = no limit
+    patience: int = 0               # live; 0 = no early stop
+    seed: int = 1                   # weights and batch order
+    init: str = "torch"             # "tfp" = U(-0.5, 0.5) weights, 0.1 biases
+
+
+SECTIONS = {"data": DataSpec, "train": TrainSpec}
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """Everything needed to reproduce a run."""
+
+    data: DataSpec = field(default_factory=DataSpec)
+    model: ModelSpec = field(default_factory=ModelSpec)
+    train: TrainSpec = field(default_factory=TrainSpec)
+
+    # ---- validation -------------------------------------------------------------------
+    def validated(self) -> "Experiment":
+        """Raise SpecError if any value is out of bounds or the parts disagree."""
+        for f in FIELDS:
+            check_value(f, getattr(getattr(self, f.section), f.name), clamp=False)
+        _check_cross_fields(self)
+        return self
+
+    # ---- JSON ---------------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for section in SECTIONS:
+            values = dataclasses.asdict(getattr(self, section))
+            out[section] = {k: list(v) if isinstance(v, tuple) else v for k, v in values.items()}
+        out["model"] = {"layers": [layer_to_dict(layer) for layer in self.model.layers]}
+        return out
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), indent=indent)
+
+    @classmethod
+    def from_dict(cls, data: Any) -> "Experiment":
+        """Strict: unknown keys, wrong types and out-of-range values raise SpecError."""
+        if not isinstance(data, Mapping):
+            raise SpecError("An experiment must be a JSON object with 'data', 'model' and "
+                            "'train' sections.")
+        unknown = set(data) - {"data", "model", "train"}
+        if unknown:
+            raise SpecError(f"Unknown section(s) {', '.join(sorted(map(str, unknown)))}; "
+                            "an experiment has only 'data', 'model' and 'train'.")
+        parts: dict[str, Any] = {}
+        for section, kind in SECTIONS.items():
+            values = data.get(section, {})
+            if not isinstance(values, Mapping):
+                raise SpecError(f"Section '{section}' must be an object of settings.")
+            cleaned = {}
+            for key, value in values.items():
+                f = FIELDS_BY_NAME.get((section, key))
+                if f is None:
+                    raise SpecError(f"Unknown setting '{section}.{key}'.")
+                cleaned[key], _ = check_value(f, value, clamp=False)
+            parts[section] = kind(**cleaned)
+        model = data.get("model", {})
+        if not isinstance(model, Mapping) or not isinstance(model.get("layers", []), list):
+            raise SpecError("Section 'model' must be an object with a list 'layers'.")
+        layers = model.get("layers", list(ModelSpec().layers))
+        kinds = [x.kind if isinstance(x, LayerSpec) else str(x).split(":")[0].strip()
+                 if isinstance(x, str) else str(x.get("kind")) if isinstance(x, Mapping)
+                 else "" for x in layers]
+        parts["model"] = ModelSpec(tuple(
+            x if isinstance(x, LayerSpec) else layer_from_dict(x, name)
+            for x, name in zip(layers, layer_names(kinds))))
+        return cls(**parts).validated()
+
+    @classmethod
+    def from_json(cls, text: str) -> "Experiment":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise SpecError(f"The experiment file is not valid JSON (line {exc.lineno}, column "
+                            f"{exc.colno}: {exc.msg}).") from None
+        return cls.from_dict(data)
+
+    # ---- URL query string -----------------------------------------------------------------
+    def to_query(self) -> dict[str, str]:
+        """Every setting as short URL keys, so a link reproduces the experiment exactly."""
+        out = {f.url: format_value(f, getattr(getattr(self, f.section), f.name)) for f in FIELDS}
+        out[MODEL_URL_KEY] = layers_to_text(self.model.layers)
+        return out
+
+    @classmethod
+    def from_query(cls, params: Mapping[str, Any], *, base: "Experiment | None" = None,
+                   strict: bool = False) -> tuple["Experiment", list[str]]:
+        """Read an experiment from query parameters, starting from `base` (the default).
+
+        Lenient by default, because links are typed, truncated and shared: out-of-range
+        numbers are clamped, unusable values and impossible combinations fall back to the base
+        value, and each such repair is returned as a warning the page can show. With
+        `strict=True` the first problem raises SpecError instead. Unknown keys are ignored
+        (pages keep their own keys next to the experiment's).
+        """
+        base = base or cls()
+        warnings: list[str] = []
+        values = {s: dataclasses.asdict(getattr(base, s)) for s in SECTIONS}
+        for key, raw in params.items():
+            f: Field | None = FIELDS_BY_URL.get(key)
+            if f is None:
+                continue
+            raw = raw[-1] if isinstance(raw, (list, tuple)) and f.type is not tuple else raw
+            try:
+                value, note = check_value(f, raw, clamp=not strict)
+            except SpecError as exc:
+                if strict:
+                    raise
+                warnings.append(f"{exc} Using {format_value(f, values[f.section][f.name])}.")
+                continue
+            values[f.section][f.name] = value
+            if note:
+                warnings.append(note)
+        layers = base.model.layers
+        if MODEL_URL_KEY in params:
+            raw = params[MODEL_URL_KEY]
+            try:
+                layers = layers_from_text(raw if isinstance(raw, str) else ",".join(raw))
+            except SpecError as exc:
+                if strict:
+                    raise
+                warnings.append(f"{exc} Keeping the default network.")
+        exp = cls(DataSpec(**values["data"]), ModelSpec(layers), TrainSpec(**values["train"]))
+        # Repair impossible combinations one step at a time, least drastic first.
+        repairs = (lambda e: e.replace("train", loss="auto"),
+                   lambda e: e.replace("data", features=base.data.features),
+                   lambda e: dataclasses.replace(e, data=base.data, train=base.train))
+        for repair in (None, *repairs):
+            if repair is not None:
+                exp = repair(exp)
+            try:
+                _check_cross_fields(exp)
+                break
+            except SpecError as exc:
+                if strict:
+                    raise
+                warnings.append(f"{exc} Adjusting the settings to make it work.")
+        return exp, warnings
+
+    # ---- convenience ----------------------------------------------------------------------
+    def replace(self, section: str, **changes: Any) -> "Experiment":
+        """A copy with some fields of one section changed (e.g. replace("train", lr=0.1))."""
+        if section == "model":
+            return dataclasses.replace(self, model=ModelSpec(**changes))
+        return dataclasses.replace(
+            self, **{section: dataclasses.replace(getattr(self, section), **changes)})
+
+
+def dataset_info(name: str):
+    """The registry entry of a dataset, or a SpecError listing the valid names."""
+    from engine.data import DATASETS  # datasets is torch-free, so this import is cheap
+
+    if name not in DATASETS:
+        raise SpecError(f"Unknown dataset {name!r}. Choose one of {', '.join(DATASETS)}.")
+    return DATASETS[name]
+
+
+def _check_cross_fields(exp: Experiment) -> None:
+    """Rules that involve more than one field."""
+    info = dataset_info(exp.data.dataset)
+    loss = exp.train.loss
+    if info.kind == "2d":
+        if not exp.data.features:
+            raise SpecError("Pick at least one input feature (for example X₁ and X₂).")
+    if info.task == "regression" and loss == "cross_entropy":
+        raise SpecError(f"Cross-entropy needs classes, but '{exp.data.dataset}' asks for "
+                        "numbers (regression). Use mse, huber or auto.")
+    if loss == "tfp_squared" and info.task == "classification" and _n_classes(exp, info) != 2:
+        raise SpecError("tfp_squared (TF Playground's ±1 loss) works with two classes only; "
+                        "use cross_entropy for more classes.")
+
+
+def _n_classes(exp: Experiment, info: Any) -> int:
+    return exp.data.n_classes if info.multi_class else info.classes

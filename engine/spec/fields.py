@@ -1,0 +1,209 @@
+"""The declarative field table: one row per setting a user can choose.
+
+One table drives validation, JSON round-trip, URL round-trip and the help text the UI shows
+(TF Playground's `State.PROPS` habit). Adding a setting means adding one row here and one
+dataclass attribute in `spec.py`; a test checks that the two agree.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from engine.data import DATASETS, FEATURES
+from engine.spec.limits import LIMITS
+
+ACTIVATION_NAMES = ("relu", "leaky_relu", "elu", "gelu", "silu", "mish", "tanh", "sigmoid",
+                    "softplus", "sine", "linear")
+OPTIMIZERS = ("sgd", "momentum", "nesterov", "adam", "adamw", "rmsprop")
+LOSSES = ("auto", "cross_entropy", "mse", "huber", "tfp_squared")
+SCHEDULES = ("constant", "step", "cosine")
+INITS = ("torch", "tfp")
+MAX_TEXT = 2_000  # longest string accepted for any one value (URLs are hostile)
+
+# What a beginner reads instead of the spelling in links and files.
+FRIENDLY_NAMES: dict[str, str] = {
+    "sgd": "SGD", "momentum": "SGD with momentum", "nesterov": "Nesterov momentum",
+    "adam": "Adam", "adamw": "AdamW", "rmsprop": "RMSprop",
+    "auto": "Automatic (cross-entropy for classes, squared error for numbers)",
+    "cross_entropy": "Cross-entropy", "mse": "Mean squared error", "huber": "Huber",
+    "tfp_squared": "Squared error (TF Playground)",
+    "constant": "Constant", "step": "Halve every few epochs", "cosine": "Cosine to zero",
+    "torch": "PyTorch default", "tfp": "TF Playground (uniform ±0.5)",
+    "relu": "ReLU", "leaky_relu": "Leaky ReLU", "elu": "ELU", "gelu": "GELU",
+    "silu": "SiLU (swish)", "mish": "Mish", "tanh": "Tanh", "sigmoid": "Sigmoid",
+    "softplus": "Softplus", "sine": "Sine", "linear": "Linear (none)",
+}
+MOMENTUM_OPTIMIZERS = ("momentum", "nesterov", "rmsprop", "adam", "adamw")
+
+
+def friendly(value: object) -> str:
+    """The readable name of an option (its own spelling when it has none)."""
+    return FRIENDLY_NAMES.get(str(value), str(value))
+
+
+class SpecError(ValueError):
+    """An experiment cannot be run; the message names the field or layer and the fix."""
+
+
+@dataclass(frozen=True)
+class Field:
+    """One user-facing setting: where it lives, how it is spelled in a URL, what it means."""
+
+    section: str            # "data" or "train"
+    name: str               # dataclass attribute
+    url: str                # short query-string key
+    type: type              # int, float, str or tuple (a tuple of strings)
+    label: str              # UI label
+    help: str               # plain-language help text
+    choices: tuple[str, ...] = ()
+    offered: tuple[float, ...] = ()          # values a slider offers (a link may carry others)
+    ui_range: tuple[float, float] | None = None   # a widget's range, inside LIMITS
+    ui_step: float | None = None
+
+    @property
+    def bounds(self) -> tuple[float, float] | None:
+        return LIMITS.get(self.name)
+
+
+FIELDS: tuple[Field, ...] = (
+    Field("data", "dataset", "ds", str, "Dataset", "Which data the network learns from.",
+          tuple(DATASETS)),
+    Field("data", "n_samples", "n", int, "Samples",
+          "How many examples in total, before splitting into training and test sets.",
+          ui_range=(50, 2000), ui_step=50),
+    Field("data", "noise", "noise", float, "Noise",
+          "How much the classes overlap or the targets jitter. More noise = harder problem.",
+          ui_range=(0.0, 0.8), ui_step=0.05),
+    Field("data", "train_ratio", "tr", float, "Training share",
+          "Fraction of the examples used for training; the rest are held out to test.",
+          ui_range=(0.1, 0.9), ui_step=0.1),
+    Field("data", "seed", "dseed", int, "Data seed",
+          "Random seed of the data. The same seed always gives the same points.",
+          ui_range=(0, 2**31 - 1), ui_step=1),
+    Field("data", "features", "feat", tuple, "Input features",
+          "What the network is given for each point: X₁, X₂ and engineered features such as "
+          "X₁² or sin(X₁). Good features can make a hard problem easy.", tuple(FEATURES)),
+    Field("data", "n_classes", "cls", int, "Classes",
+          "Number of classes for the multi-class datasets (blobs, multi-arm spiral).",
+          ui_range=(2, 5), ui_step=1),
+    Field("train", "optimizer", "opt", str, "Optimizer",
+          "How the weights move downhill: plain SGD, SGD with momentum or Nesterov momentum, "
+          "or adaptive methods (Adam, AdamW, RMSprop) that scale each step per weight.",
+          OPTIMIZERS),
+    Field("train", "lr", "lr", float, "Learning rate",
+          "Size of each step. Too high and the loss explodes; too low and nothing happens. "
+          "Changing it does not reset the weights.",
+          offered=(0.00001, 0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)),
+    Field("train", "momentum", "mom", float, "Momentum",
+          "How much of the previous step carries into the next one (SGD with momentum, "
+          "Nesterov, RMSprop; Adam's β₁).", ui_range=(0.0, 0.99), ui_step=0.01),
+    Field("train", "batch_size", "bs", int, "Batch size",
+          "Examples per weight update. Small batches give noisy, frequent steps.",
+          ui_range=(1, 256), ui_step=1),
+    Field("train", "loss", "loss", str, "Loss",
+          "What the network minimises. Automatic = cross-entropy for classes, mean squared "
+          "error for numbers; Squared error (TF Playground) = squared error on ±1 labels with "
+          "a tanh output.", LOSSES),
+    Field("train", "l1", "l1", float, "L1 penalty",
+          "Adds the weights' absolute sizes to the loss: pushes weights to exactly zero, "
+          "keeping only the connections that matter.",
+          offered=(0.0, 0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)),
+    Field("train", "l2", "l2", float, "L2 penalty",
+          "Adds the weights' squared sizes to the loss (weight decay): pulls all weights "
+          "towards zero, which smooths the decision boundary.",
+          offered=(0.0, 0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)),
+    Field("train", "schedule", "sched", str, "Learning-rate schedule",
+          "Constant keeps the rate; halving every few epochs; cosine lowers it smoothly "
+          "to zero over the epoch limit.", SCHEDULES),
+    Field("train", "step_size", "stepsz", int, "Epochs per halving",
+          "With the halving schedule, the learning rate halves after this many epochs.",
+          ui_range=(1, 10_000), ui_step=10),
+    Field("train", "epochs", "ep", int, "Epoch limit",
+          "Training stops after this many passes over the data. 0 = run until paused.",
+          ui_range=(0, 1_000_000), ui_step=50),
+    Field("train", "patience", "pat", int, "Early stop patience",
+          "Stop when the test loss has not improved for this many epochs. 0 = never.",
+          ui_range=(0, 10_000), ui_step=5),
+    Field("train", "seed", "seed", int, "Training seed",
+          "Random seed of the initial weights, the batch order and dropout: same seed, same "
+          "run.", ui_range=(0, 2**31 - 1), ui_step=1),
+    Field("train", "init", "init", str, "Initial weights",
+          "torch = PyTorch's default initialisation; tfp = TF Playground's (uniform in ±0.5, "
+          "biases 0.1).", INITS),
+)
+FIELDS_BY_NAME = {(f.section, f.name): f for f in FIELDS}
+
+
+def applies(section: str, name: str, values: dict[str, Any]) -> bool:
+    """Whether a setting does anything given the others (so the UI shows only those)."""
+    if (section, name) == ("train", "momentum"):
+        return values.get("optimizer") in MOMENTUM_OPTIMIZERS
+    if (section, name) == ("train", "step_size"):
+        return values.get("schedule") == "step"
+    return True
+FIELDS_BY_URL = {f.url: f for f in FIELDS}
+MODEL_URL_KEY = "net"
+
+
+def _fmt_bound(v: float) -> str:
+    return f"{v:g}"
+
+
+def check_value(field: Field, value: Any, *, clamp: bool) -> tuple[Any, str | None]:
+    """Coerce `value` to the field's type and bounds.
+
+    Returns the cleaned value and a warning when it had to be clamped. Raises SpecError when
+    the value is unusable (wrong type, not a number, unknown choice), or out of range and
+    `clamp` is False.
+    """
+    where = f"{field.label} ({field.section}.{field.name})"
+    if isinstance(value, str) and len(value) > MAX_TEXT:
+        raise SpecError(f"{where}: the value is {len(value)} characters long; that is not a "
+                        "setting, it looks like a damaged link.")
+    if field.type is tuple:
+        text = value if isinstance(value, str) else ",".join(map(str, value))
+        items = text.split(",")
+        items = tuple(str(i).strip() for i in items if str(i).strip())
+        bad = [i for i in items if field.choices and i not in field.choices]
+        if bad:
+            raise SpecError(f"{where}: unknown value(s) {', '.join(map(repr, bad))}; choose "
+                            f"from {', '.join(field.choices)}.")
+        if len(set(items)) != len(items):
+            raise SpecError(f"{where}: each value can be used only once.")
+        return items, None
+    if field.type is str:
+        text = str(value).strip()
+        if field.choices and text not in field.choices:
+            raise SpecError(f"{where} must be one of {', '.join(field.choices)}; got {text!r}.")
+        return text, None
+    try:
+        if isinstance(value, bool):
+            raise TypeError
+        number = float(value)
+    except (TypeError, ValueError):
+        raise SpecError(f"{where} must be a number; got {value!r}.") from None
+    if not math.isfinite(number):
+        raise SpecError(f"{where} must be a finite number; got {value!r}.")
+    if field.type is int:
+        if number != int(number):
+            raise SpecError(f"{where} must be a whole number; got {value!r}.")
+        number = int(number)
+    lo, hi = field.bounds or (-math.inf, math.inf)
+    if lo <= number <= hi:
+        return number, None
+    if not clamp:
+        raise SpecError(f"{where} must be between {_fmt_bound(lo)} and {_fmt_bound(hi)}; "
+                        f"got {value!r}. Pick a value in that range.")
+    clamped = field.type(min(max(number, lo), hi))
+    return clamped, (f"{where} was {value!r}, outside {_fmt_bound(lo)}–{_fmt_bound(hi)}; "
+                     f"using {clamped!r}.")
+
+
+def format_value(field: Field, value: Any) -> str:
+    """The URL spelling of a value: shortest text that parses back to the same value."""
+    if field.type is tuple:
+        return ",".join(value)
+    if field.type is float:
+        return repr(float(value))
+    return str(value)

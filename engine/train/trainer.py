@@ -1,0 +1,363 @@
+"""The Trainer: owns model, optimizer, data tensors and RNG; knows nothing of display.
+
+The live page calls `run_for(seconds)` once per tick, so a tiny net does hundreds of epochs per
+second and a big one stays responsive; `step(n)` serves the Step button. Hyper-parameters that
+need no rebuild change in place through `apply(train_spec)`.
+
+Everything random (initial weights, shuffling, dropout masks) comes from the trainer's own
+generators: sessions share one process, and torch's global RNG is shared by all its threads.
+What a run keeps of its past (engine.record) is not the trainer's business: a recorder
+subscribes to the trainer's events and reads and writes its state through `state_dict()` /
+`load_state_dict()`, never through private attributes.
+"""
+from __future__ import annotations
+
+import copy
+import dataclasses
+import math
+import time
+from contextlib import nullcontext
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import numpy as np
+import torch
+from torch import nn
+
+from engine.data import Dataset
+from engine.model.build import build_model
+from engine.data import load_data
+from engine.model.init import init_weights
+from engine.model.layers import Dropout
+from engine.model.modes import eval_mode
+from engine.spec.experiment import Experiment, TrainSpec
+from engine.train.history import BoundedHistory
+from engine.train.objectives import lr_at, make_optimizer, resolve_objective, set_hyperparameters
+
+READY, FINISHED, EARLY_STOPPED, DIVERGED = "ready", "finished", "early_stopped", "diverged"
+EVENTS = ("run_start", "step", "epoch_end", "diverged", "restored")
+EVAL_LIMIT = 4_096          # at most this many examples per split are scored each epoch
+GPU_MIN_PARAMS = 100_000    # smaller nets are faster on the CPU than across a PCIe bus
+
+
+def pick_device(n_params: int) -> torch.device:
+    """CUDA when present and the model is big enough to gain from it; the CPU otherwise."""
+    if torch.cuda.is_available() and n_params >= GPU_MIN_PARAMS:
+        return torch.device("cuda")
+    return torch.device("cpu")
+
+
+@dataclass(frozen=True)
+class EpochMetrics:
+    """Scores of the model on both splits at the end of an epoch."""
+
+    train_loss: float
+    test_loss: float
+    train_acc: float     # nan for regression
+    test_acc: float
+
+
+Listener = Callable[["Trainer"], None]
+
+
+class Trainer:
+    """Trains one experiment on one dataset, a batch at a time.
+
+    Events (`subscribe(event, fn)`, fn(trainer)): "run_start" before a training call trains,
+    "step" after every optimizer step, "epoch_end" after an epoch is scored and recorded,
+    "diverged" when the weights were put back after a NaN, "restored" after load_state_dict.
+    """
+
+    def __init__(self, experiment: Experiment, dataset: Dataset | None = None,
+                 device: torch.device | str | None = None) -> None:
+        self.experiment = experiment.validated()
+        self.dataset = dataset if dataset is not None else load_data(self.experiment.data)
+        ds, spec = self.dataset, self.experiment.train
+        self.objective = resolve_objective(spec.loss, ds.task, max(ds.n_classes, 1))
+        self.model = build_model(self.experiment.model, ds.input_shape,
+                                 self.objective.n_outputs, self.objective.head_activation)
+        self.generator = torch.Generator().manual_seed(spec.seed)
+        init_weights(self.model, spec.init, self.generator)
+        n_params = sum(p.numel() for p in self.model.parameters())
+        self.device = torch.device(device) if device else pick_device(n_params)
+        self.model.to(self.device)
+        self._tensors(ds)
+        self._stateful = any(isinstance(m, (Dropout, nn.modules.batchnorm._BatchNorm))
+                             for m in self.model.modules())
+        # dropout masks: a second stream, so adding dropout does not change the shuffling
+        self.dropout_generator = torch.Generator(device=self.device).manual_seed(spec.seed + 1)
+        for m in self.model.modules():
+            if isinstance(m, Dropout):
+                m.generator = self.dropout_generator
+        self._listeners: dict[str, list[Listener]] = {e: [] for e in EVENTS}
+        self._weights = [p for p in self.model.parameters() if p.dim() > 1]
+        self._state = list(self.model.parameters()) + list(self.model.buffers())
+        self._last_good = [t.detach().clone() for t in self._state]
+        self.optimizer = make_optimizer(list(self.model.parameters()), spec)
+        self.spec = spec
+        self.history = BoundedHistory()
+        self.epoch = 0               # completed epochs
+        self.batch_in_epoch = 0      # batches done in the current epoch
+        self.steps = 0               # optimizer steps in total
+        self.status, self.reason = READY, ""
+        self._batches: list[tuple[torch.Tensor, torch.Tensor]] = []
+        self._order = torch.empty(0, dtype=torch.int64)   # this epoch's shuffle
+        self._epoch_batch_size = spec.batch_size           # ... and the batch size it was cut with
+        self._best_test, self._since_best = math.inf, 0
+        self.metrics = self.evaluate()
+        self._record()
+
+    # ---- events ---------------------------------------------------------------------------
+    def subscribe(self, event: str, listener: Listener) -> None:
+        """Call `listener(trainer)` on `event` (one of EVENTS)."""
+        self._listeners[event].append(listener)
+
+    def unsubscribe(self, event: str, listener: Listener) -> None:
+        if listener in self._listeners[event]:
+            self._listeners[event].remove(listener)
+
+    def _emit(self, event: str) -> None:
+        for listener in self._listeners[event]:
+            listener(self)
+
+    # ---- data ---------------------------------------------------------------------------
+    def _tensors(self, ds: Dataset) -> None:
+        dev, obj = self.device, self.objective
+        self.x_train = torch.tensor(ds.x_train, dtype=torch.float32, device=dev)
+        self.y_train = obj.encode_targets(ds.y_train).to(dev)
+        self.x_test = torch.tensor(ds.x_test, dtype=torch.float32, device=dev)
+        self.y_test = obj.encode_targets(ds.y_test).to(dev)
+        # Fixed scoring subsets, so per-epoch scoring stays cheap on big image sets.
+        self._labels_train = torch.tensor(ds.y_train[:EVAL_LIMIT], device=dev)
+        self._labels_test = torch.tensor(ds.y_test[:EVAL_LIMIT], device=dev)
+
+    @property
+    def done(self) -> bool:
+        """True once training has stopped for good (limit, early stop, divergence)."""
+        return self.status != READY
+
+    @property
+    def batches_per_epoch(self) -> int:
+        return math.ceil(len(self.x_train) / self.spec.batch_size)
+
+    @property
+    def position(self) -> float:
+        """Where training stands, in epochs (12.4 = 40% into epoch 13)."""
+        n = len(self._batches) if self.batch_in_epoch else self.batches_per_epoch
+        return self.epoch + self.batch_in_epoch / max(n, 1)
+
+    # ---- training -------------------------------------------------------------------------
+    def step(self, n_batches: int = 1) -> int:
+        """Train `n_batches` mini-batches (crossing epochs as needed); returns how many ran."""
+        return self._run(n_batches=n_batches)
+
+    def step_epoch(self) -> int:
+        """Finish the current epoch (or run one whole epoch); returns batches run."""
+        return self._run(n_batches=self.batches_per_epoch - self.batch_in_epoch)
+
+    def run_for(self, seconds: float, max_batches: int | None = None) -> int:
+        """Train until `seconds` have passed (at least one batch); returns batches run."""
+        return self._run(n_batches=max_batches, deadline=time.perf_counter() + seconds)
+
+    def _run(self, n_batches: int | None, deadline: float | None = None) -> int:
+        if self.done:
+            return 0
+        self._emit("run_start")                 # e.g. a recorder forks a rewound run here
+        model, loss_fn = self.model, self.objective.loss
+        l1, l2, weights = self.spec.l1, self.spec.l2, self._weights
+        on_step = self._listeners["step"]
+        ran = 0
+        model.train()
+        while not self.done and (n_batches is None or ran < n_batches):
+            if self.batch_in_epoch == 0:
+                self._start_epoch()
+            xb, yb = self._batches[self.batch_in_epoch]
+            opt = self.optimizer
+            opt.zero_grad(set_to_none=True)
+            loss = loss_fn(model(xb), yb)
+            if l1:
+                loss = loss + l1 * sum(w.abs().sum() for w in weights)
+            if l2:
+                loss = loss + 0.5 * l2 * sum(w.pow(2).sum() for w in weights)
+            loss.backward()
+            opt.step()
+            for listener in on_step:
+                listener(self)
+            ran += 1
+            self.steps += 1
+            self.batch_in_epoch += 1
+            if self.batch_in_epoch == len(self._batches):
+                self._end_epoch()
+            if deadline is not None and time.perf_counter() >= deadline:
+                break
+        return ran
+
+    def _start_epoch(self) -> None:
+        """Shuffle with the trainer's own generator and cut the epoch into batch views."""
+        self._order = torch.randperm(len(self.x_train), generator=self.generator).to(self.device)
+        self._epoch_batch_size = self.spec.batch_size
+        self._cut_batches()
+        set_hyperparameters(self.optimizer, self.spec, lr_at(self.spec, self.epoch))
+
+    def _cut_batches(self) -> None:
+        order, bs = self._order, self._epoch_batch_size
+        self._batches = list(zip(self.x_train[order].split(bs), self.y_train[order].split(bs)))
+
+    def _end_epoch(self) -> None:
+        self.epoch += 1
+        self.batch_in_epoch = 0
+        metrics = self.evaluate()
+        if not (math.isfinite(metrics.train_loss) and math.isfinite(metrics.test_loss)):
+            self._diverge()
+            return
+        self.metrics = metrics
+        with torch.no_grad():                  # a plain copy, outside autograd's graph
+            torch._foreach_copy_(self._last_good, self._state)
+        self._record()
+        spec = self.spec
+        if spec.patience:
+            if metrics.test_loss < self._best_test - 1e-6:
+                self._best_test, self._since_best = metrics.test_loss, 0
+            else:
+                self._since_best += 1
+                if self._since_best >= spec.patience:
+                    self.status = EARLY_STOPPED
+                    self.reason = (f"Stopped early at epoch {self.epoch}: the test loss has not "
+                                   f"improved for {spec.patience} epochs.")
+        if spec.epochs and self.epoch >= spec.epochs:
+            self.status = FINISHED
+            self.reason = f"Reached the epoch limit ({spec.epochs})."
+        self._emit("epoch_end")
+
+    def _diverge(self) -> None:
+        """Put back the last finite weights and say what to try."""
+        with torch.no_grad():
+            torch._foreach_copy_(self._state, self._last_good)
+        self.optimizer = make_optimizer(list(self.model.parameters()), self.spec)
+        lr = lr_at(self.spec, self.epoch)
+        self.status = DIVERGED
+        self.reason = (f"The loss became infinite or not-a-number in epoch {self.epoch}: the "
+                       f"steps are too big. Lower the learning rate (now {lr:g}, try "
+                       f"{lr / 10:g}), add batch norm, or use a smaller L1/L2 rate; the weights "
+                       f"from epoch {self.epoch - 1} were kept. Press Reset to start again.")
+        self._emit("diverged")
+
+    def _record(self) -> None:
+        m = self.metrics
+        self.history.record(self.epoch, {
+            "train_loss": m.train_loss, "test_loss": m.test_loss, "train_acc": m.train_acc,
+            "test_acc": m.test_acc, "lr": lr_at(self.spec, self.epoch)})
+
+    def restart_history(self) -> None:
+        """Score the weights as they are now and start the curves from here.
+
+        For weights edited by hand (a lesson's set-up, a test's deliberately bad init).
+        """
+        with torch.no_grad():
+            torch._foreach_copy_(self._last_good, self._state)
+        self.metrics = self.evaluate()
+        self.history = BoundedHistory(self.history.cap)
+        self._record()
+
+    # ---- state ----------------------------------------------------------------------------
+    def state_dict(self) -> dict[str, Any]:
+        """A private copy of everything the next step depends on (weights, optimizer memory,
+        both generators, the position inside the epoch and its batch order, early-stopping
+        counters), so `load_state_dict` of it trains on bit-identically. Curves are not in it.
+        """
+        mid = self.batch_in_epoch > 0
+        return {
+            "model": {k: v.detach().clone() for k, v in self.model.state_dict().items()},
+            "optimizer": copy.deepcopy(self.optimizer.state_dict()),
+            "spec": self.spec,
+            "generator": self.generator.get_state(),
+            "dropout_generator": self.dropout_generator.get_state(),
+            "epoch": self.epoch, "batch_in_epoch": self.batch_in_epoch, "steps": self.steps,
+            "n_batches": len(self._batches) if mid else self.batches_per_epoch,
+            "order": self._order.clone() if mid else None,
+            "epoch_batch_size": self._epoch_batch_size,
+            "last_good": tuple(t.detach().clone() for t in self._last_good) if mid else None,
+            "metrics": self.metrics, "status": self.status, "reason": self.reason,
+            "best_test": self._best_test, "since_best": self._since_best,
+        }
+
+    @torch.no_grad()
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Put the trainer back into `state` (from `state_dict`); the curves are left alone."""
+        self.model.load_state_dict(state["model"])
+        spec = state["spec"]
+        self.spec = spec
+        self.experiment = Experiment(self.experiment.data, self.experiment.model, spec)
+        self.optimizer = make_optimizer(list(self.model.parameters()), spec)
+        self.optimizer.load_state_dict(copy.deepcopy(state["optimizer"]))
+        self.generator.set_state(state["generator"])
+        self.dropout_generator.set_state(state["dropout_generator"])
+        self.epoch, self.batch_in_epoch = state["epoch"], state["batch_in_epoch"]
+        self.steps = state["steps"]
+        self._epoch_batch_size = state["epoch_batch_size"]
+        if state["order"] is not None:
+            self._order = state["order"].clone()
+            self._cut_batches()
+        else:
+            self._batches = []
+        torch._foreach_copy_(self._last_good, list(state["last_good"])
+                             if state["last_good"] is not None else self._state)
+        self.metrics, self.status, self.reason = state["metrics"], state["status"], state["reason"]
+        self._best_test, self._since_best = state["best_test"], state["since_best"]
+        self._emit("restored")
+
+    # ---- scoring --------------------------------------------------------------------------
+    @torch.inference_mode()
+    def evaluate(self) -> EpochMetrics:
+        """Loss (without the L1/L2 penalty) and accuracy on both splits, in eval mode."""
+        model, obj = self.model, self.objective
+        results = []
+        with eval_mode(model) if self._stateful else nullcontext():
+            for x, y, labels in ((self.x_train, self.y_train, self._labels_train),
+                                 (self.x_test, self.y_test, self._labels_test)):
+                out = model(x[:EVAL_LIMIT])
+                loss = float(obj.loss(out, y[:EVAL_LIMIT]))
+                acc = (float((obj.predict_class(out) == labels).float().mean())
+                       if obj.classification else float("nan"))
+                results.append((loss, acc))
+        return EpochMetrics(results[0][0], results[1][0], results[0][1], results[1][1])
+
+    @torch.inference_mode()
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        """Class probabilities (classification) or values (regression) for raw inputs."""
+        with eval_mode(self.model):
+            out = self.model(torch.as_tensor(x, dtype=torch.float32, device=self.device))
+        return self.objective.probabilities(out).cpu().numpy()
+
+    # ---- live changes ---------------------------------------------------------------------
+    def apply(self, spec: TrainSpec) -> None:
+        """Adopt new training settings without touching the weights.
+
+        A new optimizer kind starts a fresh optimizer on the same weights; learning rate,
+        momentum, L1/L2 and the schedule change in place; a new batch size starts with the next
+        epoch. Raising the epoch limit or patience lets a finished run continue.
+        """
+        old, self.spec = self.spec, spec
+        self.experiment = Experiment(self.experiment.data, self.experiment.model, spec)
+        if spec.optimizer != old.optimizer:
+            self.optimizer = make_optimizer(list(self.model.parameters()), spec)
+        set_hyperparameters(self.optimizer, spec, lr_at(spec, self.epoch))
+        if self.status in (FINISHED, EARLY_STOPPED) and not self._would_stop():
+            self.status, self.reason = READY, ""
+            self._since_best = 0
+
+    def _would_stop(self) -> bool:
+        return bool(self.spec.epochs and self.epoch >= self.spec.epochs)
+
+    @property
+    def lr(self) -> float:
+        return self.optimizer.param_groups[0]["lr"]
+
+
+def needs_rebuild(old: Experiment, new: Experiment) -> bool:
+    """True when the change cannot be applied to a running trainer (new data, net or loss)."""
+    live = ("optimizer", "lr", "momentum", "batch_size", "l1", "l2", "schedule", "step_size",
+            "epochs", "patience")
+    strip = {name: getattr(TrainSpec(), name) for name in live}
+    return (old.data != new.data or old.model != new.model
+            or dataclasses.replace(old.train, **strip) != dataclasses.replace(new.train, **strip))

@@ -1,0 +1,1 @@
+"""Widgets that write an Experiment's values: one helper per spec field, the layer editors."""

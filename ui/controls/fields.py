@@ -1,0 +1,68 @@
+"""One widget for one field of the spec's field table: label, help, bounds and option names
+all come from `engine.spec.fields`, so every lab offers a setting the same way.
+
+A widget keeps its value under a session-state key. Links may carry any value LIMITS allow, so
+before a widget is drawn its stored value is fitted to what the widget can show (snapped to the
+offered steps, clamped to its range); the Experiment keeps the exact value until the student
+moves the widget.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from engine.spec.fields import FIELDS_BY_NAME, Field, friendly
+
+
+def _fit(field: Field, key: str, options: list | None) -> None:
+    value = st.session_state.get(key)
+    if value is None:
+        return
+    if options is not None:
+        if value not in options and field.type is not str:
+            st.session_state[key] = min(options, key=lambda o: abs(float(o) - float(value)))
+        elif value not in options:
+            st.session_state[key] = options[0]
+        return
+    if field.ui_range is not None and field.type in (int, float):
+        lo, hi = field.ui_range
+        if not lo <= value <= hi:
+            st.session_state[key] = field.type(min(max(value, lo), hi))
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def field_widget(section: str, name: str, key: str, *, where: Any = None,
+                 choices: tuple | None = None, label: str | None = None,
+                 help_extra: str = "", slider: bool = True) -> Any:
+    """Draw the widget for spec field (section, name) under `key`; returns its value.
+
+    `choices` narrows a choice field (e.g. the losses a task can use); `where` is a column or
+    container (default: the current one).
+    """
+    field = FIELDS_BY_NAME[(section, name)]
+    where = where if where is not None else st
+    text = label or field.label
+    help_text = field.help + (" " + help_extra if help_extra else "")
+    if field.choices and field.type is str:
+        options = list(choices if choices is not None else field.choices)
+        _fit(field, key, options)
+        return where.selectbox(text, options, key=key, format_func=friendly, help=help_text)
+    if field.offered:
+        options = sorted(set(field.offered))
+        _fit(field, key, options)
+        return where.select_slider(text, options, key=key, format_func=_number, help=help_text)
+    if field.type in (int, float) and field.ui_range is not None:
+        lo, hi = field.ui_range
+        _fit(field, key, None)
+        step = field.ui_step if field.ui_step is not None else (1 if field.type is int else 0.01)
+        cast = field.type
+        if slider and hi - lo <= 10_000:
+            return where.slider(text, cast(lo), cast(hi), step=cast(step), key=key,
+                                help=help_text)
+        return where.number_input(text, cast(lo), cast(hi), step=cast(step), key=key,
+                                  help=help_text)
+    raise ValueError(f"no widget for field {section}.{name}")

@@ -1,0 +1,119 @@
+"""Sidebar controls of the image lab (data and training), and its experiment <-> state <-> URL.
+
+Widgets keep their values under `il_` session keys. Streamlit forgets a widget's value when a
+run does not draw it (another page was open), so `restore_missing` puts any forgotten value
+back from the page's current Experiment before the widgets are drawn.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from datasets import DATASETS
+from datasets.mnist import is_cached
+from engine.spec import Experiment, TrainSpec
+from engine.spec.fields import applies
+from engine.spec.presets import DATA_DEFAULTS, IMAGE_SETS, preset_experiment
+from ui.controls.fields import field_widget
+from ui.session import LabSession
+
+LAB = LabSession("il")
+k = LAB.key
+TRAIN_SIZE_KEY = "ntr"        # URL key of the training-set size (the page's own setting)
+TRAIN_KEYS = ("optimizer", "lr", "momentum", "batch_size", "l2", "epochs")
+MAX_MOMENTUM, MAX_BATCH = 0.99, 256
+
+
+def full_train_size(dataset: str) -> int:
+    """Training examples the dataset's fixed split holds (the slider's maximum)."""
+    spec = DATA_DEFAULTS[dataset]
+    return int(spec.n_samples * spec.train_ratio)
+
+
+def is_available(dataset: str) -> bool:
+    """Offline sets always; download sets once their files are in the cache."""
+    return not DATASETS[dataset].needs_download or is_cached(dataset)
+
+
+def restore_missing(exp: Experiment, train_size: int) -> None:
+    """Seed every control key that is absent (first visit, or back from another page)."""
+    values = {k("dataset"): exp.data.dataset, k("train_size"): train_size,
+              **{k("train_" + n): getattr(exp.train, n) for n in TRAIN_KEYS}}
+    # the sliders' ranges are narrower than the spec's LIMITS (a link may ask for more)
+    values[k("train_momentum")] = min(exp.train.momentum, MAX_MOMENTUM)
+    values[k("train_batch_size")] = min(exp.train.batch_size, MAX_BATCH)
+    for key, value in values.items():
+        if key not in st.session_state:
+            st.session_state[key] = value
+
+
+def _dataset_changed() -> None:
+    """A new dataset starts with all its training images."""
+    st.session_state[k("train_size")] = full_train_size(st.session_state[k("dataset")])
+
+
+def dataset_picker() -> None:
+    """The image-set picker (its data may still need a download: see the page)."""
+    st.selectbox("Dataset", IMAGE_SETS, key=k("dataset"), on_change=_dataset_changed,
+                 format_func=lambda n: DATASETS[n].title,
+                 help="Which images the network learns from. " + " · ".join(
+                     f"{DATASETS[n].title}: {DATASETS[n].description}" for n in IMAGE_SETS))
+
+
+def train_size_slider(dataset: str) -> None:
+    """How many of the dataset's training images to use (the one in use, not just picked)."""
+    full = full_train_size(dataset)
+    if st.session_state[k("train_size")] > full:
+        st.session_state[k("train_size")] = full
+    st.slider("Training examples", min(20, full), full, step=1 if full <= 2000 else 100,
+              key=k("train_size"),
+              help="How many training images the network may learn from (balanced across "
+                   "classes). The test set stays the same, so you can see what more data buys.")
+
+
+def training_controls() -> None:
+    """The training settings that matter for image nets (momentum only where it applies)."""
+    values = {n: st.session_state.get(k("train_" + n)) for n in TRAIN_KEYS}
+    field_widget("train", "lr", k("train_lr"))
+    field_widget("train", "optimizer", k("train_optimizer"))
+    if applies("train", "momentum", values):
+        field_widget("train", "momentum", k("train_momentum"))
+    field_widget("train", "batch_size", k("train_batch_size"))
+    field_widget("train", "l2", k("train_l2"))
+    field_widget("train", "epochs", k("train_epochs"), slider=False)
+
+
+def train_spec_from_state(current: TrainSpec) -> TrainSpec:
+    """The training settings the widgets describe (absent keys keep `current`'s values)."""
+    values = {n: st.session_state.get(k("train_" + n), getattr(current, n)) for n in TRAIN_KEYS}
+    values["epochs"] = int(values["epochs"])
+    return TrainSpec(**{**current.__dict__, **values})
+
+
+def read_url() -> tuple[Experiment, int, list[str]]:
+    """Experiment, training-set size and repair notes from the page URL (never raises).
+
+    Only a link naming an image dataset is read: anything else (such as the 2D page's own
+    link, which AppTest and some browsers carry across a page switch) opens the default.
+    """
+    params = {key: st.query_params.get_all(key) for key in st.query_params}
+    base = preset_experiment()
+    if (params.get("ds") or [""])[-1] not in IMAGE_SETS:
+        return base, full_train_size(base.data.dataset), []
+    exp, notes = Experiment.from_query(params, base=base)
+    exp = Experiment(DATA_DEFAULTS[exp.data.dataset], exp.model, exp.train)
+    full = full_train_size(exp.data.dataset)
+    try:
+        size = int((params.get(TRAIN_SIZE_KEY) or [full])[-1])
+    except (TypeError, ValueError):
+        notes.append("The training-set size in the link is not a whole number; using all "
+                     "training images.")
+        size = full
+    return exp, min(max(size, 20), full), notes
+
+
+def write_url(exp: Experiment, train_size: int) -> None:
+    """Make the address bar a link to this exact image experiment."""
+    params = exp.to_query()
+    params[TRAIN_SIZE_KEY] = str(train_size)
+    if dict(st.query_params) != params:
+        st.query_params.from_dict(params)

@@ -1,0 +1,239 @@
+"""The layer-stack editor: one row per layer (kind and parameters), move, remove, add.
+
+Rows are identified by a uid, not their position, so moving a row keeps its widgets' values.
+The stack lives in session state as rows of LayerSpecs (non-widget state, which survives a
+visit to another page); the row widgets are re-seeded from it when Streamlit has dropped
+them. Button callbacks carry the state they expect, so a callback that fires twice (seen with
+live fragments, research §3.8) changes nothing the second time.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from engine.model.build import plan_model, stack_text_problems
+from engine.spec import ModelSpec
+from engine.spec.fields import ACTIVATION_NAMES, SpecError, friendly
+from engine.spec.layers import (LAYER_HELP, LAYER_PARAMS, LayerSpec, layer_names,
+                                layers_from_text, layers_to_text, make_layer)
+from engine.spec.presets import IMAGE_PRESETS
+from ui.controls.images import k
+
+KINDS = ("conv2d", "maxpool2d", "avgpool2d", "batchnorm", "dropout", "flatten", "dense",
+         "activation", "residual")
+KIND_TITLES = {"conv2d": "Convolution", "maxpool2d": "Max pooling", "avgpool2d": "Avg pooling",
+               "batchnorm": "Batch norm", "dropout": "Dropout", "flatten": "Flatten",
+               "dense": "Dense", "activation": "Activation", "residual": "Residual block"}
+ROW_PARAMS = ("channels", "kernel", "stride", "padding", "units", "rate", "activation")
+KEY_STACK, KEY_UID, KEY_TEXT_ERROR = k("stack"), k("next_uid"), k("net_text_error")
+# Offered values per parameter; a value from a link or the text form is added to the list.
+CHOICES: dict[str, tuple[Any, ...]] = {
+    "channels": (1, 2, 4, 6, 8, 10, 12, 16, 24, 32, 48, 64),
+    "kernel": (1, 2, 3, 4, 5, 7),
+    "stride": (1, 2, 3),
+    "padding": (0, 1, 2, 3),
+    "units": (4, 8, 16, 32, 64, 128, 256),
+    "rate": (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9),
+    "activation": ACTIVATION_NAMES,
+}
+SHOW = {"channels": "{}", "kernel": "{0}×{0}", "stride": "{}", "padding": "{}",
+        "units": "{}", "rate": "{:.0%}", "activation": "{}"}
+FORMAT = {**{p: SHOW[p].format for p in SHOW}, "activation": friendly}
+# The editor's columns: every parameter has its own column, so rows of different kinds line up.
+COLUMNS = (("size", "maps / units / drop", ("channels", "units", "rate")),
+           ("kernel", "window", ("kernel",)), ("stride", "stride", ("stride",)),
+           ("padding", "padding", ("padding",)), ("activation", "activation", ("activation",)))
+WIDTHS = [0.55, 1.7, 1.05, 1, 0.85, 0.85, 1.45, 0.45, 0.45, 0.45]
+
+
+def _key(uid: int, param: str) -> str:
+    return k(f"row{uid}_{param}")
+
+
+def seed_stack(layers: tuple[LayerSpec, ...]) -> None:
+    """Replace the editor's rows with `layers` (a preset, a link, the text form)."""
+    first = st.session_state.get(KEY_UID, 0)
+    st.session_state[KEY_STACK] = [{"uid": first + i, "spec": spec} for i, spec in
+                                   enumerate(layers)]
+    st.session_state[KEY_UID] = first + len(layers)
+    for row in st.session_state[KEY_STACK]:
+        _seed_row(row)
+
+
+def _seed_row(row: dict) -> None:
+    spec: LayerSpec = row["spec"]
+    st.session_state.setdefault(_key(row["uid"], "kind"), spec.kind)
+    for param in {*ROW_PARAMS, *LAYER_PARAMS.get(spec.kind, ())}:
+        st.session_state.setdefault(_key(row["uid"], param), getattr(spec, param))
+
+
+def stack_from_state() -> tuple[LayerSpec, ...]:
+    """The layers the rows describe now; each row's spec is updated to match."""
+    layers = []
+    for row in st.session_state.get(KEY_STACK, []):
+        _seed_row(row)                                 # widgets Streamlit has dropped
+        kind = st.session_state[_key(row["uid"], "kind")]
+        defaults = make_layer(kind) if kind in LAYER_PARAMS else row["spec"]
+        params = {p: st.session_state.get(_key(row["uid"], p), getattr(defaults, p))
+                  for p in LAYER_PARAMS.get(kind, ())}
+        try:
+            row["spec"] = make_layer(kind, **params)
+        except SpecError:                              # cannot happen with offered choices
+            row["spec"] = make_layer(kind)
+        layers.append(row["spec"])
+    return tuple(layers)
+
+
+def _edited() -> None:
+    """Any row edit supersedes a rejected text form."""
+    st.session_state[KEY_TEXT_ERROR] = ""
+
+
+def _kind_changed(uid: int) -> None:
+    """A new kind starts from that kind's defaults (a pooling row gets a 2×2 window)."""
+    spec = make_layer(st.session_state[_key(uid, "kind")])
+    for param in ROW_PARAMS:
+        st.session_state[_key(uid, param)] = getattr(spec, param)
+    _edited()
+
+
+def _move(uid: int, at: int, to: int) -> None:
+    _edited()
+    rows = st.session_state[KEY_STACK]
+    if 0 <= to < len(rows) and at < len(rows) and rows[at]["uid"] == uid:
+        rows.insert(to, rows.pop(at))
+
+
+def _remove(uid: int) -> None:
+    _edited()
+    st.session_state[KEY_STACK] = [r for r in st.session_state[KEY_STACK] if r["uid"] != uid]
+
+
+def _add(expected: int) -> None:
+    rows = st.session_state[KEY_STACK]
+    if len(rows) != expected:
+        return
+    _edited()
+    kind = st.session_state.get(k("add_kind"), "conv2d")
+    uid = st.session_state.get(KEY_UID, 0)
+    st.session_state[KEY_UID] = uid + 1
+    row = {"uid": uid, "spec": make_layer(kind)}
+    _seed_row(row)
+    rows.append(row)
+
+
+def _load_preset() -> None:
+    seed_stack(layers_from_text(IMAGE_PRESETS[st.session_state[k("preset")]].layers))
+    _edited()
+
+
+def _apply_text(input_shape: tuple[int, ...], n_classes: int) -> None:
+    """Any text gives a working stack or a message saying every problem with it (never an
+    exception): kinds this lab does not build are named, and so is each bad parameter and
+    what the stack would do to the image."""
+    text = str(st.session_state.get(k("net_text"), ""))
+    try:
+        layers = layers_from_text(text)
+    except SpecError:
+        st.session_state[KEY_TEXT_ERROR] = " ".join(
+            stack_text_problems(text, input_shape, n_classes)) or "This layer list is not valid."
+        return
+    names = layer_names(layer.kind for layer in layers)
+    foreign = [f"{name} ({layer.kind})" for name, layer in zip(names, layers)
+               if layer.kind not in KINDS]
+    if foreign:
+        st.session_state[KEY_TEXT_ERROR] = (
+            f"{', '.join(foreign)}: not a layer of the image lab, which builds from "
+            f"{', '.join(KINDS)}. Recurrent and attention layers read sequences, not images.")
+        return
+    seed_stack(layers)
+    st.session_state[KEY_TEXT_ERROR] = ""
+
+
+def _options(param: str, value: Any) -> list[Any]:
+    options = list(CHOICES[param])
+    if value not in options:
+        options = sorted(options + [value]) if param != "activation" else options + [value]
+    return options
+
+
+def _header() -> None:
+    cols = st.columns(WIDTHS)
+    for col, text in zip(cols[1:], ("layer", *(c[1] for c in COLUMNS))):
+        col.caption(text)
+
+
+def _row(i: int, row: dict, n: int, name: str) -> None:
+    uid, kind = row["uid"], st.session_state[_key(row["uid"], "kind")]
+    cols = st.columns(WIDTHS, vertical_alignment="center")
+    cols[0].markdown(f"**{name}**")
+    cols[1].selectbox(f"{name} kind", KINDS if kind in KINDS else (*KINDS, kind),
+                      key=_key(uid, "kind"), label_visibility="collapsed",
+                      format_func=lambda kd: KIND_TITLES.get(kd, kd),
+                      on_change=_kind_changed, args=(uid,))
+    for j, (_, _title, params) in enumerate(COLUMNS):
+        param = next((p for p in params if p in LAYER_PARAMS[kind]), None)
+        if param is None:
+            continue
+        key = _key(uid, param)
+        cols[2 + j].selectbox(f"{name} {param}", _options(param, st.session_state[key]),
+                              key=key, label_visibility="collapsed",
+                              format_func=FORMAT[param])
+    cols[7].button("", icon=":material/arrow_upward:", key=k(f"up{uid}"), on_click=_move,
+                   args=(uid, i, i - 1), disabled=i == 0, help="Move this layer up")
+    cols[8].button("", icon=":material/arrow_downward:", key=k(f"down{uid}"), on_click=_move,
+                   args=(uid, i, i + 1), disabled=i == n - 1, help="Move this layer down")
+    cols[9].button("", icon=":material/close:", key=k(f"del{uid}"), on_click=_remove,
+                   args=(uid,), help="Remove this layer")
+
+
+def layer_editor(input_shape: tuple[int, ...], n_classes: int) -> None:
+    """Draw the rows, the add bar, the preset picker and the compact text form."""
+    rows = st.session_state[KEY_STACK]
+    names = layer_names(st.session_state[_key(r["uid"], "kind")] for r in rows)
+    st.caption("Input image → " + " → ".join(names) + (" → " if rows else "") +
+               "output (one score per class, added for you)")
+    if rows:
+        _header()
+    for i, (row, name) in enumerate(zip(rows, names)):
+        _row(i, row, len(rows), name)
+    cols = st.columns([1.6, 1, 1.8, 1], vertical_alignment="bottom")
+    cols[0].selectbox("New layer", KINDS, key=k("add_kind"),
+                      format_func=lambda kd: KIND_TITLES.get(kd, kd),
+                      help=" ".join(f"{KIND_TITLES[kd]}: {LAYER_HELP[kd]}" for kd in KINDS))
+    cols[1].button("Add layer", key=k("add"), on_click=_add, args=(len(rows),),
+                   help="Append a layer at the end; move it with ↑.")
+    cols[2].selectbox("Preset", list(IMAGE_PRESETS), key=k("preset"),
+                      format_func=lambda name: IMAGE_PRESETS[name].title,
+                      help=" · ".join(f"{p.title}: {p.description}"
+                                      for p in IMAGE_PRESETS.values()))
+    cols[3].button("Load preset", key=k("load_preset"), on_click=_load_preset,
+                   help="Replace the stack with the preset (the weights restart).")
+    if not st.session_state.get(KEY_TEXT_ERROR):
+        st.session_state[k("net_text")] = layers_to_text(stack_from_state())
+    st.text_input("Compact form (edit and press Enter)", key=k("net_text"),
+                  on_change=_apply_text, args=(tuple(input_shape), n_classes),
+                  help="The same stack as text, as in the page link: kind:param:param, "
+                       "e.g. conv2d:8:3:1:1:relu (channels, kernel, stride, padding, "
+                       "activation), maxpool2d:2:2, dropout:0.3, dense:32:relu, residual:8:relu.")
+    if st.session_state.get(KEY_TEXT_ERROR):
+        st.error(st.session_state[KEY_TEXT_ERROR], icon=":material/front_hand:")
+
+
+def plan_panel(layers: tuple[LayerSpec, ...], input_shape: tuple[int, ...],
+               n_classes: int) -> str | None:
+    """The live table of output shapes and parameters, or the spec's message naming the
+    layer and the fix. Returns that message (None when the stack works)."""
+    try:
+        rows = plan_model(ModelSpec(layers), input_shape, n_classes)
+    except SpecError as exc:
+        if not st.session_state.get(KEY_TEXT_ERROR):   # one message at a time: the newest
+            st.error(f"{exc}", icon=":material/front_hand:")
+        st.caption("Training goes on with the last network that worked.")
+        return str(exc)
+    st.dataframe([{"layer": r.name, "what": r.description,
+                   "output shape": "×".join(map(str, r.output_shape)), "parameters": r.params}
+                  for r in rows], hide_index=True, width="stretch")
+    st.caption(f"{sum(r.params for r in rows):,} trainable parameters")
+    return None

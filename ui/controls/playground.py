@@ -1,0 +1,264 @@
+"""Controls of the 2D playground: data, inputs, network and training, and the link they make.
+
+Widgets write their values under the lab's session keys (`pg_…`); `experiment_from_state`
+turns those keys into an Experiment on every rerun, and the URL always holds it. Controls an
+instructor hid (classroom links) are not drawn, and the experiment keeps its value for them.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import streamlit as st
+
+from datasets import DATASETS, FEATURE_LABELS, FEATURES, load_dataset
+from engine.spec import DataSpec, Experiment, LayerSpec, ModelSpec, TrainSpec, make_layer
+from engine.spec.fields import ACTIVATION_NAMES, LOSSES, applies, friendly
+from ui.controls.fields import field_widget
+from ui.session import LabSession
+from viz.raster import thumbnail
+
+LAB = LabSession("pg")
+k = LAB.key
+MAX_HIDDEN = 8           # hidden layers offered by the page (the spec allows more via JSON)
+MAX_UNITS = 256
+HIDE_KEY = "hide"        # URL key listing controls hidden in classroom mode
+VIEW_KEY = "view"        # URL key choosing the live renderer: canvas (default) or png
+TFP_DEFAULT = Experiment(DataSpec("circle"), ModelSpec(),
+                         TrainSpec(lr=0.03, batch_size=10, loss="auto"))
+DATA_2D = tuple(name for name, info in DATASETS.items() if info.kind == "2d")
+DATA_KEYS = ("dataset", "noise", "train_ratio", "n_samples", "seed", "n_classes")
+TRAIN_KEYS = ("optimizer", "lr", "momentum", "batch_size", "loss", "l1", "l2", "schedule",
+              "step_size", "epochs", "patience", "init", "seed")
+HIDABLE = {"data": "Data settings", "features": "Input features", "network": "Network shape",
+           "lr": "Learning rate", "optimizer": "Optimizer", "batch": "Batch size",
+           "loss": "Loss", "regularization": "Penalties (L1/L2)",
+           "schedule": "Schedule and limits", "reset": "Reset button", "step": "Step buttons",
+           "timeline": "Rewind timeline", "inside": "Inside-the-network panel"}
+PROBLEMS = ("classification", "regression")
+SHORT_TITLES = {"xor": "XOR", "gauss": "Gauss", "moons": "Moons", "spiral_multi": "Arms",
+                "reg_gauss": "Gauss"}   # the sidebar fits ~7 characters under a thumbnail
+NEW_LAYER = {"units": 4, "activation": "tanh", "batchnorm": False, "dropout": 0.0}
+
+
+# ---- experiment <-> widget state <-> URL -------------------------------------------------
+def hidden_groups(layers: tuple[LayerSpec, ...]) -> list[dict[str, Any]]:
+    """Group a stack into the page's hidden layers: dense [+ batchnorm] [+ dropout]."""
+    groups: list[dict[str, Any]] = []
+    for layer in layers:
+        if layer.kind == "dense":
+            groups.append({"units": layer.units, "activation": layer.activation,
+                           "batchnorm": False, "dropout": 0.0})
+        elif layer.kind == "batchnorm" and groups:
+            groups[-1]["batchnorm"] = True
+        elif layer.kind == "dropout" and groups:
+            groups[-1]["dropout"] = layer.rate
+    return groups
+
+
+def seed_state(exp: Experiment) -> list[str]:
+    """Put an experiment's values into the widgets' keys; returns notes on what was dropped."""
+    notes = []
+    for name in DATA_KEYS:
+        st.session_state[k("data_" + name)] = getattr(exp.data, name)
+    for name in TRAIN_KEYS:
+        st.session_state[k("train_" + name)] = getattr(exp.train, name)
+    for feature in FEATURES:
+        st.session_state[k("feat_" + feature)] = feature in exp.data.features
+    groups = hidden_groups(exp.model.layers)
+    dropped = [layer.kind for layer in exp.model.layers
+               if layer.kind not in ("dense", "batchnorm", "dropout")]
+    if dropped:
+        notes.append("This page draws dense networks on 2D points; left out: "
+                     f"{', '.join(dropped)}.")
+    if len(groups) > MAX_HIDDEN:
+        notes.append(f"This page shows at most {MAX_HIDDEN} hidden layers; kept the first "
+                     f"{MAX_HIDDEN}.")
+        groups = groups[:MAX_HIDDEN]
+    if any(g["units"] > MAX_UNITS for g in groups):
+        notes.append(f"This page draws at most {MAX_UNITS} neurons per layer; wider layers "
+                     f"were narrowed to {MAX_UNITS}.")
+    st.session_state[k("n_hidden")] = len(groups)
+    for i in range(MAX_HIDDEN):
+        g = groups[i] if i < len(groups) else NEW_LAYER
+        st.session_state[k(f"units_{i}")] = min(g["units"], MAX_UNITS)
+        st.session_state[k(f"act_{i}")] = g["activation"]
+        st.session_state[k(f"bn_{i}")] = g["batchnorm"]
+        st.session_state[k(f"drop_{i}")] = g["dropout"]
+    return notes
+
+
+def _get(name: str, fallback: Any) -> Any:
+    return st.session_state.get(k(name), fallback)
+
+
+def experiment_from_state(current: Experiment) -> Experiment:
+    """The experiment the widgets describe now (hidden controls keep `current`'s values)."""
+    data = {n: _get("data_" + n, getattr(current.data, n)) for n in DATA_KEYS}
+    features = tuple(f for f in FEATURES if _get("feat_" + f, f in current.data.features))
+    train = {n: _get("train_" + n, getattr(current.train, n)) for n in TRAIN_KEYS}
+    layers: list[LayerSpec] = []
+    current_groups = hidden_groups(current.model.layers)
+    for i in range(int(_get("n_hidden", len(current_groups)))):
+        g = current_groups[i] if i < len(current_groups) else NEW_LAYER
+        layers.append(make_layer("dense", units=int(_get(f"units_{i}", g["units"])),
+                                 activation=_get(f"act_{i}", g["activation"])))
+        if _get(f"bn_{i}", g["batchnorm"]):
+            layers.append(make_layer("batchnorm"))
+        rate = float(_get(f"drop_{i}", g["dropout"]))
+        if rate > 0:
+            layers.append(make_layer("dropout", rate=rate))
+    return Experiment(DataSpec(features=features or current.data.features, **data),
+                      ModelSpec(tuple(layers)), TrainSpec(**train))
+
+
+def read_url() -> tuple[Experiment, list[str], set[str]]:
+    """Experiment, repair notes and hidden controls from the page URL (never raises)."""
+    params = {key: st.query_params.get_all(key) for key in st.query_params}
+    exp, notes = Experiment.from_query(params, base=TFP_DEFAULT)
+    if exp.data.dataset not in DATA_2D:
+        notes.append(f"{exp.data.dataset!r} is not a 2D dataset; this page opened the circle.")
+        exp = exp.replace("data", dataset="circle")
+    hide = {h for raw in params.get(HIDE_KEY, []) for h in raw.split(",") if h in HIDABLE}
+    return exp, notes, hide
+
+
+def write_url(exp: Experiment, hide: set[str], view: str = "canvas") -> None:
+    """Make the address bar a link to this exact experiment (and classroom view)."""
+    params = exp.to_query()
+    if hide:
+        params[HIDE_KEY] = ",".join(sorted(hide))
+    if view != "canvas":
+        params[VIEW_KEY] = view
+    if dict(st.query_params) != params:
+        st.query_params.from_dict(params)
+
+
+# ---- widgets -------------------------------------------------------------------------
+@st.cache_data(show_spinner=False)
+def _thumbnail(name: str) -> bytes:
+    """Deterministic (fixed seed), so caching the bytes for every session is safe."""
+    ds = load_dataset(name, n_samples=300, noise=0.0, seed=0)
+    points = np.concatenate([ds.points_train, ds.points_test])
+    labels = np.concatenate([ds.y_train, ds.y_test])
+    return thumbnail(points, labels, ds.extent, classification=ds.task == "classification")
+
+
+def _pick_dataset(name: str) -> None:
+    st.session_state[k("data_dataset")] = name
+
+
+def _pick_problem() -> None:
+    task = st.session_state[k("problem")] or PROBLEMS[0]
+    if DATASETS[st.session_state[k("data_dataset")]].task != task:
+        st.session_state[k("data_dataset")] = next(n for n in DATA_2D if DATASETS[n].task == task)
+
+
+def dataset_picker() -> None:
+    """TF Playground's problem type and dataset thumbnails: click a picture to use that data."""
+    current = st.session_state[k("data_dataset")]
+    st.session_state[k("problem")] = DATASETS[current].task
+    st.segmented_control("Problem type", PROBLEMS, key=k("problem"), on_change=_pick_problem,
+                         format_func=str.capitalize,
+                         help="Classification: predict each point's colour (class). Regression: "
+                              "predict a number for each point, shown from orange (−) to blue (+).")
+    names = [n for n in DATA_2D if DATASETS[n].task == DATASETS[current].task]
+    cols = st.columns(3)
+    for i, name in enumerate(names):
+        with cols[i % 3]:
+            st.image(_thumbnail(name), width="stretch")
+            st.button(SHORT_TITLES.get(name, DATASETS[name].title), key=k("pick_" + name),
+                      on_click=_pick_dataset, args=(name,),
+                      type="primary" if name == current else "secondary", width="stretch",
+                      help=f"{DATASETS[name].title}: {DATASETS[name].description}")
+
+
+def _regenerate() -> None:
+    st.session_state[k("data_seed")] = (int(st.session_state[k("data_seed")]) + 1) % 2**31
+
+
+def data_controls(hidden: set[str]) -> None:
+    if "data" in hidden:
+        return
+    dataset_picker()
+    if DATASETS[st.session_state[k("data_dataset")]].multi_class:
+        field_widget("data", "n_classes", k("data_n_classes"))
+    field_widget("data", "noise", k("data_noise"))
+    field_widget("data", "train_ratio", k("data_train_ratio"))
+    field_widget("data", "n_samples", k("data_n_samples"))
+    cols = st.columns([2, 1.3], vertical_alignment="bottom")
+    field_widget("data", "seed", k("data_seed"), where=cols[0], slider=False)
+    cols[1].button("New data", key=k("regen"), on_click=_regenerate,
+                   help="New random points from the next seed; the network restarts.")
+
+
+def feature_controls(hidden: set[str]) -> None:
+    if "features" in hidden:
+        return
+    st.caption("Inputs: what each point tells the network (or click an input neuron). "
+               "Good features can make a hard problem easy.")
+    cols = st.columns(2)
+    for i, name in enumerate(FEATURES):
+        cols[i % 2].checkbox(FEATURE_LABELS[name], key=k("feat_" + name),
+                             help=f"Give the network {FEATURE_LABELS[name]} as an input.")
+
+
+def network_controls(hidden: set[str]) -> None:
+    """Hidden layers, named as everywhere else on the page: L1, L2, … (its batch norm and
+    dropout belong to it)."""
+    if "network" in hidden:
+        return
+    st.number_input("Hidden layers", 0, MAX_HIDDEN, step=1, key=k("n_hidden"),
+                    help="How many layers between the inputs and the output. More layers can "
+                         "bend the boundary in more complex ways, but train more slowly.")
+    for i in range(int(st.session_state[k("n_hidden")])):
+        with st.container(border=True, key=k(f"layer_box_{i}")):
+            cols = st.columns([1, 1.5])
+            cols[0].number_input(f"L{i + 1} neurons", 1, MAX_UNITS, step=1,
+                                 key=k(f"units_{i}"),
+                                 help="Neurons in this layer: each draws one line or curve.")
+            cols[1].selectbox(f"L{i + 1} activation", ACTIVATION_NAMES, key=k(f"act_{i}"),
+                              format_func=friendly,
+                              help="The non-linearity each neuron applies to its sum.")
+            cols = st.columns([1, 1.5], vertical_alignment="bottom")
+            cols[0].checkbox("Batch norm", key=k(f"bn_{i}"),
+                             help=f"Batch normalisation after L{i + 1}: steadies training.")
+            cols[1].slider(f"L{i + 1} dropout", 0.0, 0.9, step=0.1, key=k(f"drop_{i}"),
+                           help="Share of this layer's neurons silenced at random while "
+                                "training.")
+
+
+def training_controls(hidden: set[str], task: str) -> None:
+    """The training settings that apply (momentum only for optimizers that use it)."""
+    values = {n: st.session_state.get(k("train_" + n)) for n in TRAIN_KEYS}
+    if "lr" not in hidden:
+        field_widget("train", "lr", k("train_lr"))
+    if "optimizer" not in hidden:
+        field_widget("train", "optimizer", k("train_optimizer"))
+        if applies("train", "momentum", values):
+            field_widget("train", "momentum", k("train_momentum"))
+    if "batch" not in hidden:
+        field_widget("train", "batch_size", k("train_batch_size"))
+    if "loss" not in hidden:
+        usable = LOSSES if task == "classification" else ("auto", "mse", "huber", "tfp_squared")
+        field_widget("train", "loss", k("train_loss"), choices=usable)
+    if "regularization" not in hidden:
+        cols = st.columns(2)
+        field_widget("train", "l1", k("train_l1"), where=cols[0])
+        field_widget("train", "l2", k("train_l2"), where=cols[1])
+    if "schedule" not in hidden:
+        field_widget("train", "schedule", k("train_schedule"))
+        if applies("train", "step_size", values):
+            field_widget("train", "step_size", k("train_step_size"), slider=False)
+        field_widget("train", "epochs", k("train_epochs"), slider=False)
+
+
+def sidebar(hidden: set[str]) -> None:
+    with st.sidebar:
+        st.subheader("Data")
+        data_controls(hidden)
+        feature_controls(hidden)
+        st.subheader("Network")
+        network_controls(hidden)
+        st.subheader("Training")
+        training_controls(hidden, DATASETS[st.session_state[k("data_dataset")]].task)

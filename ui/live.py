@@ -1,0 +1,104 @@
+"""The shared live loop: the play bar, the live fragment and the inside-the-network fragment.
+
+A lab hands over two functions: `capture(trainer, recorder) -> snapshot` (engine.inspect,
+numpy out; called under the session lock) and `draw(snapshot)` (ui.views; no lock). Training
+runs on the session's background thread while the page keeps asking for frames (its lease),
+so drawing never steals training time; in slow motion (1 batch / 1 epoch per frame) the
+fragment itself takes the step.
+"""
+from __future__ import annotations
+
+from typing import Callable, TypeVar
+
+import streamlit as st
+
+from ui.session import LabSession
+from ui.views.inside import inside_panel
+from ui.views.timeline import timeline_control
+
+Snap = TypeVar("Snap")
+SPEEDS = ("1 batch", "1 epoch", "full speed")
+INSIDE_TICK = 2.0     # the diagnostics refresh every 2 s while training (charts when paused)
+
+
+def play_bar(lab: LabSession, *, hidden: set[str] = frozenset(), what: str = "points",
+             extra: Callable[[list], None] | None = None) -> bool:
+    """Play/Pause, Step batch, Step epoch, Reset and Speed; returns whether Play is on.
+
+    `extra(columns)` may fill the bar's last columns with the lab's own view options.
+    """
+    cols = st.columns([1.1, 1.1, 1.1, 1, 2.2, 2.6], vertical_alignment="bottom")
+    playing = cols[0].toggle("Play", key=lab.key("play"),
+                             help="Start or pause training. Settings you change while it runs "
+                                  "take effect at once, without resetting the weights.")
+    if "step" not in hidden:
+        cols[1].button("Step batch", key=lab.key("step_batch"), on_click=lab.step,
+                       args=("batch",), help="Train on one mini-batch, then stop: watch a "
+                                             "single update.")
+        cols[2].button("Step epoch", key=lab.key("step_epoch"), on_click=lab.step,
+                       args=("epoch",), help=f"Train one pass over all training {what}, "
+                                             "then stop.")
+    if "reset" not in hidden:
+        cols[3].button("Reset", key=lab.key("reset"), on_click=lab.reset,
+                       help="Start again from the initial weights (the training seed picks "
+                            "them); the data and settings stay.")
+    cols[4].select_slider("Speed", SPEEDS, key=lab.key("speed"),
+                          help="Slow motion trains one batch or one epoch per frame, so a class "
+                               "can follow every step; full speed trains as much as it can.")
+    if extra is not None:
+        extra(cols[5:])
+    if "timeline" not in hidden:   # a fixed slot: the live fragment below keeps its place
+        with st.container(key=lab.key("timeline_slot")):
+            timeline_control(lab, playing=playing)
+    return playing
+
+
+def live_view(lab: LabSession, *, capture: Callable[..., Snap], draw: Callable[[Snap], None],
+              tick: float, before: Callable[[], None] | None = None) -> None:
+    """The live fragment: one frame per `tick` while playing, one when paused.
+
+    `before()` runs at the start of every fragment run (a lab may ask for a full rerun there,
+    e.g. after a click on the network view).
+    """
+
+    @st.fragment(run_every=tick if lab.playing else None)
+    def live() -> None:
+        trainer = lab.trainer
+        if trainer is None:
+            return
+        runner = lab.runner()
+        playing = lab.playing
+        if playing and trainer.done:
+            lab.stop()                 # the epoch limit (or a divergence) ends the run:
+            lab.stop_playing()         # the switch follows, then the page redraws
+            st.rerun(scope="app")
+        if playing and lab.speed == "full speed":
+            runner.keep_alive()        # trains between frames; stops if frames stop coming
+        else:
+            runner.stop()
+            if playing:
+                with lab.lock:
+                    trainer.step(1) if lab.speed == "1 batch" else trainer.step_epoch()
+        if before is not None:
+            before()
+        with runner.frame():           # drawing goes first; training fills the gaps
+            with lab.lock:
+                snapshot = capture(trainer, lab.recorder)
+            draw(snapshot)
+
+    live()
+
+
+def inside_view(lab: LabSession, *, expanded: bool = True) -> None:
+    """The inside-the-network panel in its own slow fragment (charts only while paused)."""
+
+    @st.fragment(run_every=INSIDE_TICK if lab.playing else None)
+    def inside() -> None:
+        if lab.trainer is None:
+            return
+        with lab.frame():
+            inside_panel(lab, charts=not lab.playing)
+
+    with st.expander("Inside the network: diagnostics and what each layer does over time",
+                     expanded=expanded):
+        inside()

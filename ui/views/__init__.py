@@ -1,0 +1,1 @@
+"""Snapshot -> Streamlit elements: every lab's views, the inside panel, the timeline."""

@@ -1,0 +1,133 @@
+"""The 2D playground's live views: output map, network of neuron maps, curves and numbers.
+
+`draw(snapshot)` renders a PlaygroundSnapshot (captured by engine.inspect.playground under the
+session lock) without the lock. Two renderers: the in-browser painter (default; uint8 maps →
+canvas) and server-side PNG.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import streamlit as st
+
+from datasets.base import Dataset
+from engine.inspect.playground import OUTPUT
+from engine.snapshot import PlaygroundSnapshot, RunState
+from viz.curves import curves_svg
+from viz.live_payload import b64, frame_payload, neuron_map, output_map, points_payload
+from viz.network import Column, network_svg
+from viz.raster import data_uri, draw_points, neuron_rgb, output_rgb, to_png, upscale
+
+BOUNDARY_PX = 360    # size of the big output map
+RENDERERS = ("canvas", "png")
+
+
+def run_numbers(run: RunState, playing: bool) -> str:
+    """The status line every lab shows above its views (markdown of our own numbers only)."""
+    state = ("**Training**" if playing and not run.done else "Paused")
+    text = (f"{state} · **Epoch {run.epoch:,}** · batch {run.batch_in_epoch}/"
+            f"{run.batches_per_epoch} · train loss **{run.train_loss:.4f}** · test loss "
+            f"**{run.test_loss:.4f}**")
+    if run.classification:
+        text += f" · train acc **{run.train_acc:.1%}** · test acc **{run.test_acc:.1%}**"
+    return text + f" · lr {run.lr:g}"
+
+
+def run_status(run: RunState) -> None:
+    """Why training stopped, if it did."""
+    if run.status == "diverged":
+        st.error(run.reason, icon=":material/warning:")
+    elif run.done:
+        st.info(run.reason, icon=":material/flag:")
+
+
+def curves(run: RunState, key_prefix: str) -> None:
+    """Loss and (for classes) accuracy curves, train grey and test black, with timeline marks."""
+    c1, c2 = st.columns(2)
+    with c1.container(key=f"{key_prefix}_loss_curve"):
+        st.caption("Loss: train (grey), test (black)")
+        st.markdown(curves_svg(run.history, "loss", markers=run.branches, cursor=run.cursor),
+                    unsafe_allow_html=True)
+    if run.classification:
+        with c2.container(key=f"{key_prefix}_acc_curve"):
+            st.caption("Accuracy: train (grey), test (black)")
+            st.markdown(curves_svg(run.history, "acc", markers=run.branches,
+                                   cursor=run.cursor), unsafe_allow_html=True)
+
+
+def _caption(large: str, classification: bool) -> str:
+    if large != OUTPUT:
+        return f"{large}: its output over the plane (blue +, orange −). Click the map for the output."
+    return ("Network output: colour = predicted class, intensity = confidence. Click a neuron "
+            "to see its map here." if classification else
+            "Network output: predicted value (blue +, orange −). Click a neuron to see its map here.")
+
+
+def _png_views(frame: PlaygroundSnapshot, ds: Dataset, *, show_test: bool, discretize: bool,
+               large: str) -> tuple[bytes, str]:
+    """Server-side rendering: the big map as PNG bytes and the network as an SVG string."""
+    classification = ds.task == "classification"
+    if large != OUTPUT and large in frame.maps:
+        big = upscale(neuron_rgb(frame.maps[large]), BOUNDARY_PX)
+    else:
+        big = upscale(output_rgb(frame.grid.output, classification=classification,
+                                 discretize=discretize), BOUNDARY_PX)
+    big = draw_points(big, ds.points_train, ds.y_train, ds.extent, classification=classification)
+    if show_test:
+        big = draw_points(big, ds.points_test, ds.y_test, ds.extent,
+                          classification=classification, hollow=True)
+    out_small = output_rgb(frame.grid.output, classification=classification, discretize=discretize)
+    columns = []
+    for title, labels in zip(frame.layout.titles, frame.layout.labels):
+        images = tuple(data_uri(to_png(out_small if label == OUTPUT
+                                       else neuron_rgb(frame.maps[label]))) for label in labels)
+        columns.append(Column(title, labels, images))
+    return to_png(big), network_svg(columns, list(frame.layout.weights), selected=large)
+
+
+def _painter_payload(frame: PlaygroundSnapshot, ds: Dataset, *, show_test: bool, discretize: bool,
+                     large: str, serial: int) -> dict:
+    classification = ds.task == "classification"
+    output = output_map(frame.grid.output, classification=classification, discretize=discretize)
+    big = output
+    if large != OUTPUT and large in frame.maps:
+        big = {"mode": "signed", "map": b64(neuron_map(frame.maps[large]))}
+    points = [points_payload(ds.points_train, ds.y_train, ds.extent, classification=classification)]
+    if show_test:
+        points.append({**points_payload(ds.points_test, ds.y_test, ds.extent,
+                                        classification=classification), "hollow": True})
+    payload = frame_payload(frame=serial, resolution=frame.grid.resolution, maps=frame.maps,
+                            big=big, caption=_caption(large, classification), points=points,
+                            layout=frame.layout, selected=large, size=BOUNDARY_PX)
+    return {**payload, "inactive": list(frame.inactive), "output": output}
+
+
+def draw(frame: PlaygroundSnapshot, ds: Dataset, *, show_test: bool, discretize: bool, large: str,
+         playing: bool = False, renderer: str = "canvas", serial: int = 0,
+         on_select: Callable[[], None] | None = None,
+         on_feature: Callable[[], None] | None = None) -> None:
+    """Render one frame: numbers, output map and network, curves (no lock needed)."""
+    classification = ds.task == "classification"
+    numbers = run_numbers(frame.run, playing)
+    # build every payload first, then emit quickly, most important first (research §3.5)
+    if renderer == "png":
+        png, net = _png_views(frame, ds, show_test=show_test, discretize=discretize, large=large)
+    else:
+        payload = _painter_payload(frame, ds, show_test=show_test, discretize=discretize,
+                                   large=large, serial=serial)
+    with st.container(key="pg_epoch"):
+        st.markdown(numbers)
+    run_status(frame.run)
+    if renderer == "png":
+        left, right = st.columns([1, 1.5])
+        with left.container(key="pg_boundary"):
+            st.image(png, caption=_caption(large, classification), output_format="PNG",
+                     width=BOUNDARY_PX)
+        with right.container(key="pg_network"):
+            st.markdown(f'<div style="overflow-x:auto">{net}</div>', unsafe_allow_html=True)
+    else:
+        from ui.views.painter import live_painter
+        with st.container(key="pg_live_view"):
+            live_painter(payload, key="pg_painter", on_select=on_select or (lambda: None),
+                         on_feature=on_feature or (lambda: None))
+    curves(frame.run, "pg")
