@@ -4,11 +4,15 @@ Pure numpy on recorded arrays (numpy only, so the UI and tests can call it on an
 Every rule names where (a layer, or None for the whole network) and since when (the epoch the
 condition started and has held since), says what is happening, and what to try. Thresholds are
 named constants; each comment says why that value.
+
+A diagnosis must fit the curves it sits beside: the loss curve gets one story (diverged, else
+oscillating, else flat / overfit, else underfit), and symptoms inside the network (dead or
+saturated units, vanishing gradients) are only reported where they hurt, i.e. while the network
+does not yet fit its data (or, for dead/saturated layers, when nearly the whole layer is gone).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -30,6 +34,12 @@ SMOOTH = 5               # rows in the running median that tames per-epoch noise
 PLATEAU = 0.05           # the second half beat the first half's best by <5%: flat
 UNDERFIT_ACC = 0.85      # classification: train and test accuracy both below 85%...
 UNDERFIT_LOSS = 0.3      # regression: train and test loss still ≥ 30% of the starting loss
+OSC_WINDOW = 10          # epochs the oscillation rule looks back over (visible in ~10 epochs)
+OSC_JUMP = 0.5           # a typical epoch-to-epoch jump over half the starting loss is no noise:
+                         # a learning run moves by a few % of it per epoch
+OSC_TURNS = 0.25         # ...and the jumps go both ways (≥ a quarter up, ≥ a quarter down):
+                         # a steady climb is divergence, a steady fall is learning
+OVERFIT_NOISE = 2.0      # the test loss must rise by twice its own epoch-to-epoch jitter
 
 ERROR, WARNING = "error", "warning"
 
@@ -38,7 +48,7 @@ ERROR, WARNING = "error", "warning"
 class Diagnosis:
     """One finding, for students: what, where, since when, what to try."""
 
-    code: str               # "diverged", "flat", "vanishing", "exploding", "dead_relu", ...
+    code: str               # "diverged", "oscillating", "flat", "vanishing", "dead_relu", ...
     severity: str           # ERROR or WARNING
     layer: str | None       # the layer it concerns, None for the whole network
     since_epoch: int        # the epoch it started (and has held since)
@@ -66,7 +76,70 @@ def _median(y: np.ndarray, k: int = SMOOTH) -> np.ndarray:
     return np.array([np.nanmedian(y[max(0, i - k + 1): i + 1]) for i in range(len(y))])
 
 
+def _tail(n: int) -> slice:
+    """The last quarter of `n` rows (at least one): "where the run is now"."""
+    return slice(n - max(n // 4, 1), n)
+
+
+def _fits_well(h, classification: bool) -> bool:
+    """Does the network already do its job? Then a symptom inside it is not hurting it.
+
+    Classification: train or test accuracy ≥ UNDERFIT_ACC over the last quarter; regression:
+    the training loss below UNDERFIT_LOSS of where it started (the underfit rule's lines).
+    """
+    tr = h["train_loss"]
+    n = len(tr)
+    if n < 2 or not np.isfinite(tr[0]):
+        return False
+    tail = _tail(n)
+    if classification:
+        acc = [np.nanmedian(h[k][tail]) for k in ("train_acc", "test_acc")
+               if k in h and np.isfinite(h[k][tail]).any()]
+        return bool(acc) and max(acc) >= UNDERFIT_ACC
+    return bool(np.nanmedian(tr[tail]) < UNDERFIT_LOSS * abs(tr[0]))
+
+
+def _oscillation_since(h) -> int | None:
+    """First epoch of a loss that jumps up and down by over OSC_JUMP of its start, or None.
+
+    Wild: over half of the epoch-to-epoch changes are bigger than OSC_JUMP × the starting loss,
+    and at least OSC_TURNS of them are big rises and as many big falls. It must hold over the
+    last OSC_WINDOW changes; it started with the first big jump of the longest wild stretch
+    that reaches the end. A big learning rate does this: each step overshoots the valley and
+    lands on the far wall, then back (a min/max "plateau" test reads that as flat).
+    """
+    ep, tr = h["epoch"], h["train_loss"]
+    if len(tr) < OSC_WINDOW + 1 or not np.isfinite(tr).all() or not tr[0] > 0:
+        return None
+    d = np.diff(tr)
+    big = OSC_JUMP * max(tr[0], np.min(tr[-OSC_WINDOW - 1:]))   # a loss stuck far above its
+                                                  # start (blown up) wobbles relative to that
+    up, down = (d > big)[::-1].cumsum()[::-1], (d < -big)[::-1].cumsum()[::-1]
+    span = np.arange(len(d), 0, -1)                 # changes from each index to the end
+    wild = ((up + down) * 2 > span) & (up >= OSC_TURNS * span) & (down >= OSC_TURNS * span) \
+        & (span >= OSC_WINDOW)
+    if not wild[len(d) - OSC_WINDOW]:
+        return None
+    s = int(np.flatnonzero(wild)[0])
+    s += int(np.flatnonzero(np.abs(d[s:]) > big)[0])
+    return int(ep[s + 1])                           # the epoch the first jump landed in
+
+
 # ---- loss curves --------------------------------------------------------------------------
+def _oscillating(h, since: int | None) -> Diagnosis | None:
+    if since is None:
+        return None
+    tail = h["train_loss"][-OSC_WINDOW - 1:]
+    return Diagnosis("oscillating", ERROR, None, since,
+                     f"The loss has been jumping up and down since epoch {since} (between "
+                     f"{tail.min():.3g} and {tail.max():.3g} in the last {OSC_WINDOW} epochs) "
+                     "instead of falling: the steps are so big that each one overshoots the "
+                     "minimum and lands on the other side, higher than before.",
+                     "Lower the learning rate 10× (a smaller one, or Adam with its default "
+                     "rate, settles into the minimum). A bigger batch also smooths the steps. "
+                     "If ReLUs died meanwhile, reset with new weights after lowering it.")
+
+
 def _diverged(h, status: str, epoch: int | None) -> Diagnosis | None:
     ep, tr = h["epoch"], h["train_loss"]
     since = epoch if status == "diverged" else None
@@ -98,16 +171,19 @@ def _flat(h, rec: LayerRecord | None) -> Diagnosis | None:
         layer = rec.names[int(dead.argmax())]
         since = int(ep[np.flatnonzero(tr <= (1 + PLATEAU) * np.min(tr))[0]])
         why = f"the network is dead: the ReLUs of {layer} output 0 for every input"
+        advice = ("Reset with new weights, then lower the learning rate (big steps kill "
+                  "ReLUs), use leaky ReLU or ELU, or add batch norm.")
     elif no_gain and len(ups) and np.nanmax(ups[-1]) < TINY_UPDATE:
         why = f"each step changes the weights by less than {TINY_UPDATE:g} of their size"
+        advice = "Raise the learning rate 10× (or use Adam)."
     elif no_gain and not known:
         why = "the loss has hardly moved"
+        advice = ("Raise the learning rate 10× (or use Adam); if the loss stays put, check "
+                  "the layers for dead ReLUs.")
     else:
         return None                  # a slow start with healthy steps is not a flat loss
     return Diagnosis("flat", WARNING, layer, since,
-                     f"The training loss has stayed flat since epoch {since}: {why}.",
-                     "Raise the learning rate 10× (or use Adam). If ReLUs are dead, lower the "
-                     "learning rate, use leaky ReLU or reset with new weights.")
+                     f"The training loss has stayed flat since epoch {since}: {why}.", advice)
 
 
 def _overfit(h) -> Diagnosis | None:
@@ -118,6 +194,9 @@ def _overfit(h) -> Diagnosis | None:
     rise, gained = te[-1] - te[b], te[0] - te[b]
     if not (rise > OVERFIT_RISE * gained and rise > OVERFIT_REL * te[b] and tr[-1] < tr[b]):
         return None
+    jitter = np.median(np.abs(np.diff(h["test_loss"][-2 * SMOOTH:])))
+    if rise <= OVERFIT_NOISE * jitter:
+        return None                                  # a noisy test curve, not a trend
     return Diagnosis("overfit", WARNING, None, int(ep[b]),
                      f"Overfitting since epoch {int(ep[b])}: the test loss is rising again "
                      f"({te[b]:.3g} → {te[-1]:.3g}) while the training loss keeps falling; the "
@@ -154,6 +233,7 @@ def _underfit(h, classification: bool) -> Diagnosis | None:
 
 # ---- layer statistics -----------------------------------------------------------------------
 def _vanishing(rec: LayerRecord) -> Diagnosis | None:
+    """Only called while the network does not yet do its job (a solved task has ~0 gradients)."""
     rel = rec.grad_norm / np.where(rec.weight_norm > 0, rec.weight_norm, np.nan)   # (n, L)
     has = np.isfinite(rel[-1])
     if has.sum() < 2 or not np.nanmax(rel[-1]) > 0:
@@ -165,7 +245,7 @@ def _vanishing(rec: LayerRecord) -> Diagnosis | None:
         if not weak[-1, i]:
             break
         k = i
-    if k < 0 or np.nan_to_num(rec.dead[-1, k:]).max() >= BLOCKED:
+    if k < 0 or np.nan_to_num(rec.dead[-1, k:]).max() > DEAD_LIMIT:
         return None                                  # none, or dead ReLUs explain it
     since = _since(rec.epochs, weak[:, idx[0]])
     layer = rec.names[k]
@@ -192,19 +272,30 @@ def _exploding(rec: LayerRecord) -> Diagnosis | None:
                      "(or the default init), or fewer layers.")
 
 
-def _unit_health(rec: LayerRecord) -> list[Diagnosis]:
+def _unit_health(rec: LayerRecord, fits: bool) -> list[Diagnosis]:
+    """Dead and saturated units, where they hurt: the network does not do its job yet (`fits`
+    False), or the layer is so far gone (≥ BLOCKED) that almost nothing passes through it.
+
+    A net that fits its data can carry many silent ReLUs: a dense layer fed by ReLU/pooling
+    outputs (all ≥ 0) starts with units whose weights are mostly negative, and Adam's first big
+    steps silence more; the live ones do the job. Warning there contradicts the curves beside it.
+    """
     out = []
     for i, name in enumerate(rec.names):
-        dead = _since(rec.epochs, np.nan_to_num(rec.dead[:, i]) > DEAD_LIMIT, PERSIST)
-        if dead is not None:
+        dead_now = np.nan_to_num(rec.dead[:, i])
+        dead = _since(rec.epochs, dead_now > DEAD_LIMIT, PERSIST)
+        if dead is not None and (not fits or dead_now[-1] >= BLOCKED):
             out.append(Diagnosis(
                 "dead_relu", WARNING, name, dead,
                 f"{rec.dead[-1, i]:.0%} of the ReLUs in {name} are dead since epoch {dead}: they "
-                "output 0 for every input, so they neither help nor learn.",
+                "output 0 for every input, so they neither help nor learn"
+                + (", and the network is not fitting the data yet." if not fits else
+                   ": almost nothing passes through this layer."),
                 "Lower the learning rate, use leaky ReLU or ELU, add batch norm, or reset "
                 "with new weights."))
-        sat = _since(rec.epochs, np.nan_to_num(rec.saturated[:, i]) > SATURATED_LIMIT, PERSIST)
-        if sat is not None:
+        sat_now = np.nan_to_num(rec.saturated[:, i])
+        sat = _since(rec.epochs, sat_now > SATURATED_LIMIT, PERSIST)
+        if sat is not None and (not fits or sat_now[-1] >= BLOCKED):
             out.append(Diagnosis(
                 "saturated", WARNING, name, sat,
                 f"{rec.saturated[-1, i]:.0%} of the {rec.activations[i]} units in {name} are "
@@ -222,16 +313,21 @@ def diagnose(history: dict[str, np.ndarray], layers: LayerRecord | None = None, 
     h = {k: np.asarray(v, dtype=float) for k, v in history.items()}
     if classification is None:
         classification = bool(np.isfinite(h.get("train_acc", np.array([np.nan]))).any())
-    rules: list[Callable[[], Diagnosis | list[Diagnosis] | None]] = [
-        lambda: _diverged(h, status, epoch), lambda: _flat(h, layers), lambda: _overfit(h)]
+    # The loss curve gets one story: blown up (the trainer stopped, or the loss is far above its
+    # best and start), else jumping up and down, else flat / overfit, else underfit. A loss
+    # that jumps back down has not diverged; a diverged or jumping loss is neither flat nor
+    # overfit (its test curve shows only the overshooting).
+    wild = _oscillation_since(h) if status != "diverged" else None
+    curve = (_diverged(h, status, epoch) if wild is None else None) or _oscillating(h, wild)
+    found: list[Diagnosis] = [curve] if curve is not None else []
+    if curve is None:
+        found += [d for d in (_flat(h, layers), _overfit(h)) if d is not None]
+    if not found:
+        found += [d for d in (_underfit(h, classification),) if d is not None]
     if layers is not None and len(layers):
-        rules += [lambda: _exploding(layers), lambda: _vanishing(layers),
-                  lambda: _unit_health(layers)]
-    found: list[Diagnosis] = []
-    for rule in rules:
-        r = rule()
-        found += r if isinstance(r, list) else [r] if r is not None else []
-    if not any(d.code in ("flat", "diverged", "overfit") for d in found):
-        u = _underfit(h, classification)
-        found += [u] if u is not None else []
+        fits = _fits_well(h, classification)
+        found += [d for d in (_exploding(layers),) if d is not None]
+        found += _unit_health(layers, fits)
+        if not fits:                       # a solved task has ~0 gradients everywhere
+            found += [d for d in (_vanishing(layers),) if d is not None]
     return sorted(found, key=lambda d: d.severity != ERROR)

@@ -5,10 +5,10 @@ import torch
 
 from tests.recorded import Recorded
 from engine.inspect.diagnostics import Diagnosis, diagnose
-from engine.spec.layers import make_layer
+from engine.snapshot import LayerRecord
+from engine.spec.layers import layers_from_text, make_layer
 from engine.record.recorder import Recording
 from engine.spec import DataSpec, Experiment, ModelSpec, TrainSpec
-from engine.train import Trainer
 
 EVERY_EPOCH = Recording(layer_every_steps=1)
 
@@ -53,8 +53,9 @@ def test_too_high_learning_rate_diverges():
 def test_loss_climbing_tenfold_counts_as_diverging_before_nan():
     h = {"epoch": np.arange(30.0), "train_loss": np.r_[np.linspace(1, 0.5, 20), np.geomspace(
         1, 100, 10)], "test_loss": np.ones(30)}
-    d = {x.code: x for x in diagnose(h)}["diverged"]
-    assert d.since_epoch == 24                        # first epoch ≥ 10× the best (0.5) and > 1
+    found = {x.code: x for x in diagnose(h)}
+    assert found["diverged"].since_epoch == 24        # first epoch ≥ 10× the best (0.5) and > 1
+    assert "oscillating" not in found                 # a steady climb does not jump back down
 
 
 def test_tiny_learning_rate_is_flat():
@@ -114,3 +115,62 @@ def test_saturated_units_are_named(code):
     t = run(Experiment(DataSpec("circle"), mlp((8,), "tanh"), TrainSpec(lr=1e-6)), 1, saturate)
     d = findings(t)[code]
     assert d.layer == "L1" and d.since_epoch == 0
+
+
+def test_huge_learning_rate_on_relus_oscillates_and_is_not_flat():
+    """The 2D playground at lr=10: the loss jumps between ~0.7 and ~6 from epoch to epoch.
+
+    Before: its min/max barely moved, so it read as "flat: raise the learning rate 10×".
+    """
+    t = run(Experiment(DataSpec("spiral"), mlp((8, 8), "relu"),
+                       TrainSpec(lr=10.0, batch_size=10, seed=1)), 30)
+    loss = t.history.as_dict()["train_loss"]
+    assert t.status == "ready" and loss[-10:].max() > 5 * loss[-10:].min()   # it really jumps
+    found = findings(t)
+    assert not {"flat", "underfit", "overfit"} & set(found)
+    d = found["oscillating"]
+    assert d.severity == "error" and d.since_epoch <= 3 and "Lower the learning rate" in d.advice
+    assert "Raise" not in d.advice
+    assert found["dead_relu"].layer == "L2"           # the big steps also killed L2's ReLUs
+
+
+def test_accurate_conv_net_gets_no_dead_relu_warning():
+    """Digits conv net at ~98% test accuracy. Most of its dense ReLUs are silent on every
+    probe input (the statistic is right: per channel in the conv layer, per unit in the
+    dense one), but the live ones do the job: no warning may contradict the curves."""
+    t = run(Experiment(DataSpec("digits", n_samples=1797, train_ratio=0.7),
+                       ModelSpec(layers_from_text(
+                           "conv2d:8:3:1:1:relu,maxpool2d:2:2,flatten,dense:32:relu")),
+                       TrainSpec(optimizer="adam", lr=0.01, seed=1)), 6)
+    assert t.metrics.test_acc > 0.95
+    rec = t.layer_history.view()
+    assert rec.dead[-1, rec.index("L1")] == 0          # conv: counted per channel, none dead
+    assert rec.dead[-1, rec.index("L4")] > 1 / 3       # dense: really silent, yet harmless
+    assert findings(t) == {}
+
+
+def _record(dead: float, epochs: int) -> LayerRecord:
+    """One ReLU layer of 8 and a head, `dead` of the ReLUs silent on every row."""
+    ones, n = np.ones((epochs, 2)), epochs
+    return LayerRecord(("L1", "head"), ("dense", "head"), ("relu", "linear"), np.arange(n),
+                       np.zeros((n, 2, 9)), ones, ones, np.c_[np.full(n, dead), np.full(n, np.nan)],
+                       np.full((n, 2), np.nan), ones * 1e-2, ones, ones * 1e-3)
+
+
+@pytest.mark.parametrize("acc, dead, warns", [(0.99, 0.5, False), (0.6, 0.5, True),
+                                              (0.99, 1.0, True)])
+def test_dead_relus_warn_only_where_they_hurt(acc, dead, warns):
+    n = 30
+    h = {"epoch": np.arange(n), "train_loss": np.geomspace(0.7, 0.05, n),
+         "test_loss": np.geomspace(0.7, 0.06, n), "train_acc": np.full(n, acc),
+         "test_acc": np.full(n, acc)}
+    assert ("dead_relu" in {d.code for d in diagnose(h, _record(dead, n))}) == warns
+
+
+def test_noisy_test_loss_is_not_overfitting():
+    """A test loss that only jitters around its level (train still falling) is no overfit."""
+    rng = np.random.default_rng(0)
+    n = 80
+    te = 0.4 + 0.12 * rng.standard_normal(n).clip(-2, 2)
+    h = {"epoch": np.arange(n), "train_loss": np.geomspace(0.7, 0.2, n), "test_loss": te}
+    assert "overfit" not in {d.code for d in diagnose(h, classification=False)}
