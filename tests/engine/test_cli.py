@@ -23,7 +23,7 @@ def test_train_prints_one_json_line(tmp_path):
     assert len(lines) == 1
     metrics = json.loads(lines[0])
     assert metrics["epochs"] == 5 and metrics["status"] == "finished"
-    assert 0 <= metrics["test_accuracy"] <= 1 and metrics["seconds"] >= 0
+    assert 0 <= metrics["test_accuracy"] <= 1 and metrics["seconds"] > 0
     assert {"train_loss", "test_loss", "train_accuracy"} <= set(metrics)
 
 
