@@ -1,21 +1,25 @@
 """The image lab measured for real: `streamlit run` + headless Chromium, numbers from the DOM.
 
-Used by `python -m bench.image_lab --browser`. Training throughput is read from the epoch
+Used by `python -m bench.image_lab_speed --browser`. Training throughput is read from the epoch
 counter the page shows ("Epoch E · batch b/B"), frames are counted by a MutationObserver on
 that counter, and the bare torch loop is timed in this process right before and after, so the
 ratio compares the same hour of this shared box.
 """
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+if not __package__:    # run as `python bench/<name>.py`: put the repository root on the path
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
 import os
 import re
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.request
-from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -69,7 +73,7 @@ def measure_page(bare_before: float, seconds: float = 10.0, warmup: float = 3.0)
     """Print the real page's batches/s, frames/s and the ratio to the bare loop."""
     from playwright.sync_api import expect, sync_playwright
 
-    from bench.image_lab import EXPERIMENT, bare_loop
+    from bench.image_lab_speed import EXPERIMENT, bare_loop
     from datasets.subset import take_train
     from engine.data import load_data
 

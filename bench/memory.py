@@ -7,6 +7,12 @@ before and after and the bytes held by the curves, the layer history and the tim
 """
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+if not __package__:    # run as `python bench/<name>.py`: put the repository root on the path
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
 import argparse
 import gc
 import time

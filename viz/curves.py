@@ -1,10 +1,9 @@
-"""Loss and accuracy curves: a light SVG for the live view, plotly for hovering when paused."""
+"""Loss and accuracy curves: a light SVG, cheap enough to redraw on every live frame."""
 from __future__ import annotations
 
 from typing import Sequence
 
 import numpy as np
-import plotly.graph_objects as go
 
 TRAIN_COLOUR, TEST_COLOUR = "#8a8a8a", "#111111"
 CURSOR_COLOUR, MARKER_COLOUR = "#0877bd", "#d62728"   # the viewed moment, branch points
@@ -67,21 +66,3 @@ def curves_svg(history: dict[str, np.ndarray], metric: str = "loss", *, width: i
                      f'<text x="{left + w}" y="{height - 6}" text-anchor="end">epoch {xr[1]:.0f}</text>')
     parts.append("</svg>")
     return "".join(parts)
-
-
-def plot_curves(history: dict[str, np.ndarray], metric: str = "loss", *,
-                markers: Sequence[float] = (), cursor: float | None = None) -> go.Figure:
-    """Interactive curves for a paused run: hover for exact values, zoom into a stretch."""
-    fig = go.Figure()
-    for split, colour in (("train", TRAIN_COLOUR), ("test", TEST_COLOUR)):
-        fig.add_trace(go.Scatter(x=history.get("epoch"), y=history.get(f"{split}_{metric}"),
-                                 mode="lines", name=f"{split} {metric}",
-                                 line=dict(color=colour, width=2)))
-    fig.update_layout(height=260, margin=dict(l=40, r=10, t=10, b=30), xaxis_title="epoch",
-                      yaxis_title=metric, legend=dict(orientation="h", y=1.1),
-                      yaxis_range=[0, 1] if metric == "acc" else None)
-    for m in markers:
-        fig.add_vline(x=float(m), line=dict(color=MARKER_COLOUR, dash="dash"))
-    if cursor is not None:
-        fig.add_vline(x=float(cursor), line=dict(color=CURSOR_COLOUR, width=2))
-    return fig

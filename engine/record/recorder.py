@@ -28,7 +28,7 @@ from engine.record.timeline import (CHECKPOINT_BYTES, CHECKPOINT_CAP, Checkpoint
 if TYPE_CHECKING:
     from engine.train.trainer import Trainer
 
-LAYER_EVERY_STEPS = 256   # ≥ this many steps between probes: ≤ ~3% of training (bench.engine)
+LAYER_EVERY_STEPS = 256   # ≥ this many steps between probes: ≤ ~3% of training (bench.engine_speed)
 PROBE_SIZE = 256          # training examples in the fixed probe batch
 
 

@@ -36,8 +36,3 @@ LIMITS = MappingProxyType({
     "patience": (0, 100_000),     # early stop after this many epochs without progress; 0 = off
     "step_size": (1, 100_000),    # epochs between halvings of the step schedule
 })
-
-
-def bounds(name: str) -> tuple[float, float]:
-    """The (lowest, highest) allowed value of a bounded field."""
-    return LIMITS[name]

@@ -83,7 +83,7 @@ def test_strict_query_raises():
 def test_spec_errors_name_the_field_and_the_fix():
     with pytest.raises(SpecError, match=r"Learning rate.*between 1e-06 and 10"):
         Experiment(train=TrainSpec(lr=50)).validated()
-    with pytest.raises(SpecError, match=r"Layer 2 \(dense\).*units"):
+    with pytest.raises(SpecError, match=r"Layer L2 \(dense\).*units"):
         layers_from_text("dense:4,dense:0")
     with pytest.raises(SpecError, match="unknown layer kind 'conv3d'"):
         layers_from_text("conv3d:4")

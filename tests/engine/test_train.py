@@ -1,5 +1,6 @@
 """Trainer: learning, determinism, live hyper-parameters, divergence, limits, history."""
 import math
+import time
 
 import numpy as np
 import pytest
@@ -107,9 +108,15 @@ def test_epoch_limit_and_early_stop():
 
 def test_run_for_respects_its_budget_and_step_epoch():
     t = Trainer(SMALL)
-    ran = t.run_for(0.05)
-    assert ran >= 1
+    t.subscribe("step", lambda _: time.sleep(0.02))      # a slow model: each batch >= 20 ms
+    assert t.run_for(0.0) == 1 and t.steps == 1           # always at least one batch
+    small = t.run_for(0.05)
+    assert 1 <= small <= 3 and t.steps == 1 + small       # 3 batches take >= 60 ms > 50 ms
+    before = t.steps
+    assert t.run_for(60.0, max_batches=12) == 12          # a large budget: the cap, exactly
+    assert t.steps == before + 12
     t.step(3)
+    assert t.steps == before + 15
     t.step_epoch()
     assert t.batch_in_epoch == 0
 

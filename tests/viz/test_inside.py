@@ -3,7 +3,7 @@ import numpy as np
 
 from engine.snapshot import LayerRecord
 from engine.snapshot import PERCENTILES
-from viz.curves import curves_svg, plot_curves
+from viz.curves import curves_svg
 from viz.inside import (FLOOR, FONT, plot_activation_bands, plot_layer_series,
                         plot_unit_health)
 
@@ -72,5 +72,3 @@ def test_curves_mark_branches_and_the_viewed_moment():
     assert 'stroke-dasharray="4,3"' in svg
     assert curves_svg(h, "loss") == curves_svg(h, "loss", markers=(), cursor=None)
     assert 'class=' not in curves_svg(h, "loss")
-    fig = plot_curves(h, markers=[30], cursor=55).to_dict()
-    assert sorted(s["x0"] for s in fig["layout"]["shapes"]) == [30, 55]

@@ -102,7 +102,7 @@ def test_probabilities_svg_marks_prediction_and_truth():
     assert svg.startswith("<svg") and svg.count("<rect") == 6
     assert "70%" in svg and "&lt;b&gt; ✓" in svg
     widths = [float(w) for w in re.findall(r'width="([\d.]+)" height="13" fill="(?!#e8)', svg)]
-    assert widths and max(widths) > 0
+    assert widths == pytest.approx([16.4, 114.8, 32.8])              # 164 px track × p
 
 
 def test_confusion_figure_has_counts_and_class_axes():

@@ -1,6 +1,6 @@
 """Image lab speed: CNN training with the live views against a bare torch loop, and time to 95%.
 
-Run: `python -m bench.image_lab [--seconds S] [--repeats R] [--browser]`.
+Run: `python -m bench.image_lab_speed [--seconds S] [--repeats R] [--browser]`.
 
 (a) Throughput. The page's loop is driven exactly as its fragment drives it, one run per
     `TICK` (`ui.image_views.draw_views`: feature maps, probabilities, saliency, filters, curves
@@ -22,6 +22,12 @@ Measured here (2 shared cores, other jobs running, load average 1–2.5), Nov 20
 cores with training; (b) 0.9 s: the second frame after Play shows ≥ 95% (it ends near 99%).
 """
 from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+if not __package__:    # run as `python bench/<name>.py`: put the repository root on the path
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import argparse
 import math

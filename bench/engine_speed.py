@@ -1,11 +1,17 @@
 """Trainer overhead against a bare torch loop, plus the probe cost of a 100×100 grid.
 
-Run: `python -m bench.engine [--seconds S] [--repeats R]`. The machine is shared and noisy,
+Run: `python -m bench.engine_speed [--seconds S] [--repeats R]`. The machine is shared and noisy,
 so every figure is a median over interleaved repeats and the verdict is a ratio measured in
 the same run: `ratio_default=X ratio_heavy=Y` (Trainer epochs/s ÷ bare loop epochs/s, same
 data, same network, same optimizer, same shuffling; target ≥ 0.9).
 """
 from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+if not __package__:    # run as `python bench/<name>.py`: put the repository root on the path
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import argparse
 import statistics

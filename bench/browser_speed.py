@@ -1,6 +1,6 @@
 """The 2D page as a user sees it: a real server, headless Chromium, figures from inside the page.
 
-`python -m bench.browser [--runs 3] [--seconds 6] [--renderers canvas,png]`
+`python -m bench.browser_speed [--runs 3] [--seconds 6] [--renderers canvas,png]`
 
 For each renderer and each experiment (TF Playground's default and its heaviest, opened by URL)
 it presses Play and samples the page on every animation frame: the epoch counter gives training
@@ -13,6 +13,12 @@ Absolute numbers depend on the (shared, noisy) machine; compare renderers within
 """
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+if not __package__:    # run as `python bench/<name>.py`: put the repository root on the path
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
 import argparse
 import json
 import os
@@ -20,11 +26,9 @@ import re
 import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.request
-from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -253,8 +257,8 @@ def shared_server(browser, server: Server, renderer: str, tabs: int, seconds: fl
 
 
 def bare_torch(seconds: float = 3.0) -> dict[str, float]:
-    """A bare torch loop's epochs/s on each experiment, in this run (bench.engine's loop)."""
-    from bench.engine import EXPERIMENTS as ENGINE_EXPERIMENTS, bare_loop
+    """A bare torch loop's epochs/s on each experiment, in this run (bench.engine_speed's loop)."""
+    from bench.engine_speed import EXPERIMENTS as ENGINE_EXPERIMENTS, bare_loop
     from engine.train.runtime import configure_torch
     from engine.train import Trainer
     configure_torch()
