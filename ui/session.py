@@ -146,7 +146,9 @@ class LabSession:
         return trainer
 
     def _install(self, trainer: Trainer) -> None:
-        self.stop()
+        runner = self._get("runner")
+        if runner is not None:
+            runner.stop(wait=False)   # the lock is held here, so no chunk is running
         st.session_state[self.key("trainer")] = trainer
         st.session_state[self.key("recorder")] = Recorder(trainer)
         st.session_state[self.key("run_id")] = self.run_id + 1
