@@ -4,7 +4,7 @@ from streamlit.testing.v1 import AppTest
 
 def test_app_starts_and_shows_welcome(app_path):
     at = AppTest.from_file(app_path, default_timeout=60).run()
-    at.switch_page("pages/home.py").run()
+    at.switch_page("labs/home.py").run()
     assert not at.exception
     assert any("NN Playground" in t.value for t in at.title)
     text = " ".join(m.value for m in at.markdown)
