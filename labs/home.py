@@ -1,29 +1,44 @@
-"""Welcome page: what the playground is and what a visitor can do here."""
+"""About page: what the playground is and what each lab offers, read from ui.labs (so it
+promises only what the labs really have)."""
 import streamlit as st
 
 from datasets import DATASETS
+from engine.fields import ACTIVATION_NAMES, FIELDS_BY_NAME
+from ui.labs import LABS, offered_datasets
+
+
+def _names(items) -> str:
+    return ", ".join(f"`{item}`" for item in items)
+
+
+def _setting(name: str) -> str:
+    field = FIELDS_BY_NAME[("train", name)]
+    return f"{field.label} ({', '.join(field.choices)})" if field.choices else field.label
 
 
 def home() -> None:
     st.title("NN Playground")
     st.markdown(
         "See neural networks learn, live, on real PyTorch models. Pick a dataset, build a "
-        "layer stack, press **Play** and watch the loss fall, the decision boundary bend and "
-        "every neuron find its job.")
+        "layer stack, press **Play** and watch the loss fall and the network change as it "
+        "learns. A page's address is a link to its exact experiment: copy it to share.")
     st.subheader("What you can do here")
-    st.markdown(
-        "- **Explore 2D data** like TensorFlow Playground: circles, spirals, XOR, multi-class "
-        "blobs, regression planes, with engineered features such as X₁² and sin(X₁).\n"
-        "- **Build any stack**: dense, convolution, pooling, dropout, batch/layer norm, RNN, "
-        "LSTM, GRU, self-attention and residual blocks, with 11 activation functions.\n"
-        "- **Train your way**: SGD, momentum, Nesterov, Adam, AdamW, RMSprop; cross-entropy, "
-        "MSE, Huber; L1/L2; learning-rate schedules; early stopping.\n"
-        "- **Look inside**: every layer's activations, gradients and weights.\n"
-        "- **Share**: an experiment is one small JSON file, or one link.")
-    st.subheader("Datasets available offline")
-    rows = [{"dataset": info.title, "kind": info.kind, "task": info.task,
-             "what it is": info.description}
-            for info in DATASETS.values() if not info.needs_download]
+    for lab in LABS:
+        st.page_link(str(lab.script), label=f"**{lab.title}**", icon=lab.icon)
+        training = [_setting(name) for name in lab.training]
+        st.markdown(
+            f"{lab.description}\n\n"
+            f"- **Datasets**: {', '.join(DATASETS[name].title for name in lab.datasets)}\n"
+            f"- **Layers**: {_names(lab.layers)}, with {len(ACTIVATION_NAMES)} activation "
+            f"functions ({', '.join(ACTIVATION_NAMES)})\n"
+            f"- **Training settings**: {', '.join(training)}")
+    st.subheader("Datasets")
+    rows = [{"dataset": DATASETS[name].title, "kind": DATASETS[name].kind,
+             "task": DATASETS[name].task,
+             "lab": ", ".join(lab.title for lab in LABS if name in lab.datasets),
+             "offline": "yes" if not DATASETS[name].needs_download else "download once",
+             "what it is": DATASETS[name].description}
+            for name in offered_datasets()]
     st.dataframe(rows, hide_index=True, width="stretch")
 
 
