@@ -1,23 +1,33 @@
 """NN Playground entry point: page config, per-session set-up and navigation. Nothing else."""
-from pathlib import Path
-
 import streamlit as st
 
+from ui.labs import PAGES
 from ui.session import init_session
 
-PAGES = Path(__file__).parent / "pages"
+
+def _alias(target: st.Page, path: str) -> st.Page:
+    """A page hidden from the menu whose URL is `path` and that opens `target`, keeping the
+    link's query parameters (st.switch_page clears them unless it is given them)."""
+    def go() -> None:
+        params = {key: st.query_params.get_all(key) for key in st.query_params}
+        st.switch_page(target, query_params=params)
+    return st.Page(go, title=f"{target.title} ({path})", url_path=path, visibility="hidden")
 
 
 def run() -> None:
     """Route to the pages (a function, so tests can drive the whole app)."""
-    st.set_page_config(page_title="NN Playground", page_icon="🧠", layout="wide")
+    st.set_page_config(page_title="NN Playground", page_icon=":material/neurology:",
+                       layout="wide")
     init_session()
-    page = st.navigation([
-        st.Page(PAGES / "playground.py", title="2D playground", icon="🎛️", default=True),
-        st.Page(PAGES / "image_lab.py", title="Image lab", icon="🖼️", url_path="images"),
-        st.Page(PAGES / "home.py", title="About", icon="ℹ️", url_path="about"),
-    ])
-    page.run()
+    pages, aliases = [], []
+    for info in PAGES:
+        # The default page's public path is "" (the root URL); its internal one must differ
+        # from its alias, as Streamlit keys pages by path.
+        page = st.Page(info.script, title=info.title, icon=info.icon, default=info.default,
+                       url_path=info.url_path or "root", help=info.description)
+        pages.append(page)
+        aliases += [_alias(page, path) for path in info.aliases]
+    st.navigation(pages + aliases).run()
 
 
 run()

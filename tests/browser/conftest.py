@@ -22,9 +22,8 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory):
-    """Start the app on a free port and wait for its health endpoint."""
+def start_server(tmp_path_factory):
+    """Start the app on a free port, wait for its health endpoint, yield its URL, stop it."""
     port = _free_port()
     log = open(tmp_path_factory.mktemp("server") / "streamlit.log", "w")
     proc = subprocess.Popen(
@@ -44,6 +43,19 @@ def server(tmp_path_factory):
     yield f"http://127.0.0.1:{port}"
     proc.terminate()
     proc.wait(10)
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """The app, shared by the browser tests."""
+    yield from start_server(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def fresh_server(tmp_path_factory):
+    """The app on a server of its own that no browser has opened yet (first-load races)."""
+    yield from start_server(tmp_path_factory)
 
 
 @pytest.fixture(scope="session")

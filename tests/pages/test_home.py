@@ -1,12 +1,61 @@
-"""AppTest of the entry point: it starts, routes, and shows what a visitor can do."""
+"""AppTest of the About page: it starts, routes, and promises only what the labs offer."""
+import re
+
 from streamlit.testing.v1 import AppTest
+
+from datasets import DATASETS
+from ui.labs import ABOUT, IMAGE_LAB, LABS, PAGES, offered_datasets
+
+
+def open_about(app_path):
+    at = AppTest.from_file(app_path, default_timeout=60).run()
+    at.switch_page("labs/home.py").run()
+    assert not at.exception
+    return at
+
+
+def page_text(at) -> str:
+    parts = [t.value for t in at.title] + [h.value for h in at.subheader]
+    parts += [m.value for m in at.markdown]
+    parts += [str(link.proto.label) for link in at.get("page_link")]
+    for frame in at.dataframe:
+        parts += [" ".join(map(str, row)) for row in frame.value.itertuples(index=False)]
+    return "\n".join(parts)
 
 
 def test_app_starts_and_shows_welcome(app_path):
-    at = AppTest.from_file(app_path, default_timeout=60).run()
-    at.switch_page("pages/home.py").run()
-    assert not at.exception
+    at = open_about(app_path)
     assert any("NN Playground" in t.value for t in at.title)
-    text = " ".join(m.value for m in at.markdown)
     assert "What you can do here" in " ".join(h.value for h in at.subheader)
-    assert "Play" in text
+    assert "Play" in page_text(at)
+
+
+def test_about_lists_each_lab_and_each_offered_dataset(app_path):
+    text = page_text(open_about(app_path))
+    for lab in LABS:
+        assert lab.title in text and lab.description in text
+    for name in offered_datasets():
+        assert DATASETS[name].title in text
+    table = open_about(app_path).dataframe[0].value
+    assert list(table["dataset"]) == [DATASETS[n].title for n in offered_datasets()]
+
+
+def test_about_promises_nothing_the_labs_do_not_offer(app_path):
+    text = page_text(open_about(app_path))
+    for absent in ("LSTM", "GRU", "RNN", "attention", "early stopping", "Early stop", "JSON"):
+        assert not re.search(re.escape(absent), text, re.IGNORECASE), absent
+    offered = {name for lab in LABS for name in lab.datasets}
+    for name, info in DATASETS.items():          # tabular and sequence sets: no lab yet
+        if name not in offered:
+            assert info.title not in text, info.title
+
+
+def test_registry_matches_the_labs():
+    from ui.layer_editor import KINDS               # imports torch: only here, not in ui.labs
+    from ui.experiment_state import DATA_2D
+    from engine.image_presets import IMAGE_SETS
+    assert IMAGE_LAB.layers == KINDS
+    assert LABS[0].datasets == DATA_2D and IMAGE_LAB.datasets == IMAGE_SETS
+    assert [p.url_path for p in PAGES] == ["", "images", "about"] and ABOUT not in LABS
+    for page in PAGES:
+        assert page.script.exists() and page.icon.startswith(":material/")

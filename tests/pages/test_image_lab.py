@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from engine.spec.presets import preset_experiment
 
-PAGE = "pages/image_lab.py"
+PAGE = "labs/image_lab.py"
 
 
 def open_lab(app_path, **params):

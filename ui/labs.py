@@ -1,0 +1,79 @@
+"""What each page of the app is and what each lab offers: one registry, read by the router
+(app.py builds its st.Page list from it) and by the About page (which lists only what is here).
+
+Light on purpose (no torch, no streamlit): the About page and the tests read it cheaply.
+The page files live in `labs/`, not `pages/`: a `pages/` folder beside the entry script turns
+on Streamlit's legacy multipage mode for the first sessions of a fresh server (see `Page`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from datasets import DATASETS
+from engine.image_presets import IMAGE_SETS
+
+PAGES_DIR = Path(__file__).resolve().parents[1] / "labs"
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of the app: a lab, or the About page (which offers no data or layers).
+
+    `aliases` are extra URL paths that open this page (hidden from the menu), such as the
+    page's file name: a person who types /image_lab means the image lab.
+    """
+
+    file: str                     # file name in labs/
+    title: str
+    url_path: str                 # "" for the default page (the app's root URL)
+    icon: str                     # a Streamlit ":material/name:" icon (no emoji fonts needed)
+    description: str              # one line, for the About page and the menu's tooltip
+    datasets: tuple[str, ...] = ()      # names in datasets.DATASETS
+    layers: tuple[str, ...] = ()        # layer kinds (engine.layerspec) the lab's editor offers
+    training: tuple[str, ...] = ()      # train settings (engine.fields "train" names) it offers
+    aliases: tuple[str, ...] = ()
+    default: bool = False
+
+    @property
+    def script(self) -> Path:
+        return PAGES_DIR / self.file
+
+    @property
+    def is_lab(self) -> bool:
+        return bool(self.datasets)
+
+
+PLAYGROUND = Page(
+    file="playground.py", title="2D playground", url_path="", icon=":material/scatter_plot:",
+    description="TensorFlow Playground on a live PyTorch model: 2D points, engineered input "
+                "features, a dense network and its decision boundary, neuron by neuron.",
+    datasets=tuple(name for name, info in DATASETS.items() if info.kind == "2d"),
+    layers=("dense", "batchnorm", "dropout"),
+    training=("lr", "optimizer", "momentum", "batch_size", "loss", "l1", "l2", "schedule",
+              "epochs"),
+    aliases=("playground",), default=True)
+
+IMAGE_LAB = Page(
+    file="image_lab.py", title="Image lab", url_path="images", icon=":material/image:",
+    description="A convolutional network on small images: its feature maps, saliency, "
+                "confusion matrix and mistakes, and your own drawings to classify.",
+    datasets=IMAGE_SETS,
+    # The kinds in the image lab's layer editor (ui/layer_editor.KINDS; a test keeps them equal).
+    layers=("conv2d", "maxpool2d", "avgpool2d", "batchnorm", "dropout", "flatten", "dense",
+            "activation", "residual"),
+    training=("lr", "optimizer", "momentum", "batch_size", "l2", "epochs"),
+    aliases=("image_lab",))
+
+ABOUT = Page(
+    file="home.py", title="About", url_path="about", icon=":material/info:",
+    description="What this app is and what each lab offers.", aliases=("home",))
+
+LABS: tuple[Page, ...] = (PLAYGROUND, IMAGE_LAB)
+PAGES: tuple[Page, ...] = (*LABS, ABOUT)
+
+
+def offered_datasets() -> tuple[str, ...]:
+    """Every dataset some lab offers, in catalogue order."""
+    offered = {name for lab in LABS for name in lab.datasets}
+    return tuple(name for name in DATASETS if name in offered)
