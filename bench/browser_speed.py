@@ -10,6 +10,9 @@ for the learning-rate slider (the status line shows the new rate). Cold start is
 → first boundary view in a fresh browser, over fresh server processes. Medians over `--runs`.
 
 Absolute numbers depend on the (shared, noisy) machine; compare renderers within one run.
+The verdict is page/bare torch, with the bare loop timed right before and right after every
+page run (interleaved, same experiment), and the load average seen is printed with it.
+Quick check: `python -m bench.browser_speed --runs 1 --seconds 5 --renderers canvas --cold-starts 1`.
 """
 from __future__ import annotations
 
@@ -256,14 +259,22 @@ def shared_server(browser, server: Server, renderer: str, tabs: int, seconds: fl
     return out
 
 
-def bare_torch(seconds: float = 3.0) -> dict[str, float]:
-    """A bare torch loop's epochs/s on each experiment, in this run (bench.engine_speed's loop)."""
+_BARE_TRAINERS: dict = {}
+
+
+def bare_torch(name: str, seconds: float = 2.0) -> float:
+    """A bare torch loop's epochs/s on experiment `name`, now (bench.engine_speed's loop)."""
     from bench.engine_speed import EXPERIMENTS as ENGINE_EXPERIMENTS, bare_loop
     from engine.train.runtime import configure_torch
     from engine.train import Trainer
     configure_torch()
-    return {name: bare_loop(Trainer(ENGINE_EXPERIMENTS[key], device="cpu"), seconds)
-            for name, key in BARE_EXPERIMENT.items()}
+    if name not in _BARE_TRAINERS:
+        _BARE_TRAINERS[name] = Trainer(ENGINE_EXPERIMENTS[BARE_EXPERIMENT[name]], device="cpu")
+    return bare_loop(_BARE_TRAINERS[name], seconds)
+
+
+def load() -> str:
+    return "/".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def median(values: list[float]) -> float:
@@ -285,7 +296,7 @@ def main(argv: list[str] | None = None) -> dict:
 
     renderers = [r for r in args.renderers.split(",") if r]
     results: dict = {}
-    bare = bare_torch()
+    print(f"load average at start: {load()}", flush=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         colds = [cold_start(browser, renderers[0]) for _ in range(args.cold_starts)]
@@ -296,10 +307,15 @@ def main(argv: list[str] | None = None) -> dict:
             for run in range(args.runs):                       # interleave renderers per run
                 for renderer in renderers:
                     for name, query in EXPERIMENTS.items():
+                        before = bare_torch(name)          # interleaved: bare, page, bare
                         r = live_run(browser, server, query + extra, renderer, args.seconds)
+                        after = bare_torch(name)
+                        r["bare_torch_epochs_per_s"] = (before + after) / 2
+                        r["ratio_to_bare"] = r["epochs_per_s"] / r["bare_torch_epochs_per_s"]
                         results.setdefault(f"{renderer}/{name}", []).append(r)
                         print(f"run {run + 1} {renderer:6s} {name:11s} " + json.dumps(
-                            {k: round(v, 1) for k, v in r.items()}), flush=True)
+                            {k: round(v, 2) for k, v in r.items()}) + f" load {load()}",
+                            flush=True)
             if args.tabs:
                 for renderer in renderers:
                     tabs = shared_server(browser, server, renderer, args.tabs, args.seconds)
@@ -323,16 +339,16 @@ def main(argv: list[str] | None = None) -> dict:
         med = {m: median([r[m] for r in runs]) for m in runs[0]}
         name = key.split("/")[1]
         target = TARGETS[name]
-        med["bare_torch_epochs_per_s"] = bare[name]
-        med["ratio_to_bare"] = med["epochs_per_s"] / bare[name]
         summary[key] = med
         print(f"{key:20s} epochs/s {med['epochs_per_s']:6.1f} (target >= {target}) · bare torch "
-              f"{bare[name]:5.1f} this run · page/bare {med['ratio_to_bare']:.2f} (target >= "
+              f"{med['bare_torch_epochs_per_s']:5.1f} this run · page/bare {med['ratio_to_bare']:.2f} (target >= "
               f"{target / BARE_REFERENCE[name]:.2f}) · view updates/s "
               f"{med['updates_per_s']:4.1f} (>= 10) · pause {med['pause_ms']:4.0f} ms · "
               f"slider {med['slider_ms']:4.0f} ms (<= 200; paused {med['slider_paused_ms']:4.0f}"
               f" ms) · server CPU "
               f"{med['server_cpu_pct']:3.0f}%")
+    print(f"load average at end: {load()}")
+    summary["load_average"] = os.getloadavg()
     return summary
 
 
