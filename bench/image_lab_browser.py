@@ -1,9 +1,11 @@
 """The image lab measured for real: `streamlit run` + headless Chromium, numbers from the DOM.
 
-Used by `python -m bench.image_lab_speed --browser`. Training throughput is read from the epoch
-counter the page shows ("Epoch E · batch b/B"), frames are counted by a MutationObserver on
-that counter, and the bare torch loop is timed in this process right before and after, so the
-ratio compares the same hour of this shared box.
+Used by `python -m bench.image_lab_speed --browser` (or `--browser-only`). The page is opened at
+`/images` (its default: the Tiny LeNet preset on all digits training images). Each round times a
+bare torch loop in this process with the page paused, presses Play, reads training throughput
+from the epoch counter the page shows ("Epoch E · batch b/B") for a few seconds, counts frames
+as changes of that counter's text (sampled on every animation frame), presses Pause and times
+the bare loop again: the ratio compares the same minute of this shared box.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from pathlib import Path
 if not __package__:    # run as `python bench/<name>.py`: put the repository root on the path
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import math
 import os
 import re
 import socket
@@ -26,12 +29,14 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 COUNTER = ".st-key-il_epoch"
+PLAY = ".st-key-il_play label"
+SPEED = ".st-key-il_speed input[type='range']"
 # A frame counts when the counter shows a new text (every frame trains, so each one differs).
-OBSERVE_JS = """sel => { window.__frames = 0; let last = null;
-  const el = document.querySelector(sel);
-  new MutationObserver(() => { const t = el.innerText;
-    if (t !== last) { last = t; window.__frames += 1; } })
-    .observe(el, {subtree: true, childList: true, characterData: true}); }"""
+# The fragment may replace the element, so it is looked up again on every animation frame.
+SAMPLER_JS = """sel => { window.__frames = 0; let last = null;
+  (function f() { const el = document.querySelector(sel); const t = el && el.innerText;
+    if (t && t !== last) { last = t; window.__frames += 1; }
+    requestAnimationFrame(f); })(); }"""
 
 
 def _free_port() -> int:
@@ -69,40 +74,68 @@ def _start_server() -> tuple[subprocess.Popen, str]:
             time.sleep(0.3)
 
 
-def measure_page(bare_before: float, seconds: float = 10.0, warmup: float = 3.0) -> None:
-    """Print the real page's batches/s, frames/s and the ratio to the bare loop."""
+def measure_page(rounds: int = 3, seconds: float = 6.0, warmup: float = 2.0) -> dict:
+    """Print (and return) the real page's batches/s, updates/s and ratio to the bare loop."""
+    import statistics
+
     from playwright.sync_api import expect, sync_playwright
 
-    from bench.image_lab_speed import EXPERIMENT, bare_loop
-    from datasets.subset import take_train
-    from engine.data import load_data
+    from bench.image_lab_speed import EXPERIMENT, bare_loop, digits, load
 
+    dataset = digits()
+    rows = []
     proc, url = _start_server()
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS,
                                         headless=True)
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(url)           # a fresh server learns its pages on the first run:
-            link = page.get_by_role("link", name="Image lab", exact=True)   # st.navigation's
-            link.wait_for(timeout=60000)
-            link.click()
+            page.goto(url + "/images")
             page.wait_for_selector(COUNTER, timeout=60000)
             expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=30000)
-            page.locator(".st-key-il_play label").click()
-            page.wait_for_timeout(warmup * 1000)
-            page.evaluate(OBSERVE_JS, COUNTER)
-            start, b0 = time.perf_counter(), _batches(page.locator(COUNTER).inner_text())
-            page.wait_for_timeout(seconds * 1000)
-            b1, frames = _batches(page.locator(COUNTER).inner_text()), page.evaluate("window.__frames")
-            elapsed = time.perf_counter() - start
+            expect(page.locator(COUNTER)).to_contain_text("Epoch 0", timeout=30000)
+            text = page.locator(COUNTER).inner_text()
+            per_epoch = int(re.search(r"batch \d+/(\d+)", text)[1])
+            expected = math.ceil(len(dataset.x_train) / EXPERIMENT.train.batch_size)
+            if per_epoch != expected:
+                print(f"warning: page has {per_epoch} batches per epoch, bare loop {expected}")
+            speed = page.locator(SPEED)
+            opened_at = speed.get_attribute("aria-valuetext")
+            if opened_at != "full speed":       # the bench measures full speed, whatever the
+                print(f"note: the page opened at Speed = {opened_at!r}; setting full speed")
+                speed.focus()                   # page opens at (a bug if not full speed)
+                speed.press("End")
+                expect(speed).to_have_attribute("aria-valuetext", "full speed", timeout=30000)
+                page.wait_for_timeout(1000)
+            page.evaluate(SAMPLER_JS, COUNTER)
+            for r in range(rounds):
+                before = bare_loop(EXPERIMENT, dataset, 3.0)      # page paused
+                page.locator(PLAY).click()
+                page.wait_for_timeout(warmup * 1000)
+                start, b0 = time.perf_counter(), _batches(page.locator(COUNTER).inner_text())
+                f0 = page.evaluate("window.__frames")
+                page.wait_for_timeout(seconds * 1000)
+                b1 = _batches(page.locator(COUNTER).inner_text())
+                frames = page.evaluate("window.__frames") - f0
+                elapsed = time.perf_counter() - start
+                page.locator(PLAY).click()                         # Pause
+                expect(page.locator(COUNTER)).to_contain_text("Paused", timeout=30000)
+                after = bare_loop(EXPERIMENT, dataset, 3.0)
+                bare = (before + after) / 2
+                row = {"page_batches_per_s": (b1 - b0) / elapsed, "updates_per_s":
+                       frames / elapsed, "bare_batches_per_s": bare,
+                       "ratio": (b1 - b0) / elapsed / bare, "load": load()}
+                rows.append(row)
+                print(f"(browser) round {r + 1}: page {row['page_batches_per_s']:.0f} batches/s, "
+                      f"{row['updates_per_s']:.2f} view updates/s; bare torch {bare:.0f} "
+                      f"(before {before:.0f}, after {after:.0f}); ratio {row['ratio']:.2f}; "
+                      f"load {row['load']}", flush=True)
             browser.close()
     finally:
         proc.terminate()
         proc.wait(10)
-    bare_after = bare_loop(EXPERIMENT, take_train(load_data(EXPERIMENT.data), 10**9), 3.0)
-    bare = (bare_before + bare_after) / 2
-    rate, fps = (b1 - b0) / elapsed, frames / elapsed
-    print(f"(browser) page in Chromium {rate:.0f} batches/s with {fps:.2f} view updates/s; "
-          f"bare torch {bare:.0f} batches/s (before {bare_before:.0f}, after {bare_after:.0f})")
-    print(f"browser_ratio={rate / bare:.2f} browser_updates_per_s={fps:.2f}")
+    ratio = statistics.median(r["ratio"] for r in rows)
+    fps = statistics.median(r["updates_per_s"] for r in rows)
+    print(f"browser_ratio={ratio:.2f} browser_updates_per_s={fps:.2f} (medians of {len(rows)} "
+          f"rounds; targets >= 0.8 and >= 2); load {load()}")
+    return {"ratio": ratio, "updates_per_s": fps, "rounds": rows, "opened_at": opened_at}
