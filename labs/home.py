@@ -3,7 +3,7 @@ promises only what the labs really have)."""
 import streamlit as st
 
 from datasets import DATASETS
-from engine.fields import ACTIVATION_NAMES, FIELDS_BY_NAME
+from engine.spec.fields import ACTIVATION_NAMES, FIELDS_BY_NAME, friendly
 from ui.labs import LABS, offered_datasets
 
 
@@ -13,7 +13,8 @@ def _names(items) -> str:
 
 def _setting(name: str) -> str:
     field = FIELDS_BY_NAME[("train", name)]
-    return f"{field.label} ({', '.join(field.choices)})" if field.choices else field.label
+    return (f"{field.label} ({', '.join(map(friendly, field.choices))})" if field.choices
+            else field.label)
 
 
 def home() -> None:
@@ -30,7 +31,7 @@ def home() -> None:
             f"{lab.description}\n\n"
             f"- **Datasets**: {', '.join(DATASETS[name].title for name in lab.datasets)}\n"
             f"- **Layers**: {_names(lab.layers)}, with {len(ACTIVATION_NAMES)} activation "
-            f"functions ({', '.join(ACTIVATION_NAMES)})\n"
+            f"functions ({', '.join(map(friendly, ACTIVATION_NAMES))})\n"
             f"- **Training settings**: {', '.join(training)}")
     st.subheader("Datasets")
     rows = [{"dataset": DATASETS[name].title, "kind": DATASETS[name].kind,

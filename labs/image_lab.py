@@ -9,33 +9,26 @@ from __future__ import annotations
 
 import streamlit as st
 
-from datasets import DATASETS, Dataset, DatasetError
+from datasets import DATASETS
 from datasets.subset import take_train
-from engine.data import load_data
 from engine.inspect.images import capture_image, score_test_set
 from engine.model.build import plan_model
-from engine.spec import Experiment, ModelSpec, SpecError, layers_from_text, layers_to_text
+from engine.spec import Experiment, ModelSpec, SpecError, layers_from_text
 from engine.spec.presets import DATA_DEFAULTS, DEFAULT_PRESET, IMAGE_PRESETS, IMAGE_SHAPES
 from engine.train import Trainer
+from ui.controls.image_data import dataset_in_use, load_images
 from ui.controls.image_input import image_picker
-from ui.controls.images import (LAB, dataset_picker, full_train_size, is_available, k, read_url,
+from ui.controls.images import (LAB, dataset_picker, full_train_size, k, read_url,
                                 restore_missing, train_size_slider, train_spec_from_state,
                                 training_controls, write_url)
 from ui.controls.layer_editor import layer_editor, plan_panel, seed_stack, stack_from_state
 from ui.live import inside_view, live_view, play_bar
 from ui.views.images import HEAVY_EVERY, draw_image_frame, draw_test_set
+from ui.views.runs import record_run, runs_table
 from viz.images import class_gallery_html
 
 TICK = 0.45           # seconds between live frames: 2.2 updates/s (feature maps are heavy)
 SCALES = {"layer": "shared per layer", "map": "each map its own"}
-MAX_RUNS = 20
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _load(dataset: str, _progress=None) -> Dataset:
-    """A whole image set, shared by every session: safe because a Dataset is frozen and its
-    arrays are read-only; and cheap, because cache_data would unpickle a copy per call."""
-    return load_data(DATA_DEFAULTS[dataset], progress=_progress)
 
 
 def _first_visit() -> None:
@@ -53,59 +46,8 @@ def _first_visit() -> None:
     seed_stack(exp.model.layers)
 
 
-def _download(name: str) -> None:
-    """Fetch a download set with a progress bar; offline, say so and keep the current data."""
-    title = DATASETS[name].title
-    bar = st.progress(0.0, text=f"Downloading {title}…")
-
-    def progress(done: int, total: int | None) -> None:
-        bar.progress(min(done / total, 1.0) if total else 0.0,
-                     text=f"Downloading {title}: {done / 1e6:.1f} MB")
-
-    try:
-        _load(name, _progress=progress)
-        st.session_state[k("dl_errors")].pop(name, None)
-        st.session_state[k("train_size")] = full_train_size(name)
-    except DatasetError as exc:        # OfflineError included
-        st.session_state[k("dl_errors")][name] = str(exc)
-    bar.empty()
-
-
-def _dataset_in_use() -> str:
-    """The picked dataset when its images are here, else the one training now (or digits)."""
-    picked = st.session_state[k("dataset")]
-    if is_available(picked):
-        return picked
-    info = DATASETS[picked]
-    if st.button(f"Download {info.title}", key=k("download"), type="primary",
-                 help=info.description + " The files are cached, so this happens once."):
-        _download(picked)
-        if is_available(picked):
-            return picked
-    error = st.session_state[k("dl_errors")].get(picked)
-    fallback = st.session_state[k("experiment")].data.dataset
-    fallback = fallback if is_available(fallback) else "digits"
-    if error:
-        kind = st.warning if "offline" in error else st.error
-        kind(f"{error} The page keeps working with {DATASETS[fallback].title}.",
-             icon=":material/wifi_off:")
-    else:
-        st.info(f"{info.title} is not on this computer yet: press Download. Until then the "
-                f"page uses {DATASETS[fallback].title}.")
-    return fallback
-
-
-def _record(trainer: Trainer) -> None:
-    """Remember a finished run's best test accuracy, to compare with the next one."""
-    if trainer.epoch == 0:
-        return
-    runs = st.session_state[k("runs")]
-    runs.insert(0, {"dataset": DATASETS[trainer.dataset.name].title,
-                    "training images": len(trainer.dataset.x_train),
-                    "network": layers_to_text(trainer.experiment.model.layers),
-                    "epochs": trainer.epoch,
-                    "best test acc": float(max(trainer.history.column("test_acc")))})
-    del runs[MAX_RUNS:]
+def _remember(old: Trainer) -> None:
+    record_run(st.session_state[k("runs")], old)
 
 
 def _view_options(cols, trainer: Trainer) -> None:
@@ -121,7 +63,7 @@ def _page() -> None:
     with st.sidebar:
         st.subheader("Data")
         dataset_picker()
-        dataset = _dataset_in_use()
+        dataset = dataset_in_use(st.session_state[k("experiment")].data.dataset)
         train_size_slider(dataset)
         st.subheader("Training")
         training_controls()
@@ -135,9 +77,9 @@ def _page() -> None:
     model = current.model if error else ModelSpec(stack_from_state())
     size = min(int(st.session_state[k("train_size")]), full_train_size(dataset))
     exp = Experiment(DATA_DEFAULTS[dataset], model, train_spec_from_state(current.train))
-    trainer = LAB.sync(exp, lambda e: Trainer(e, dataset=take_train(_load(dataset), size),
+    trainer = LAB.sync(exp, lambda e: Trainer(e, dataset=take_train(load_images(dataset), size),
                                               device="cpu"),
-                       rebuild_key=size, on_replace=_record)
+                       rebuild_key=size, on_replace=_remember)
     if trainer is None:
         return
     st.session_state[k("experiment")] = trainer.experiment
@@ -149,7 +91,8 @@ def _body(trainer: Trainer) -> None:
     ds = trainer.dataset
     with st.expander(f"Samples per class: {DATASETS[ds.name].title}"):
         st.html(class_gallery_html(ds.x_train, ds.y_train, ds.class_names))
-    play_bar(LAB, what="images", extra=lambda cols: _view_options(cols, trainer))
+    play_bar(LAB, what="images", extra=lambda cols: _view_options(cols, trainer),
+             on_reset=_remember)
     deeper = [f"{r.name}" for r in trainer.model.plan if r.kind in ("conv2d",)][1:]
     if st.session_state.get(k("deep")) not in (None, *deeper):
         st.session_state.pop(k("deep"))
@@ -184,13 +127,7 @@ def _body(trainer: Trainer) -> None:
 
     live_view(LAB, capture=capture, draw=draw, tick=TICK)
     inside_view(LAB, expanded=False)
-    runs = st.session_state[k("runs")]
-    if runs:
-        with st.expander(f"Your earlier runs ({len(runs)}): what did more data or another "
-                         "network buy?"):
-            st.dataframe(runs, hide_index=True, width="stretch",
-                         column_config={"best test acc": st.column_config.NumberColumn(
-                             format="percent")})
+    runs_table(st.session_state[k("runs")])
 
 
 def image_lab() -> None:

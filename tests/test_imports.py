@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-LOCAL = ("app", "pages", "ui", "engine", "viz", "datasets", "bench", "tests")
-STREAMLIT_OK = ("app", "pages", "ui", "tests", "bench")   # tests/bench: AppTest, harnesses
+LOCAL = ("app", "labs", "ui", "engine", "viz", "datasets", "bench", "tests")
+STREAMLIT_OK = ("app", "labs", "ui", "tests", "bench")   # tests/bench: AppTest, harnesses
 FORBIDDEN_LIBS = {
     "engine": ("streamlit", "plotly", "altair"),
     "viz": ("torch", "streamlit"),
@@ -31,10 +31,10 @@ FORBIDDEN_LIBS = {
 }
 TORCH_FREE = ("engine.spec", "engine.snapshot")
 # who may import whom among the repository's own top-level packages (DESIGN.md §1, §7):
-# pages -> ui -> {engine, viz, datasets}; bench and tests may import anything but pages and app
+# labs -> ui -> {engine, viz, datasets}; bench and tests may import anything but pages and app
 ALLOWED = {
     "app": {"ui", "engine", "viz", "datasets"},
-    "pages": {"ui", "engine", "viz", "datasets"},
+    "labs": {"ui", "engine", "viz", "datasets"},
     "ui": {"ui", "engine", "viz", "datasets"},
     "engine": {"engine", "datasets"},           # datasets only from engine/data.py (below)
     "viz": {"viz", "engine"},                   # engine only as engine.snapshot (below)
@@ -131,12 +131,12 @@ def report(offences: list[str], rule: str) -> str:
     return f"{rule}:\n  " + "\n  ".join(offences)
 
 
-# ---- rule a: streamlit only in app.py, pages/, ui/ -----------------------------------------
+# ---- rule a: streamlit only in app.py, labs/, ui/ -----------------------------------------
 
 def test_streamlit_only_in_app_pages_ui():
     offences = [str(i) for i in all_imports()
                 if i.root == "streamlit" and top_of(i.file) not in STREAMLIT_OK]
-    assert not offences, report(offences, "streamlit is imported only by app.py, pages/, ui/")
+    assert not offences, report(offences, "streamlit is imported only by app.py, labs/, ui/")
 
 
 # ---- rule b: engine/viz/datasets keep away from UI and torch (static) ----------------------
@@ -247,12 +247,12 @@ def test_package_arrows():
         source, target = top_of(i.file), i.root
         if target not in LOCAL or source not in ALLOWED:
             continue
-        if target in ("pages", "app"):
-            offences.append(f"{i}: nothing imports pages or app")
+        if target in ("labs", "app"):
+            offences.append(f"{i}: nothing imports labs or app")
         elif target not in ALLOWED[source]:
             offences.append(f"{i}: {source}/ may import only "
                             f"{', '.join(sorted(ALLOWED[source]))} of this repository")
-    assert not offences, report(offences, "pages -> ui -> {engine, viz, datasets}")
+    assert not offences, report(offences, "labs -> ui -> {engine, viz, datasets}")
 
 
 def test_viz_imports_only_snapshot_from_engine():
@@ -319,6 +319,6 @@ def test_engine_subpackages_have_no_cycles():
 def test_the_walk_sees_every_package():
     """Guards the rules above from passing vacuously (e.g. a broken walk that finds nothing)."""
     tops = {top_of(i.file) for i in all_imports()}
-    assert {"app", "pages", "ui", "engine", "viz", "datasets"} <= tops
+    assert {"app", "labs", "ui", "engine", "viz", "datasets"} <= tops
     assert any(i.file == DATA_DOOR and i.root == "datasets" for i in all_imports())
     assert len(modules_of("engine")) > 20 and "engine.snapshot" in modules_of("engine")

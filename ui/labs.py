@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from datasets import DATASETS
-from engine.image_presets import IMAGE_SETS
+from engine.spec.presets import IMAGE_SETS
 
 PAGES_DIR = Path(__file__).resolve().parents[1] / "labs"
 
@@ -30,8 +30,8 @@ class Page:
     icon: str                     # a Streamlit ":material/name:" icon (no emoji fonts needed)
     description: str              # one line, for the About page and the menu's tooltip
     datasets: tuple[str, ...] = ()      # names in datasets.DATASETS
-    layers: tuple[str, ...] = ()        # layer kinds (engine.layerspec) the lab's editor offers
-    training: tuple[str, ...] = ()      # train settings (engine.fields "train" names) it offers
+    layers: tuple[str, ...] = ()        # layer kinds (engine.spec.layers) the lab's editor offers
+    training: tuple[str, ...] = ()      # train settings (engine.spec.fields "train" names) it offers
     aliases: tuple[str, ...] = ()
     default: bool = False
 
@@ -59,7 +59,7 @@ IMAGE_LAB = Page(
     description="A convolutional network on small images: its feature maps, saliency, "
                 "confusion matrix and mistakes, and your own drawings to classify.",
     datasets=IMAGE_SETS,
-    # The kinds in the image lab's layer editor (ui/layer_editor.KINDS; a test keeps them equal).
+    # The kinds in the image lab's layer editor (ui/controls/layer_editor.py reads them from here).
     layers=("conv2d", "maxpool2d", "avgpool2d", "batchnorm", "dropout", "flatten", "dense",
             "activation", "residual"),
     training=("lr", "optimizer", "momentum", "batch_size", "l2", "epochs"),

@@ -22,12 +22,14 @@ INSIDE_TICK = 2.0     # the diagnostics refresh every 2 s while training (charts
 
 
 def play_bar(lab: LabSession, *, hidden: set[str] = frozenset(), what: str = "points",
-             extra: Callable[[list], None] | None = None) -> bool:
+             extra: Callable[[list], None] | None = None,
+             on_reset: Callable | None = None) -> bool:
     """Play/Pause, Step batch, Step epoch, Reset and Speed; returns whether Play is on.
 
     `extra(columns)` may fill the bar's last columns with the lab's own view options.
     """
     cols = st.columns([1.1, 1.1, 1.1, 1, 2.2, 2.6], vertical_alignment="bottom")
+    lab.settle_play_switch()
     playing = cols[0].toggle("Play", key=lab.key("play"),
                              help="Start or pause training. Settings you change while it runs "
                                   "take effect at once, without resetting the weights.")
@@ -39,7 +41,7 @@ def play_bar(lab: LabSession, *, hidden: set[str] = frozenset(), what: str = "po
                        args=("epoch",), help=f"Train one pass over all training {what}, "
                                              "then stop.")
     if "reset" not in hidden:
-        cols[3].button("Reset", key=lab.key("reset"), on_click=lab.reset,
+        cols[3].button("Reset", key=lab.key("reset"), on_click=lab.reset, args=(on_reset,),
                        help="Start again from the initial weights (the training seed picks "
                             "them); the data and settings stay.")
     cols[4].select_slider("Speed", SPEEDS, key=lab.key("speed"),
@@ -70,8 +72,7 @@ def live_view(lab: LabSession, *, capture: Callable[..., Snap], draw: Callable[[
         playing = lab.playing
         if playing and trainer.done:
             lab.stop()                 # the epoch limit (or a divergence) ends the run:
-            lab.stop_playing()         # the switch follows, then the page redraws
-            st.rerun(scope="app")
+            lab.finish_playing()       # the switch follows on a full rerun
         if playing and lab.speed == "full speed":
             runner.keep_alive()        # trains between frames; stops if frames stop coming
         else:

@@ -85,7 +85,7 @@ class LabSession:
 
     @property
     def playing(self) -> bool:
-        return bool(self._get("play"))
+        return bool(self._get("play")) and not self._get("finished")
 
     @property
     def speed(self) -> str:
@@ -113,8 +113,19 @@ class LabSession:
         return runner.frame() if runner is not None else nullcontext()
 
     def stop_playing(self) -> None:
-        """Turn the Play switch off (the run finished, or a Step was asked for)."""
+        """Turn the Play switch off (from a callback: a Step was asked for)."""
         st.session_state[self.key("play")] = False
+
+    def finish_playing(self) -> None:
+        """The run ended while playing: the switch goes off on the next full run (a widget's
+        value cannot change once it is drawn in this run), which this asks for."""
+        st.session_state[self.key("finished")] = True
+        st.rerun(scope="app")
+
+    def settle_play_switch(self) -> None:
+        """Before the Play switch is drawn: apply a finish noted by the live view."""
+        if st.session_state.pop(self.key("finished"), False):
+            st.session_state[self.key("play")] = False
 
     # ---- following the controls -----------------------------------------------------------
     def sync(self, exp: Experiment, build: Callable[[Experiment], Trainer], *,

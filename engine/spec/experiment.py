@@ -225,7 +225,7 @@ def _check_cross_fields(exp: Experiment) -> None:
             raise SpecError("Pick at least one input feature (for example X₁ and X₂).")
     if info.task == "regression" and loss == "cross_entropy":
         raise SpecError(f"Cross-entropy needs classes, but '{exp.data.dataset}' asks for "
-                        "numbers (regression). Use mse, huber or auto.")
+                        "numbers (regression). Use mean squared error, Huber or Automatic.")
     if loss == "tfp_squared" and info.task == "classification" and _n_classes(exp, info) != 2:
         raise SpecError("tfp_squared (TF Playground's ±1 loss) works with two classes only; "
                         "use cross_entropy for more classes.")

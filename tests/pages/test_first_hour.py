@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
-IMAGE_LAB = "pages/image_lab.py"
+IMAGE_LAB = "labs/image_lab.py"
 
 
 def open_2d(app_path, **params):
@@ -21,8 +21,9 @@ def open_2d(app_path, **params):
 def open_images(app_path, **params):
     at = AppTest.from_file(app_path, default_timeout=90)
     at.query_params.update(params)
-    at.switch_page(IMAGE_LAB)
-    return at.run()
+    at.run()                      # switch after a first run (see test_image_lab.open_lab)
+    at.query_params.update(params)
+    return at.switch_page(IMAGE_LAB).run()
 
 
 def errors(at) -> list[str]:

@@ -51,9 +51,9 @@ def test_about_promises_nothing_the_labs_do_not_offer(app_path):
 
 
 def test_registry_matches_the_labs():
-    from ui.layer_editor import KINDS               # imports torch: only here, not in ui.labs
-    from ui.experiment_state import DATA_2D
-    from engine.image_presets import IMAGE_SETS
+    from ui.controls.layer_editor import KINDS      # imports torch: only here, not in ui.labs
+    from ui.controls.playground import DATA_2D
+    from engine.spec.presets import IMAGE_SETS
     assert IMAGE_LAB.layers == KINDS
     assert LABS[0].datasets == DATA_2D and IMAGE_LAB.datasets == IMAGE_SETS
     assert [p.url_path for p in PAGES] == ["", "images", "about"] and ABOUT not in LABS

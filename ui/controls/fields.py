@@ -1,10 +1,9 @@
 """One widget for one field of the spec's field table: label, help, bounds and option names
 all come from `engine.spec.fields`, so every lab offers a setting the same way.
 
-A widget keeps its value under a session-state key. Links may carry any value LIMITS allow, so
-before a widget is drawn its stored value is fitted to what the widget can show (snapped to the
-offered steps, clamped to its range); the Experiment keeps the exact value until the student
-moves the widget.
+A widget keeps its value under a session-state key. Links may carry any value LIMITS allow: a
+value between the offered steps joins the options, so the experiment keeps it exactly; a value
+outside a slider's range is clamped to it (the link's note says so).
 """
 from __future__ import annotations
 
@@ -52,8 +51,16 @@ def field_widget(section: str, name: str, key: str, *, where: Any = None,
         _fit(field, key, options)
         return where.selectbox(text, options, key=key, format_func=friendly, help=help_text)
     if field.offered:
-        options = sorted(set(field.offered))
-        _fit(field, key, options)
+        # a link's exact value joins the options for the whole session: options that changed
+        # from run to run would make Streamlit treat the slider as a new widget
+        extra_key = key + "__extra"
+        value = st.session_state.get(key)
+        extra = set(st.session_state.get(extra_key, ()))
+        if isinstance(value, (int, float)) and not isinstance(value, bool) \
+                and value not in field.offered and value not in extra:
+            extra.add(value)
+            st.session_state[extra_key] = tuple(sorted(extra))
+        options = sorted(set(field.offered) | extra)
         return where.select_slider(text, options, key=key, format_func=_number, help=help_text)
     if field.type in (int, float) and field.ui_range is not None:
         lo, hi = field.ui_range

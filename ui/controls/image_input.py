@@ -79,7 +79,7 @@ def _upload(ds: Dataset) -> Chosen | None:
     image, error = _converted(file.getvalue(), file.file_id, ds.input_shape,
                               st.session_state.get(k("background"), "auto"))
     if error:
-        st.error(error, icon="🖼️")
+        st.error(error, icon=":material/broken_image:")
         return None
     with st.container(key="il_upload_preview", horizontal=True):
         st.image(file.getvalue(), caption="your picture", width=110)

@@ -19,9 +19,9 @@ from engine.spec.layers import (LAYER_HELP, LAYER_PARAMS, LayerSpec, layer_names
                                 layers_from_text, layers_to_text, make_layer)
 from engine.spec.presets import IMAGE_PRESETS
 from ui.controls.images import k
+from ui.labs import IMAGE_LAB
 
-KINDS = ("conv2d", "maxpool2d", "avgpool2d", "batchnorm", "dropout", "flatten", "dense",
-         "activation", "residual")
+KINDS = IMAGE_LAB.layers        # the kinds this lab offers (the About page lists the same)
 KIND_TITLES = {"conv2d": "Convolution", "maxpool2d": "Max pooling", "avgpool2d": "Avg pooling",
                "batchnorm": "Batch norm", "dropout": "Dropout", "flatten": "Flatten",
                "dense": "Dense", "activation": "Activation", "residual": "Residual block"}
@@ -191,6 +191,8 @@ def _row(i: int, row: dict, n: int, name: str) -> None:
 def layer_editor(input_shape: tuple[int, ...], n_classes: int) -> None:
     """Draw the rows, the add bar, the preset picker and the compact text form."""
     rows = st.session_state[KEY_STACK]
+    for row in rows:
+        _seed_row(row)                       # widgets Streamlit dropped (another page was open)
     names = layer_names(st.session_state[_key(r["uid"], "kind")] for r in rows)
     st.caption("Input image → " + " → ".join(names) + (" → " if rows else "") +
                "output (one score per class, added for you)")
