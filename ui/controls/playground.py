@@ -12,6 +12,7 @@ import numpy as np
 import streamlit as st
 
 from datasets import DATASETS, FEATURE_LABELS, FEATURES, load_dataset
+from engine.inspect.playground import OUTPUT, neuron_labels
 from engine.spec import DataSpec, Experiment, LayerSpec, ModelSpec, TrainSpec, make_layer
 from engine.spec.fields import ACTIVATION_NAMES, LOSSES, applies, friendly
 from ui.controls.fields import field_widget
@@ -262,3 +263,50 @@ def sidebar(hidden: set[str]) -> None:
         network_controls(hidden)
         st.subheader("Training")
         training_controls(hidden, DATASETS[st.session_state[k("data_dataset")]].task)
+
+
+# ---- clicks in the network view ----------------------------------------------------------
+def _painter_event() -> dict:
+    result = st.session_state.get(k("painter"))
+    return dict(result) if hasattr(result, "keys") else {}
+
+
+def select_neuron() -> None:
+    """A click on a neuron shows its map large; a click on the big map goes back. The picker
+    outside the live fragment follows on the full rerun that the fragment then asks for."""
+    label = _painter_event().get("select")
+    if isinstance(label, str) and label != st.session_state.get(k("selected")):
+        st.session_state[k("selected")] = label
+        st.session_state[k("rerun")] = True
+
+
+def toggle_feature() -> None:
+    """A click on an input neuron switches that input (once per click id; never the last)."""
+    event = _painter_event().get("feature")
+    if "features" in st.session_state[k("hidden")] or not isinstance(event, dict):
+        return
+    if event.get("id") == st.session_state.get(k("last_click")):
+        return
+    st.session_state[k("last_click")] = event.get("id")
+    name = next((f for f, label in FEATURE_LABELS.items() if label == event.get("label")), None)
+    on = [f for f in FEATURES if st.session_state.get(k("feat_" + f))]
+    if name is not None and not (name in on and len(on) == 1):
+        st.session_state[k("feat_" + name)] = name not in on
+        st.session_state[k("rerun")] = True
+
+
+def rerun_if_asked() -> None:
+    if st.session_state.pop(k("rerun"), False):
+        st.rerun(scope="app")
+
+
+def large_view_picker(cols, trainer) -> None:
+    options = [OUTPUT, *neuron_labels(trainer)]
+    if st.session_state.get(k("selected")) not in options:
+        st.session_state[k("selected")] = OUTPUT
+    st.session_state[k("large")] = st.session_state[k("selected")]
+    cols[0].selectbox("Large view", options, key=k("large"),
+                      on_change=lambda: st.session_state.update({k("selected"):
+                                                                 st.session_state[k("large")]}),
+                      help="Show the network output, or any neuron's own map, in the big view. "
+                           "Clicking a neuron in the network does the same.")
