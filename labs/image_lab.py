@@ -93,7 +93,7 @@ def _body(trainer: Trainer) -> None:
         st.html(class_gallery_html(ds.x_train, ds.y_train, ds.class_names))
     play_bar(LAB, what="images", extra=lambda cols: _view_options(cols, trainer),
              on_reset=_remember)
-    deeper = [f"{r.name}" for r in trainer.model.plan if r.kind in ("conv2d",)][1:]
+    deeper = [f"{r.name}" for r in trainer.plan if r.kind in ("conv2d",)][1:]
     if st.session_state.get(k("deep")) not in (None, *deeper):
         st.session_state.pop(k("deep"))
     cols = st.columns([1, 1])
@@ -125,7 +125,7 @@ def _body(trainer: Trainer) -> None:
                          playing=LAB.playing)
         draw_test_set(view, ds.x_test, ds.class_names)
 
-    live_view(LAB, capture=capture, draw=draw, tick=TICK)
+    live_view(LAB, capture=capture, draw=draw, tick=TICK, hold_training=False)
     inside_view(LAB, expanded=False)
     runs_table(st.session_state[k("runs")])
 

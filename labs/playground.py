@@ -30,7 +30,7 @@ def _first_visit() -> None:
     notes += seed_state(exp)
     view = st.query_params.get(VIEW_KEY, RENDERERS[0])
     LAB.open(notes)
-    st.session_state.update({k("experiment"): exp, k("hidden"): hide, k("speed"): "full speed",
+    st.session_state.update({k("experiment"): exp, k("hidden"): hide,
                              k("selected"): OUTPUT, k("serial"): 0,
                              k("renderer"): view if view in RENDERERS else RENDERERS[0]})
 

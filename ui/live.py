@@ -8,10 +8,12 @@ fragment itself takes the step.
 """
 from __future__ import annotations
 
+from contextlib import nullcontext
 from typing import Callable, TypeVar
 
 import streamlit as st
 
+from engine.train.runtime import warm_up_optimizers
 from ui.session import LabSession
 from ui.views.inside import inside_panel
 from ui.views.timeline import timeline_control
@@ -56,11 +58,15 @@ def play_bar(lab: LabSession, *, hidden: set[str] = frozenset(), what: str = "po
 
 
 def live_view(lab: LabSession, *, capture: Callable[..., Snap], draw: Callable[[Snap], None],
-              tick: float, before: Callable[[], None] | None = None) -> None:
+              tick: float, before: Callable[[], None] | None = None,
+              hold_training: bool = True) -> None:
     """The live fragment: one frame per `tick` while playing, one when paused.
 
     `before()` runs at the start of every fragment run (a lab may ask for a full rerun there,
-    e.g. after a click on the network view).
+    e.g. after a click on the network view). With `hold_training` the background thread waits
+    while the frame is drawn (small nets: Python-bound training and drawing fight over the GIL,
+    so drawing goes first); without it training goes on during drawing (conv nets spend their
+    time in torch kernels that release the GIL), and only the capture takes the lock.
     """
 
     @st.fragment(run_every=tick if lab.playing else None)
@@ -82,10 +88,11 @@ def live_view(lab: LabSession, *, capture: Callable[..., Snap], draw: Callable[[
                     trainer.step(1) if lab.speed == "1 batch" else trainer.step_epoch()
         if before is not None:
             before()
-        with runner.frame():           # drawing goes first; training fills the gaps
+        with runner.frame() if hold_training else nullcontext():
             with lab.lock:
                 snapshot = capture(trainer, lab.recorder)
             draw(snapshot)
+        warm_up_optimizers()           # after the first picture, not before it
 
     live()
 

@@ -9,3 +9,19 @@ def configure_torch(threads: int = 1) -> None:
     threads per session stall each other (measured: research/anchors-speed.md)."""
     if torch.get_num_threads() != threads:
         torch.set_num_threads(threads)
+
+
+def warm_up_optimizers() -> None:
+    """Import what torch's first optimizer step needs (torch._dynamo, ~1 s) on a daemon
+    thread, once the first picture is out, so that neither the first paint nor the first
+    Play pays for it. Idempotent: nothing happens once it is imported."""
+    import sys
+    import threading
+
+    if "torch._dynamo" in sys.modules:
+        return
+
+    def load() -> None:
+        import torch._dynamo  # noqa: F401  (imported for its side effect: the module cache)
+
+    threading.Thread(target=load, name="nnpg-warm-up", daemon=True).start()

@@ -93,7 +93,10 @@ class Trainer:
         self._weights = [p for p in self.model.parameters() if p.dim() > 1]
         self._state = list(self.model.parameters()) + list(self.model.buffers())
         self._last_good = [t.detach().clone() for t in self._state]
-        self.optimizer = make_optimizer(list(self.model.parameters()), spec)
+        # made on the first step: torch's first optimizer call imports torch._dynamo (~1 s),
+        # which the first picture of an untrained network does not need
+        self._optimizer: torch.optim.Optimizer | None = None
+        self._lr = lr_at(spec, 0)
         self.spec = spec
         self.history = BoundedHistory()
         self.epoch = 0               # completed epochs
@@ -139,6 +142,22 @@ class Trainer:
     @property
     def batches_per_epoch(self) -> int:
         return math.ceil(len(self.x_train) / self.spec.batch_size)
+
+    @property
+    def optimizer(self) -> torch.optim.Optimizer:
+        if self._optimizer is None:
+            self._optimizer = make_optimizer(list(self.model.parameters()), self.spec)
+            set_hyperparameters(self._optimizer, self.spec, self._lr)
+        return self._optimizer
+
+    @optimizer.setter
+    def optimizer(self, value: torch.optim.Optimizer | None) -> None:
+        self._optimizer = value
+
+    @property
+    def plan(self) -> list:
+        """The build-time plan: one row per layer (name, kind, output shape, parameters)."""
+        return self.model.plan
 
     @property
     def position(self) -> float:
@@ -197,7 +216,8 @@ class Trainer:
         self._order = torch.randperm(len(self.x_train), generator=self.generator).to(self.device)
         self._epoch_batch_size = self.spec.batch_size
         self._cut_batches()
-        set_hyperparameters(self.optimizer, self.spec, lr_at(self.spec, self.epoch))
+        self._lr = lr_at(self.spec, self.epoch)
+        set_hyperparameters(self.optimizer, self.spec, self._lr)
 
     def _cut_batches(self) -> None:
         order, bs = self._order, self._epoch_batch_size
@@ -233,7 +253,7 @@ class Trainer:
         """Put back the last finite weights and say what to try."""
         with torch.no_grad():
             torch._foreach_copy_(self._state, self._last_good)
-        self.optimizer = make_optimizer(list(self.model.parameters()), self.spec)
+        self._optimizer = None                 # a fresh optimizer for the kept weights
         lr = lr_at(self.spec, self.epoch)
         self.status = DIVERGED
         self.reason = (f"The loss became infinite or not-a-number in epoch {self.epoch}: the "
@@ -268,7 +288,9 @@ class Trainer:
         mid = self.batch_in_epoch > 0
         return {
             "model": {k: v.detach().clone() for k, v in self.model.state_dict().items()},
-            "optimizer": copy.deepcopy(self.optimizer.state_dict()),
+            "optimizer": (copy.deepcopy(self._optimizer.state_dict())
+                          if self._optimizer is not None else None),
+            "lr": self.lr,
             "spec": self.spec,
             "generator": self.generator.get_state(),
             "dropout_generator": self.dropout_generator.get_state(),
@@ -288,8 +310,10 @@ class Trainer:
         spec = state["spec"]
         self.spec = spec
         self.experiment = Experiment(self.experiment.data, self.experiment.model, spec)
-        self.optimizer = make_optimizer(list(self.model.parameters()), spec)
-        self.optimizer.load_state_dict(copy.deepcopy(state["optimizer"]))
+        self._lr = state["lr"]
+        self._optimizer = None                 # a fresh one at this moment's learning rate...
+        if state["optimizer"] is not None:     # ...or the one the run had, memory and all
+            self.optimizer.load_state_dict(copy.deepcopy(state["optimizer"]))
         self.generator.set_state(state["generator"])
         self.dropout_generator.set_state(state["dropout_generator"])
         self.epoch, self.batch_in_epoch = state["epoch"], state["batch_in_epoch"]
@@ -339,9 +363,11 @@ class Trainer:
         """
         old, self.spec = self.spec, spec
         self.experiment = Experiment(self.experiment.data, self.experiment.model, spec)
+        self._lr = lr_at(spec, self.epoch)
         if spec.optimizer != old.optimizer:
-            self.optimizer = make_optimizer(list(self.model.parameters()), spec)
-        set_hyperparameters(self.optimizer, spec, lr_at(spec, self.epoch))
+            self._optimizer = None             # a fresh optimizer on the same weights
+        if self._optimizer is not None:
+            set_hyperparameters(self._optimizer, spec, self._lr)
         if self.status in (FINISHED, EARLY_STOPPED) and not self._would_stop():
             self.status, self.reason = READY, ""
             self._since_best = 0
@@ -351,7 +377,9 @@ class Trainer:
 
     @property
     def lr(self) -> float:
-        return self.optimizer.param_groups[0]["lr"]
+        if self._optimizer is None:
+            return self._lr
+        return self._optimizer.param_groups[0]["lr"]
 
 
 def needs_rebuild(old: Experiment, new: Experiment) -> bool:

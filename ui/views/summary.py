@@ -6,7 +6,7 @@ import streamlit as st
 
 def model_summary(trainer, *, expanded: bool = False) -> None:
     """Shapes inferred at build time (a test checks them against a real forward pass)."""
-    rows = trainer.model.plan
+    rows = trainer.plan
     with st.expander("Model summary: layers, shapes and parameters", expanded=expanded):
         st.dataframe([{"layer": r.name, "what": r.description,
                        "output shape": "×".join(map(str, r.output_shape)),
