@@ -30,27 +30,29 @@ def play_bar(lab: LabSession, *, hidden: set[str] = frozenset(), what: str = "po
 
     `extra(columns)` may fill the bar's last columns with the lab's own view options.
     """
-    cols = st.columns([1.1, 1.1, 1.1, 1, 2.2, 2.6], vertical_alignment="bottom")
     lab.settle_play_switch()
-    playing = cols[0].toggle("Play", key=lab.key("play"),
-                             help="Start or pause training. Settings you change while it runs "
-                                  "take effect at once, without resetting the weights.")
-    if "step" not in hidden:
-        cols[1].button("Step batch", key=lab.key("step_batch"), on_click=lab.step,
-                       args=("batch",), help="Train on one mini-batch, then stop: watch a "
-                                             "single update.")
-        cols[2].button("Step epoch", key=lab.key("step_epoch"), on_click=lab.step,
-                       args=("epoch",), help=f"Train one pass over all training {what}, "
-                                             "then stop.")
-    if "reset" not in hidden:
-        cols[3].button("Reset", key=lab.key("reset"), on_click=lab.reset, args=(on_reset,),
-                       help="Start again from the initial weights (the training seed picks "
-                            "them); the data and settings stay.")
-    cols[4].select_slider("Speed", SPEEDS, key=lab.key("speed"),
+    top, right = st.columns([1.3, 1], vertical_alignment="bottom")
+    with top.container(horizontal=True, vertical_alignment="center", key=lab.key("bar")):
+        playing = st.toggle("Play", key=lab.key("play"),
+                            help="Start or pause training. Settings you change while it runs "
+                                 "take effect at once, without resetting the weights.")
+        if "step" not in hidden:
+            st.button("Step batch", key=lab.key("step_batch"), on_click=lab.step,
+                      args=("batch",), help="Train on one mini-batch, then stop: watch a "
+                                            "single update.")
+            st.button("Step epoch", key=lab.key("step_epoch"), on_click=lab.step,
+                      args=("epoch",), help=f"Train one pass over all training {what}, "
+                                            "then stop.")
+        if "reset" not in hidden:
+            st.button("Reset", key=lab.key("reset"), on_click=lab.reset, args=(on_reset,),
+                      help="Start again from the initial weights (the training seed picks "
+                           "them); the data and settings stay.")
+    cols = right.columns([1, 1.2], vertical_alignment="bottom")
+    cols[0].select_slider("Speed", SPEEDS, key=lab.key("speed"),
                           help="Slow motion trains one batch or one epoch per frame, so a class "
                                "can follow every step; full speed trains as much as it can.")
     if extra is not None:
-        extra(cols[5:])
+        extra(cols[1:])
     if "timeline" not in hidden:   # a fixed slot: the live fragment below keeps its place
         with st.container(key=lab.key("timeline_slot")):
             timeline_control(lab, playing=playing)

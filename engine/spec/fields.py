@@ -25,7 +25,7 @@ MAX_TEXT = 2_000  # longest string accepted for any one value (URLs are hostile)
 FRIENDLY_NAMES: dict[str, str] = {
     "sgd": "SGD", "momentum": "SGD with momentum", "nesterov": "Nesterov momentum",
     "adam": "Adam", "adamw": "AdamW", "rmsprop": "RMSprop",
-    "auto": "Automatic (cross-entropy for classes, squared error for numbers)",
+    "auto": "Automatic (by task)",
     "cross_entropy": "Cross-entropy", "mse": "Mean squared error", "huber": "Huber",
     "tfp_squared": "Squared error (TF Playground)",
     "constant": "Constant", "step": "Halve every few epochs", "cosine": "Cosine to zero",

@@ -18,10 +18,13 @@ SPLIT_WORDS_JS = """sel => { const out = [];
       } } }
   return out; }"""
 # Select boxes whose shown value is cut off (text wider than its box), as "3×:" was.
-CLIPPED_JS = """sel => [...document.querySelectorAll(sel)]
-  .map(el => el.querySelector('[data-baseweb="select"] div[value], [data-baseweb="select"] span')
-             || el)
-  .filter(el => el.scrollWidth > el.clientWidth + 1).map(el => el.innerText)"""
+CLIPPED_JS = """sel => [...document.querySelectorAll(sel + ' input[role=combobox]')]
+  .filter(el => el.scrollWidth > el.clientWidth + 1).map(el => el.value)"""
+# Buttons, toggles and radio labels whose text is cut to "Step ba…".
+CUT_LABELS_JS = """sel => [...document.querySelectorAll(sel)]
+  .flatMap(el => [...el.querySelectorAll('.stMarkdownEllipsis, button p, label p')])
+  .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth).map(e => e.innerText)"""
+VALUES_JS = """sel => [...document.querySelectorAll(sel + ' input[role=combobox]')].map(el => el.value)"""
 
 
 def wait_for_app(page) -> None:
@@ -38,7 +41,8 @@ def test_2d_sidebar_labels_are_whole_words(server, browser, width, tmp_path):
     sidebar = "[data-testid='stSidebar'] [data-testid='stWidgetLabel']"
     page.wait_for_selector(sidebar, timeout=30000)
     assert page.evaluate(SPLIT_WORDS_JS, sidebar) == []
-    assert page.evaluate(CLIPPED_JS, "[data-testid='stSidebar'] .stSelectbox") == []
+    assert page.evaluate(CLIPPED_JS, "[data-testid='stSidebar']") == []
+    assert page.evaluate(CUT_LABELS_JS, "[data-testid='stSidebarUserContent'], [data-testid='stMain']") == []
     page.screenshot(path=str(tmp_path / f"playground_{width}.png"), full_page=True)
     page.close()
 
@@ -49,11 +53,13 @@ def test_image_lab_editor_shows_every_value(server, browser, width, tmp_path):
     page.goto(f"{server}/images")
     wait_for_app(page)
     expect(page.locator(".st-key-il_epoch")).to_contain_text("Epoch", timeout=60000)
-    rows = "[class*='st-key-il_row'].stSelectbox, [class*='st-key-il_row'] .stSelectbox"
-    page.wait_for_selector("[class*='st-key-il_row']", timeout=30000)
+    rows = "[class*='st-key-il_row']"
+    page.wait_for_function(f"() => ({VALUES_JS})({rows!r}).includes('Max pooling')",
+                           timeout=30000)
+    values = page.evaluate(VALUES_JS, rows)
+    assert "Max pooling" in values and "3×3" in values and "1" in values   # stride, padding
     assert page.evaluate(CLIPPED_JS, "[class*='st-key-il_row']") == []
-    texts = page.locator("[class*='st-key-il_row']").all_inner_texts()
-    assert any("Max pooling" in t for t in texts) and any("3×3" in t for t in texts)
+    assert page.evaluate(CUT_LABELS_JS, "[data-testid='stMain']") == []
     # the saliency figure does not cover the probabilities caption
     img = page.locator(".st-key-il_input img").last.bounding_box()
     cap = page.locator(".st-key-il_probs [data-testid='stCaptionContainer']").bounding_box()

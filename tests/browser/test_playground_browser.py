@@ -48,7 +48,7 @@ def test_clicking_a_neuron_shows_its_map_large(server, browser):
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     expect(caption).to_contain_text("L1 #2", timeout=15000)
     # the "Large view" picker outside the live view follows the click
-    expect(page.locator(".st-key-pg_large")).to_contain_text("L1 #2", timeout=15000)
+    expect(page.locator(".st-key-pg_large input")).to_have_value("L1 #2", timeout=15000)
     page.locator(".nnpg-boundary canvas").click()            # the big map goes back to the output
     expect(caption).to_contain_text("Network output", timeout=15000)
     page.close()

@@ -16,7 +16,7 @@ ROUNDS = 10                  # each path opens in this many fresh contexts
 BATCH = 3                    # tabs open at once (a 2-core box is fastest at about 3)
 CONNECTED = "[data-testid='stApp'][data-test-connection-state='CONNECTED']"
 PLAYGROUND = ".st-key-pg_play"                    # the 2D page's Play toggle
-IMAGE_LAB = "[data-testid='stMain'] :is(h1, h2, h3):has-text('Image lab')"
+IMAGE_LAB = "[data-testid='stMain'] :is(h1, h2, h3, h4):has-text('Image lab')"
 ABOUT = "[data-testid='stMain'] h1:has-text('NN Playground')"
 ANY_PAGE = ", ".join((PLAYGROUND, IMAGE_LAB, ABOUT))
 # path -> (what the page shows, the path it ends on, a query the page must keep). Each round

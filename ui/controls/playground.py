@@ -221,12 +221,10 @@ def network_controls(hidden: set[str]) -> None:
             cols[1].selectbox(f"L{i + 1} activation", ACTIVATION_NAMES, key=k(f"act_{i}"),
                               format_func=friendly,
                               help="The non-linearity each neuron applies to its sum.")
-            cols = st.columns([1, 1.5], vertical_alignment="bottom")
-            cols[0].checkbox("Batch norm", key=k(f"bn_{i}"),
-                             help=f"Batch normalisation after L{i + 1}: steadies training.")
-            cols[1].slider(f"L{i + 1} dropout", 0.0, 0.9, step=0.1, key=k(f"drop_{i}"),
-                           help="Share of this layer's neurons silenced at random while "
-                                "training.")
+            st.slider(f"L{i + 1} dropout", 0.0, 0.9, step=0.1, key=k(f"drop_{i}"),
+                      help="Share of this layer's neurons silenced at random while training.")
+            st.checkbox("Batch norm", key=k(f"bn_{i}"),
+                        help=f"Batch normalisation after L{i + 1}: steadies training.")
 
 
 def training_controls(hidden: set[str], task: str) -> None:
