@@ -11,19 +11,19 @@ import streamlit as st
 
 from datasets import DATASETS
 from datasets.subset import take_train
-from engine.inspect.images import capture_image, score_test_set
+from engine.inspect.images import capture_image
 from engine.model.build import plan_model
 from engine.spec import Experiment, ModelSpec, SpecError, layers_from_text
 from engine.spec.presets import DATA_DEFAULTS, DEFAULT_PRESET, IMAGE_PRESETS, IMAGE_SHAPES
 from engine.train import Trainer
 from ui.controls.image_data import dataset_in_use, load_images
 from ui.controls.image_input import image_picker
-from ui.controls.images import (LAB, dataset_picker, full_train_size, k, read_url,
-                                restore_missing, train_size_slider, train_spec_from_state,
-                                training_controls, write_url)
+from ui.controls.images import (LAB, dataset_picker, deep_layer_picker, full_train_size, k,
+                                read_url, restore_missing, train_size_slider,
+                                train_spec_from_state, training_controls, write_url)
 from ui.controls.layer_editor import layer_editor, plan_panel, seed_stack, stack_from_state
 from ui.live import inside_view, live_view, play_bar
-from ui.views.images import HEAVY_EVERY, draw_image_frame, draw_test_set
+from ui.views.images import cached_test_set, draw_image_frame, draw_test_set
 from ui.views.runs import record_run, runs_table
 from viz.images import class_gallery_html
 
@@ -93,30 +93,14 @@ def _body(trainer: Trainer) -> None:
         st.html(class_gallery_html(ds.x_train, ds.y_train, ds.class_names))
     play_bar(LAB, what="images", extra=lambda cols: _view_options(cols, trainer),
              on_reset=_remember)
-    deeper = [f"{r.name}" for r in trainer.plan if r.kind in ("conv2d",)][1:]
-    if st.session_state.get(k("deep")) not in (None, *deeper):
-        st.session_state.pop(k("deep"))
     cols = st.columns([1, 1])
-    deep = cols[1].selectbox("Weights of a deeper conv layer", deeper, key=k("deep"),
-                             index=None, placeholder="pick a layer to show",
-                             disabled=not deeper,
-                             help="Each filter of a deeper layer reads every map of the layer "
-                                  "before: one small weight grid per input channel.")
+    deep = deep_layer_picker(cols[1], trainer)
     with cols[0]:
         chosen = image_picker(ds)
     scale = st.session_state.get(k("scale"), "layer")
 
     def capture(t: Trainer, recorder):
-        """The frame, and every HEAVY_EVERY frames (or when paused and stale) the test set."""
-        st.session_state[k("frames")] += 1
-        view = st.session_state.get(k("test_set"))
-        stale = (view is None or st.session_state.get(k("test_set_run")) != LAB.run_id
-                 or (st.session_state[k("frames")] % HEAVY_EVERY == 0 if LAB.playing
-                     else view.steps != t.steps))
-        if stale:
-            st.session_state[k("test_set")] = score_test_set(t)
-            st.session_state[k("test_set_run")] = LAB.run_id
-        return capture_image(t, recorder, chosen.image, deep), st.session_state[k("test_set")]
+        return capture_image(t, recorder, chosen.image, deep), cached_test_set(LAB, t)
 
     def draw(frame) -> None:
         snap, view = frame

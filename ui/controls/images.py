@@ -117,3 +117,14 @@ def write_url(exp: Experiment, train_size: int) -> None:
     params[TRAIN_SIZE_KEY] = str(train_size)
     if dict(st.query_params) != params:
         st.query_params.from_dict(params)
+
+
+def deep_layer_picker(where, trainer) -> str | None:
+    """Which deeper conv layer's weights to show (None: only the first layer's filters)."""
+    deeper = [r.name for r in trainer.plan if r.kind == "conv2d"][1:]
+    if st.session_state.get(k("deep")) not in (None, *deeper):
+        st.session_state.pop(k("deep"))
+    return where.selectbox("Weights of a deeper conv layer", deeper, key=k("deep"), index=None,
+                           placeholder="pick a layer to show", disabled=not deeper,
+                           help="Each filter of a deeper layer reads every map of the layer "
+                                "before: one small weight grid per input channel.")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from engine.inspect.images import score_test_set
 from engine.snapshot import ImageSnapshot, TestSetView
 from ui.views.playground import curves, run_numbers, run_status
 from viz.images import (enlarge, feature_maps_html, filter_grid, first_layer_filters,
@@ -89,3 +90,16 @@ def draw_test_set(view: TestSetView, x_test, class_names: tuple[str, ...]) -> No
         st.markdown(f"##### Misclassified: {n_wrong:,} of {n_test:,}")
         st.html(gallery_html(items) if items else
                 "<p>No test image is misclassified right now.</p>")
+
+
+def cached_test_set(lab, trainer) -> TestSetView:
+    """The test-set views, scored again every HEAVY_EVERY frames while playing (they read the
+    whole test set), when paused after any step, and for every new run (call under the lock)."""
+    frames = st.session_state[lab.key("frames")] = st.session_state.get(lab.key("frames"), 0) + 1
+    view = st.session_state.get(lab.key("test_set"))
+    stale = (view is None or st.session_state.get(lab.key("test_set_run")) != lab.run_id
+             or (frames % HEAVY_EVERY == 0 if lab.playing else view.steps != trainer.steps))
+    if stale:
+        view = st.session_state[lab.key("test_set")] = score_test_set(trainer)
+        st.session_state[lab.key("test_set_run")] = lab.run_id
+    return view
