@@ -21,6 +21,7 @@ import psutil
 
 from engine.train.runtime import configure_torch
 from engine.spec import Experiment
+from engine.record.recorder import Recorder
 from engine.train import Trainer
 
 HEAVY = {"ds": "spiral", "n": "500", "tr": "0.5", "net": ",".join(["dense:8:tanh"] * 6),
@@ -40,10 +41,13 @@ def main() -> None:
     configure_torch()
     exp, _ = Experiment.from_query(HEAVY, strict=True)
     warm = Trainer(exp)                  # load torch kernels and the dataset code first
+    warm_rec = Recorder(warm)
     warm.step(10)
-    del warm
+    warm_rec.mark()
+    del warm, warm_rec
     before = rss_mb()
     t = Trainer(exp)
+    rec = Recorder(t)                    # as ui/session.py builds it (default Recording)
     start = time.perf_counter()
     marks, at_1000 = 0, None
     while t.epoch < args.epochs:
@@ -51,11 +55,10 @@ def main() -> None:
                   - t.batch_in_epoch)
         if t.epoch // 1000 > marks:      # a pause now and then, as a class would
             marks = t.epoch // 1000
-            t.mark()
+            rec.mark()
             at_1000 = at_1000 or rss_mb()
     seconds = time.perf_counter() - start
     after = rss_mb()
-    rec = t.recorder
     print(f"{t.epoch:,} epochs ({t.steps:,} steps) in {seconds:.0f} s "
           f"({t.epoch / seconds:.0f} epochs/s) with recording on")
     print(f"history: {len(t.history)} rows, stride {t.history.stride}, "
