@@ -33,7 +33,7 @@ def init_session() -> None:
 
 
 def show_error(message: str) -> None:
-    """A message whose text may echo outside input, shown as literal text (never markdown)."""
+    """A spec or dataset message that says what to change, in one style on every lab."""
     st.error(message, icon=":material/front_hand:")
 
 
