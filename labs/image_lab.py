@@ -77,8 +77,7 @@ def _page() -> None:
     model = current.model if error else ModelSpec(stack_from_state())
     size = min(int(st.session_state[k("train_size")]), full_train_size(dataset))
     exp = Experiment(DATA_DEFAULTS[dataset], model, train_spec_from_state(current.train))
-    trainer = LAB.sync(exp, lambda e: Trainer(e, dataset=take_train(load_images(dataset), size),
-                                              device="cpu"),
+    trainer = LAB.sync(exp, data=lambda: take_train(load_images(dataset), size),
                        rebuild_key=size, on_replace=_remember)
     if trainer is None:
         return

@@ -11,7 +11,6 @@ import streamlit as st
 
 from engine.inspect.playground import OUTPUT, capture_playground
 from engine.spec import SpecError
-from engine.train import Trainer
 from ui.controls.playground import (LAB, VIEW_KEY, experiment_from_state, k, large_view_picker,
                                     read_url, rerun_if_asked, seed_state, select_neuron,
                                     sidebar, toggle_feature, write_url)
@@ -53,7 +52,7 @@ def _page() -> None:
     except SpecError as exc:
         show_error(str(exc))
         exp = st.session_state[k("experiment")]
-    trainer = LAB.sync(exp, lambda e: Trainer(e, device="cpu"))
+    trainer = LAB.sync(exp)
     if trainer is None:
         if not first:
             sidebar(hidden)           # the controls stay, so the student can fix what failed

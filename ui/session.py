@@ -18,7 +18,7 @@ from engine.record.recorder import Recorder
 from engine.spec import Experiment, SpecError
 from engine.train import Trainer, needs_rebuild
 from engine.train.background import BackgroundTrainer
-from engine.data import DatasetError
+from engine.data import Dataset, DatasetError
 
 
 def init_session() -> None:
@@ -129,14 +129,15 @@ class LabSession:
             st.session_state[self.key("play")] = False
 
     # ---- following the controls -----------------------------------------------------------
-    def sync(self, exp: Experiment, build: Callable[[Experiment], Trainer], *,
+    def sync(self, exp: Experiment, *, data: Callable[[], Dataset] | None = None,
              rebuild_key: object = None,
              on_replace: Callable[[Trainer], None] | None = None) -> Trainer | None:
         """Make the trainer follow the controls: a new trainer when data, network or loss
         change (or the lab's own `rebuild_key`), else the live settings applied in place.
 
-        A setting that cannot be built shows the spec's message and keeps the last trainer
-        that worked (None if there was none yet).
+        `data()` gives the lab's own dataset (e.g. a subset of shared images); without it the
+        experiment's DataSpec is loaded. A setting that cannot be built shows the spec's
+        message and keeps the last trainer that worked (None if there was none yet).
         """
         trainer = self.trainer
         with self.lock:
@@ -144,7 +145,8 @@ class LabSession:
                      or self._get("rebuild_key") != rebuild_key)
             if stale:
                 try:
-                    new = build(exp)
+                    new = Trainer(exp, dataset=data() if data is not None else None,
+                                  device="cpu")
                 except (SpecError, DatasetError) as exc:
                     show_error(str(exc))
                     return trainer

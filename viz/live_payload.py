@@ -9,7 +9,6 @@ server-side PNG).
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
 
 import numpy as np
 

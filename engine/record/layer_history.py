@@ -8,7 +8,6 @@ the trainer so that probing costs a few percent of training at most.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np

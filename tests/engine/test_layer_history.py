@@ -11,7 +11,6 @@ from engine.inspect.probe import layer_stats
 from engine.record.recorder import RECORD_OFF, Recording
 from engine.snapshot import PERCENTILES, LayerStats
 from engine.spec import DataSpec, Experiment, ModelSpec, TrainSpec
-from engine.train import Trainer
 
 EXP = Experiment(DataSpec("circle", n_samples=200),
                  ModelSpec((make_layer("dense", units=6, activation="relu"),

@@ -8,7 +8,7 @@ from engine.spec.layers import make_layer
 from engine.record.recorder import RECORD_OFF, Recording, first_stride
 from engine.spec import DataSpec, Experiment, ModelSpec, TrainSpec
 from engine.record.timeline import Timeline
-from engine.train import DIVERGED, READY, Trainer
+from engine.train import DIVERGED, READY
 
 # Everything that carries state between steps: Adam's moments, dropout's RNG stream, batch-norm
 # running statistics, a schedule, L2, early-stopping counters.

@@ -5,7 +5,6 @@ from streamlit.testing.v1 import AppTest
 
 def panel_app():
     """A minimal page: Play toggle, timeline, panel (as the real pages wire them)."""
-    import threading
 
     import streamlit as st
 
