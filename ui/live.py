@@ -48,6 +48,8 @@ def play_bar(lab: LabSession, *, hidden: set[str] = frozenset(), what: str = "po
                       help="Start again from the initial weights (the training seed picks "
                            "them); the data and settings stay.")
     cols = right.columns([1, 1.2], vertical_alignment="bottom")
+    # Streamlit forgets a widget's value after a visit to another page: back at full speed
+    st.session_state.setdefault(lab.key("speed"), SPEEDS[-1])
     cols[0].select_slider("Speed", SPEEDS, key=lab.key("speed"),
                           help="Slow motion trains one batch or one epoch per frame, so a class "
                                "can follow every step; full speed trains as much as it can.")

@@ -59,7 +59,6 @@ class LabSession:
         """First visit: a lock and the notes on what the link needed repaired."""
         st.session_state[self.key("lock")] = threading.Lock()
         st.session_state[self.key("notes")] = list(notes)
-        st.session_state[self.key("speed")] = "full speed"
         st.session_state[self.key("run_id")] = 0
 
     @property

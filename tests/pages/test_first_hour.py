@@ -145,3 +145,12 @@ def test_every_icon_is_a_material_symbol():
     assert len(icons) > 10
     bad = [(f, i) for f, i in icons if not re.fullmatch(r":material/[a-z0-9_]+:", i)]
     assert bad == []
+
+
+def test_a_lab_opens_at_full_speed_and_keeps_it_after_another_page(app_path):
+    at = open_images(app_path)
+    assert at.select_slider(key="il_speed").value == "full speed"
+    at.switch_page("labs/playground.py").run()
+    assert at.select_slider(key="pg_speed").value == "full speed"
+    at.switch_page(IMAGE_LAB).run()
+    assert not at.exception and at.select_slider(key="il_speed").value == "full speed"
