@@ -57,7 +57,7 @@ PLAYGROUND = Page(
 IMAGE_LAB = Page(
     file="image_lab.py", title="Image lab", url_path="images", icon=":material/image:",
     description="A convolutional network on small images: its feature maps, saliency, "
-                "confusion matrix and mistakes, and your own drawings to classify.",
+                "confusion matrix and mistakes, and a picture of your own (upload) to classify.",
     datasets=IMAGE_SETS,
     # The kinds in the image lab's layer editor (ui/controls/layer_editor.py reads them from here).
     layers=("conv2d", "maxpool2d", "avgpool2d", "batchnorm", "dropout", "flatten", "dense",
