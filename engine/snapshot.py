@@ -117,12 +117,12 @@ class PlaygroundSnapshot:
 
 
 @dataclass(frozen=True)
-class LayerMapsView:
-    """One layer's output for the chosen image."""
+class LayerMaps:
+    """One image layer's output for the chosen image."""
 
-    name: str
-    kind: str
-    maps: np.ndarray                 # (C, H, W)
+    name: str                        # "L1".."Ln", "L2_bn"
+    kind: str                        # layer kind
+    maps: np.ndarray                 # (C, H, W) float32
 
 
 @dataclass(frozen=True)
@@ -134,10 +134,9 @@ class ImageSnapshot:
     probabilities: np.ndarray        # (n_classes,)
     saliency: np.ndarray             # (C, H, W) gradient of the predicted class
     predicted: int
-    layers: tuple[LayerMapsView, ...]
+    layers: tuple[LayerMaps, ...]
     first_filters: np.ndarray | None # (out, in, k, k) of the first conv layer
     deep_filters: np.ndarray | None  # the same for the conv layer picked, if any
-    conv_layers: tuple[str, ...]     # names of every conv layer (the picker's options)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from typing import Callable, TypeVar
 
 import streamlit as st
 
-from engine.train.runtime import warm_up_optimizers
+from engine.train.runtime import configure_torch, warm_up_optimizers
 from ui.session import LabSession
 from ui.views.inside import inside_panel
 from ui.views.timeline import timeline_control
@@ -75,6 +75,7 @@ def live_view(lab: LabSession, *, capture: Callable[..., Snap], draw: Callable[[
 
     @st.fragment(run_every=tick if lab.playing else None)
     def live() -> None:
+        configure_torch()              # per OS thread, and a fragment run gets a fresh one
         trainer = lab.trainer
         if trainer is None:
             return

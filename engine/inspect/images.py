@@ -16,21 +16,11 @@ from torch import Tensor, nn
 from engine.inspect.probe import capture
 from engine.inspect.run import run_state
 from engine.model.modes import eval_mode
-from engine.snapshot import ImageSnapshot, LayerMapsView, TestSetView
+from engine.snapshot import ImageSnapshot, LayerMaps, TestSetView
 
 # Layer kinds whose image output is worth drawing as maps (dropout is the identity in eval).
 MAP_KINDS = ("conv2d", "maxpool2d", "avgpool2d", "residual", "batchnorm", "activation",
              "layernorm")
-
-
-@dataclass(frozen=True)
-class LayerMaps:
-    """One layer's output for one image."""
-
-    name: str              # "L1".."Ln"
-    kind: str              # layer kind
-    description: str       # e.g. "conv2d 8 3 1 1 relu"
-    maps: np.ndarray       # (C, H, W) float32
 
 
 @dataclass(frozen=True)
@@ -60,8 +50,7 @@ def feature_maps(model: nn.Module, x: np.ndarray | Tensor) -> list[LayerMaps]:
     batch = _as_batch(x, _device(model))[:1]
     with torch.inference_mode(), eval_mode(model), capture(model, wanted) as outs:
         model(batch)
-    return [LayerMaps(name, plan[name].kind, plan[name].description,
-                      outs[name][0].detach().float().cpu().numpy().copy())
+    return [LayerMaps(name, plan[name].kind, outs[name][0].detach().float().cpu().numpy().copy())
             for name in wanted if name in outs and outs[name].dim() == 4]
 
 
@@ -130,14 +119,13 @@ def capture_image(trainer, recorder, image: np.ndarray,
     model = trainer.model
     probs = trainer.predict(image[None])[0]
     grad, cls = saliency(model, image)
-    layers = tuple(LayerMapsView(f"{lm.name} {lm.kind}", lm.kind, lm.maps)
-                   for lm in feature_maps(model, image))
+    layers = tuple(feature_maps(model, image))
     filters = conv_filters(model)
     deep = dict(filters).get(deep_layer) if deep_layer else None
     return ImageSnapshot(run=run_state(trainer, recorder), image=np.asarray(image),
                          probabilities=np.asarray(probs), saliency=grad, predicted=cls,
                          layers=layers, first_filters=filters[0][1] if filters else None,
-                         deep_filters=deep, conv_layers=tuple(name for name, _ in filters))
+                         deep_filters=deep)
 
 
 def score_test_set(trainer, n_mistakes: int = 24) -> TestSetView:

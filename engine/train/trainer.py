@@ -115,10 +115,6 @@ class Trainer:
         """Call `listener(trainer)` on `event` (one of EVENTS)."""
         self._listeners[event].append(listener)
 
-    def unsubscribe(self, event: str, listener: Listener) -> None:
-        if listener in self._listeners[event]:
-            self._listeners[event].remove(listener)
-
     def _emit(self, event: str) -> None:
         for listener in self._listeners[event]:
             listener(self)
@@ -149,10 +145,6 @@ class Trainer:
             self._optimizer = make_optimizer(list(self.model.parameters()), self.spec)
             set_hyperparameters(self._optimizer, self.spec, self._lr)
         return self._optimizer
-
-    @optimizer.setter
-    def optimizer(self, value: torch.optim.Optimizer | None) -> None:
-        self._optimizer = value
 
     @property
     def plan(self) -> list:

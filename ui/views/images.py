@@ -11,7 +11,7 @@ import streamlit as st
 
 from engine.inspect.images import score_test_set
 from engine.snapshot import ImageSnapshot, TestSetView
-from ui.views.playground import curves, run_numbers, run_status
+from ui.views.run import curves, run_numbers, run_status
 from viz.images import (enlarge, feature_maps_html, filter_grid, first_layer_filters,
                         gallery_html, image_rgb, layer_column, plot_confusion,
                         probabilities_svg, saliency_rgb, tile_size)
@@ -39,7 +39,7 @@ def draw_image_frame(snap: ImageSnapshot, *, class_names: tuple[str, ...],
     tile = tile_size(snap.image.shape[1])
     columns = [("input", "×".join(map(str, snap.image.shape)),
                 to_png(enlarge(image_rgb(snap.image), tile)))]
-    columns += [(lm.name, "×".join(map(str, lm.maps.shape)),
+    columns += [(f"{lm.name} {lm.kind}", "×".join(map(str, lm.maps.shape)),
                  to_png(layer_column(lm.maps, tile=tile, scale=scale))) for lm in snap.layers]
     with st.container(key="il_epoch"):
         st.markdown(run_numbers(snap.run, playing) + f" · {train_size:,} training images")

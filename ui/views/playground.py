@@ -12,47 +12,14 @@ import streamlit as st
 
 from datasets.base import Dataset
 from engine.inspect.playground import OUTPUT
-from engine.snapshot import PlaygroundSnapshot, RunState
-from viz.curves import curves_svg
+from engine.snapshot import PlaygroundSnapshot
+from ui.views.run import curves, run_numbers, run_status
 from viz.live_payload import b64, frame_payload, neuron_map, output_map, points_payload
 from viz.network import Column, network_svg
 from viz.raster import data_uri, draw_points, neuron_rgb, output_rgb, to_png, upscale
 
 BOUNDARY_PX = 360    # size of the big output map
 RENDERERS = ("canvas", "png")
-
-
-def run_numbers(run: RunState, playing: bool) -> str:
-    """The status line every lab shows above its views (markdown of our own numbers only)."""
-    state = ("**Training**" if playing and not run.done else "Paused")
-    text = (f"{state} · **Epoch {run.epoch:,}** · batch {run.batch_in_epoch}/"
-            f"{run.batches_per_epoch} · train loss **{run.train_loss:.4f}** · test loss "
-            f"**{run.test_loss:.4f}**")
-    if run.classification:
-        text += f" · train acc **{run.train_acc:.1%}** · test acc **{run.test_acc:.1%}**"
-    return text + f" · lr {run.lr:g}"
-
-
-def run_status(run: RunState) -> None:
-    """Why training stopped, if it did."""
-    if run.status == "diverged":
-        st.error(run.reason, icon=":material/warning:")
-    elif run.done:
-        st.info(run.reason, icon=":material/flag:")
-
-
-def curves(run: RunState, key_prefix: str) -> None:
-    """Loss and (for classes) accuracy curves, train grey and test black, with timeline marks."""
-    c1, c2 = st.columns(2)
-    with c1.container(key=f"{key_prefix}_loss_curve"):
-        st.caption("Loss: train (grey), test (black)")
-        st.markdown(curves_svg(run.history, "loss", markers=run.branches, cursor=run.cursor),
-                    unsafe_allow_html=True)
-    if run.classification:
-        with c2.container(key=f"{key_prefix}_acc_curve"):
-            st.caption("Accuracy: train (grey), test (black)")
-            st.markdown(curves_svg(run.history, "acc", markers=run.branches,
-                                   cursor=run.cursor), unsafe_allow_html=True)
 
 
 def _caption(large: str, classification: bool) -> str:
