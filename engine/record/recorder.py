@@ -6,8 +6,8 @@ at the end of epochs on its strides it probes the layers and checkpoints the tra
 trainer's next training call ("run_start") forks the run there (`branch`): the curves, layer
 rows and checkpoints after that moment are dropped and the fork is noted in `branches`.
 
-Both are bounded whatever the run length (caps in `engine/layer_history.py` and
-`engine/timeline.py`) and both are taken at epoch boundaries on power-of-two strides, so the
+Both are bounded whatever the run length (caps in `engine/record/layer_history.py` and
+`engine/record/timeline.py`) and both are taken at epoch boundaries on power-of-two strides, so the
 cost is amortised: one probe of the heavy 2D preset (6 tanh layers of 8, 256 examples) costs
 about 4 ms, nine optimizer steps' worth, hence probing at most once per `LAYER_EVERY_STEPS`
 steps; a checkpoint of a playground net costs ~0.1 ms and is taken every epoch until the cap.
@@ -136,10 +136,6 @@ class Recorder:
         return self.layers.nbytes + self.timeline.nbytes
 
     # ---- rewind and branch ----------------------------------------------------------------
-    @property
-    def layer_history(self) -> LayerHistory:
-        return self.layers
-
     @property
     def rewound(self) -> bool:
         """True while the trainer shows a past moment whose future is still kept."""

@@ -29,7 +29,7 @@ def run(exp, epochs, tweak=None):
 
 
 def findings(t) -> dict[str, Diagnosis]:
-    found = diagnose(t.history.as_dict(), t.layer_history.view(), status=t.status,
+    found = diagnose(t.history.as_dict(), t.layers.view(), status=t.status,
                      epoch=t.epoch)
     for d in found:                                  # every line is plain, complete advice
         assert d.message and d.advice and d.since_epoch is not None
@@ -143,7 +143,7 @@ def test_accurate_conv_net_gets_no_dead_relu_warning():
                            "conv2d:8:3:1:1:relu,maxpool2d:2:2,flatten,dense:32:relu")),
                        TrainSpec(optimizer="adam", lr=0.01, seed=1)), 6)
     assert t.metrics.test_acc > 0.95
-    rec = t.layer_history.view()
+    rec = t.layers.view()
     assert rec.dead[-1, rec.index("L1")] == 0          # conv: counted per channel, none dead
     assert rec.dead[-1, rec.index("L4")] > 1 / 3       # dense: really silent, yet harmless
     assert findings(t) == {}

@@ -41,7 +41,7 @@ def test_rows_equal_the_probe_and_update_ratio_is_the_next_step():
     t.step(3 * t.batches_per_epoch)
     x, y = t.x_train[:256], t.y_train[:256]
     now = layer_stats(t.model, x, y, t.objective.loss)
-    r = t.layer_history.view()
+    r = t.layers.view()
     assert r.epochs.tolist() == [0, 1, 2, 3] and r.names == ("L1", "L2", "head")
     for i, s in enumerate(now):
         assert np.allclose(r.percentiles[-1, i], s.act_percentiles)
@@ -52,7 +52,7 @@ def test_rows_equal_the_probe_and_update_ratio_is_the_next_step():
     t.step(1)
     moved = sum((p.detach() - b).pow(2).sum() for p, b in zip(t.model.L1.parameters(), before))
     size = sum(b.pow(2).sum() for b in before)
-    ratio = t.layer_history.view().update_ratio[-1, 0]
+    ratio = t.layers.view().update_ratio[-1, 0]
     assert math.isclose(ratio, float(torch.sqrt(moved / size)), rel_tol=1e-5)
 
 
@@ -60,15 +60,15 @@ def test_trainer_layer_history_stays_bounded_and_off_means_off():
     t = Recorded(Experiment(DataSpec("gauss", n_samples=20), EXP.model, TrainSpec(batch_size=10)),
                 recording=Recording(layer_cap=8, layer_every_steps=1))
     t.step(3000)                                     # 3000 epochs of one batch
-    r = t.layer_history.view()
-    assert len(r) <= 8 and r.epochs[-1] >= 3000 - t.layer_history.stride
+    r = t.layers.view()
+    assert len(r) <= 8 and r.epochs[-1] >= 3000 - t.layers.stride
     off = Recorded(EXP, recording=RECORD_OFF)
     off.step(50)
-    assert len(off.layer_history) == 0 and len(off.timeline) == 0
+    assert len(off.layers) == 0 and len(off.timeline) == 0
 
 
 def test_default_cadence_probes_every_256_steps_or_more():
     t = Recorded(EXP)                                 # 5 batches per epoch -> every 64 epochs
-    assert t.layer_history.stride * t.batches_per_epoch >= 256
+    assert t.layers.stride * t.batches_per_epoch >= 256
     t.step(130 * t.batches_per_epoch)
-    assert t.layer_history.view().epochs.tolist() == [0, 64, 128]
+    assert t.layers.view().epochs.tolist() == [0, 64, 128]

@@ -96,12 +96,12 @@ def test_branch_truncates_the_future_and_records_the_branch_point():
     c = t.branch_from(8)
     assert (c.epoch, t.epoch) == (8, 8) and t.branches == [8.0]
     assert t.history.column("epoch")[-1] == 8
-    assert t.layer_history.last_epoch == 8
+    assert t.layers.last_epoch == 8
     assert max(c.steps for c in t.timeline.checkpoints) == c.steps
     t.apply(t.spec.__class__(**{**t.spec.__dict__, "lr": 0.05}))    # try something else
     t.step(4 * t.batches_per_epoch)
     assert t.epoch == 12 and t.history.column("epoch")[-1] == 12
-    ratios = t.layer_history.view().update_ratio      # the last row waits for its next step
+    ratios = t.layers.view().update_ratio      # the last row waits for its next step
     assert np.isfinite(ratios[:-1, 0]).all() and np.isnan(ratios[-1]).all()
     t.branch_from(3)                                 # an earlier branch forgets the later one
     assert t.branches == [3.0]
