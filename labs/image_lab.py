@@ -72,9 +72,10 @@ def _page() -> None:
     shape, n_classes = IMAGE_SHAPES[dataset], DATASETS[dataset].classes
     with st.expander("Network: the layer stack", expanded=True, icon=":material/layers:"):
         layer_editor(shape, n_classes)
-        error = plan_panel(stack_from_state(), shape, n_classes)
+        stack = stack_from_state()
+        error = plan_panel(stack, shape, n_classes)
     current: Experiment = st.session_state[k("experiment")]
-    model = current.model if error else ModelSpec(stack_from_state())
+    model = current.model if error else ModelSpec(stack)
     size = min(int(st.session_state[k("train_size")]), full_train_size(dataset))
     exp = Experiment(DATA_DEFAULTS[dataset], model, train_spec_from_state(current.train))
     trainer = LAB.sync(exp, data=lambda: take_train(load_images(dataset), size),

@@ -1,10 +1,10 @@
 """Per-layer health over training, in fixed-size numpy arrays (numpy only: viz reads it).
 
 Each row is one probe of every layer (engine.inspect.probe.layer_stats on a fixed batch of
-training examples) at one epoch. Like `BoundedHistory`, rows are kept at epochs that are multiples of
-`stride`; when the table is full every other row goes and the stride doubles, so memory is fixed
-(`cap` rows) and the rows still span the whole run at even spacing. The first stride is chosen by
-the trainer so that probing costs a few percent of training at most.
+training examples) at one epoch. Like `BoundedHistory`, rows are kept at epochs that are
+multiples of `stride`; when the table is full every other row goes and the stride doubles, so
+memory is fixed (`cap` rows) and the rows still span the whole run at even spacing. The first
+stride is chosen by the recorder so that probing costs a few percent of training at most.
 """
 from __future__ import annotations
 
