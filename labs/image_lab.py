@@ -35,7 +35,8 @@ def _first_visit() -> None:
     """Open the experiment the link describes; a stack that cannot work opens the preset."""
     exp, size, notes = read_url()
     try:
-        plan_model(exp.model, IMAGE_SHAPES[exp.data.dataset], DATASETS[exp.data.dataset].classes)
+        plan_model(exp.model, IMAGE_SHAPES[exp.data.dataset], DATASETS[exp.data.dataset].classes,
+                   batch_size=exp.train.batch_size)
     except SpecError as exc:
         notes.append(f"{exc} Opened the {IMAGE_PRESETS[DEFAULT_PRESET].title} preset instead.")
         exp = Experiment(exp.data, ModelSpec(layers_from_text(
@@ -70,14 +71,15 @@ def _page() -> None:
     for note in LAB.notes:
         st.warning(note, icon=":material/link:")
     shape, n_classes = IMAGE_SHAPES[dataset], DATASETS[dataset].classes
-    with st.expander("Network: the layer stack", expanded=True, icon=":material/layers:"):
-        layer_editor(shape, n_classes)
-        stack = stack_from_state()
-        error = plan_panel(stack, shape, n_classes)
     current: Experiment = st.session_state[k("experiment")]
+    train = train_spec_from_state(current.train)
+    with st.expander("Network: the layer stack", expanded=True, icon=":material/layers:"):
+        layer_editor(shape, n_classes, train.batch_size)
+        stack = stack_from_state()
+        error = plan_panel(stack, shape, n_classes, train.batch_size)
     model = current.model if error else ModelSpec(stack)
     size = min(int(st.session_state[k("train_size")]), full_train_size(dataset))
-    exp = Experiment(DATA_DEFAULTS[dataset], model, train_spec_from_state(current.train))
+    exp = Experiment(DATA_DEFAULTS[dataset], model, train)
     trainer = LAB.sync(exp, data=lambda: take_train(load_images(dataset), size),
                        rebuild_key=size, on_replace=_remember)
     if trainer is None:

@@ -155,7 +155,10 @@ class LabSession:
                 st.session_state[self.key("rebuild_key")] = rebuild_key
                 trainer = new
             elif trainer.spec != exp.train:
-                trainer.apply(exp.train)
+                try:
+                    trainer.apply(exp.train)
+                except SpecError as exc:     # e.g. a batch size too costly for this network
+                    show_error(str(exc))
         return trainer
 
     def _install(self, trainer: Trainer) -> None:

@@ -13,6 +13,7 @@ import torch
 from torch import nn
 
 from engine.model import layers as L
+from engine.model.cost import check_cost, layer_cost
 from engine.spec.fields import SpecError
 from engine.spec.layers import LayerSpec, layer_names
 from engine.spec.limits import LIMITS
@@ -30,6 +31,8 @@ class LayerRow:
     description: str      # e.g. "dense 4 tanh"
     output_shape: Shape
     params: int
+    macs: int = 0         # multiply-adds of one example's forward pass
+    activations: int = 0  # floats one example keeps for the backward pass
 
 
 def describe_shape(shape: Shape) -> str:
@@ -41,8 +44,11 @@ def describe_shape(shape: Shape) -> str:
 
 
 def plan_model(spec: ModelSpec, input_shape: Shape, n_outputs: int,
-               head_activation: str = "linear") -> list[LayerRow]:
-    """Infer every layer's output shape and parameter count; raise SpecError on nonsense."""
+               head_activation: str = "linear", batch_size: int | None = None) -> list[LayerRow]:
+    """Infer every layer's output shape, parameters and cost; raise SpecError on nonsense.
+
+    With a `batch_size`, a network whose training batch or probes would cost more compute or
+    memory than LIMITS allows is refused too (engine.model.cost)."""
     if len(spec.layers) > LIMITS["layers"][1]:
         raise SpecError(f"The network has {len(spec.layers)} layers; the limit is "
                         f"{LIMITS['layers'][1]}. Remove some layers.")
@@ -50,11 +56,14 @@ def plan_model(spec: ModelSpec, input_shape: Shape, n_outputs: int,
     shape = tuple(input_shape)
     names = layer_names(layer.kind for layer in spec.layers)
     for name, layer in zip(names, spec.layers):
-        shape, params = _infer(layer, shape, name)
-        rows.append(LayerRow(name, layer.kind, layer.describe(), shape, params))
+        out, params = _infer(layer, shape, name)
+        rows.append(LayerRow(name, layer.kind, layer.describe(), out, params,
+                             *layer_cost(layer, shape, out)))
+        shape = out
     n_in = shape[-1] if len(shape) == 2 else math.prod(shape)
     rows.append(LayerRow("head", "head", f"output {n_outputs} {head_activation}",
-                         (n_outputs,), n_in * n_outputs + n_outputs))
+                         (n_outputs,), n_in * n_outputs + n_outputs, n_in * n_outputs,
+                         2 * n_outputs))
     total = sum(r.params for r in rows)
     limit = LIMITS["params"][1]
     if total > limit:
@@ -62,6 +71,8 @@ def plan_model(spec: ModelSpec, input_shape: Shape, n_outputs: int,
         raise SpecError(f"The network has {total:,} parameters; this server allows {limit:,}. "
                         f"The largest is {big.name} ({big.description}, {big.params:,}): make it "
                         "smaller, or add pooling before it.")
+    if batch_size is not None:
+        check_cost(rows, batch_size)
     return rows
 
 
@@ -164,9 +175,10 @@ def _module(layer: LayerSpec, shape: Shape) -> nn.Module:
 
 
 def build_model(spec: ModelSpec, input_shape: Shape, n_outputs: int,
-                head_activation: str = "linear") -> nn.Sequential:
-    """An nn.Sequential with children L1..Ln and 'head'; raises SpecError on a bad stack."""
-    rows = plan_model(spec, input_shape, n_outputs, head_activation)
+                head_activation: str = "linear", batch_size: int | None = None) -> nn.Sequential:
+    """An nn.Sequential with children L1..Ln and 'head'; raises SpecError on a bad stack, or
+    (given the batch size) on one too costly to train here."""
+    rows = plan_model(spec, input_shape, n_outputs, head_activation, batch_size)
     model = nn.Sequential()
     shape = tuple(input_shape)
     for row, layer in zip(rows[1:], spec.layers):
@@ -207,7 +219,8 @@ def summarize(model: nn.Module, input_shape: Shape) -> list[LayerRow]:
     return rows
 
 
-def stack_text_problems(text: str, input_shape: Shape, n_outputs: int) -> list[str]:
+def stack_text_problems(text: str, input_shape: Shape, n_outputs: int,
+                        batch_size: int | None = None) -> list[str]:
     """Everything wrong with a typed layer list, not just the first thing.
 
     A parameter outside LIMITS is reported, and the stack is then also planned with that value
@@ -241,7 +254,7 @@ def stack_text_problems(text: str, input_shape: Shape, n_outputs: int) -> list[s
             layers.append(None)
     if layers and None not in layers:
         try:
-            plan_model(ModelSpec(tuple(layers)), input_shape, n_outputs)
+            plan_model(ModelSpec(tuple(layers)), input_shape, n_outputs, batch_size=batch_size)
         except SpecError as exc:
             problems.append(str(exc))
     return problems

@@ -26,6 +26,11 @@ LIMITS = MappingProxyType({
     "rate": (0.0, 0.95),          # dropout probability
     "heads": (1, 16),             # attention heads
     "params": (0, 2_000_000),     # total trainable parameters, head included
+    # what one step really costs (engine.model.cost): a 2-core box runs a 1-billion
+    # multiply-add batch (forward, backward ≈ 2× more) in ~0.1–0.2 s on one thread, so Pause
+    # stays prompt; 256 MB of activations per session lets a class share a few GB.
+    "step_macs": (0, 1_000_000_000),   # multiply-adds of one training batch's forward pass
+    "step_memory": (0, 256),           # MB of activations: a training batch or the largest probe
     # training
     "lr": (1e-6, 10.0),
     "momentum": (0.0, 0.999),

@@ -26,6 +26,7 @@ from torch import nn
 
 from engine.data import Dataset
 from engine.model.build import build_model
+from engine.model.cost import EVAL_CHUNK, check_cost
 from engine.data import load_data
 from engine.model.init import init_weights
 from engine.model.layers import Dropout
@@ -75,7 +76,8 @@ class Trainer:
         ds, spec = self.dataset, self.experiment.train
         self.objective = resolve_objective(spec.loss, ds.task, max(ds.n_classes, 1))
         self.model = build_model(self.experiment.model, ds.input_shape,
-                                 self.objective.n_outputs, self.objective.head_activation)
+                                 self.objective.n_outputs, self.objective.head_activation,
+                                 batch_size=spec.batch_size)
         self.generator = torch.Generator().manual_seed(spec.seed)
         init_weights(self.model, spec.init, self.generator)
         n_params = sum(p.numel() for p in self.model.parameters())
@@ -331,11 +333,16 @@ class Trainer:
         with eval_mode(model) if self._stateful else nullcontext():
             for x, y, labels in ((self.x_train, self.y_train, self._labels_train),
                                  (self.x_test, self.y_test, self._labels_test)):
-                out = model(x[:EVAL_LIMIT])
-                loss = float(obj.loss(out, y[:EVAL_LIMIT]))
-                acc = (float((obj.predict_class(out) == labels).float().mean())
-                       if obj.classification else float("nan"))
-                results.append((loss, acc))
+                x, y, labels = x[:EVAL_LIMIT], y[:EVAL_LIMIT], labels[:EVAL_LIMIT]
+                loss = correct = 0.0
+                for xb, yb, lb in zip(x.split(EVAL_CHUNK), y.split(EVAL_CHUNK),
+                                      labels.split(EVAL_CHUNK)):   # bounded memory (cost.py)
+                    out = model(xb)
+                    loss += float(obj.loss(out, yb)) * len(xb)
+                    if obj.classification:
+                        correct += float((obj.predict_class(out) == lb).sum())
+                n = max(len(x), 1)
+                results.append((loss / n, correct / n if obj.classification else float("nan")))
         return EpochMetrics(results[0][0], results[1][0], results[0][1], results[1][1])
 
     @torch.inference_mode()
@@ -353,6 +360,8 @@ class Trainer:
         momentum, L1/L2 and the schedule change in place; a new batch size starts with the next
         epoch. Raising the epoch limit or patience lets a finished run continue.
         """
+        if spec.batch_size != self.spec.batch_size:
+            check_cost(self.plan, spec.batch_size)   # SpecError: the settings stay as they were
         old, self.spec = self.spec, spec
         self.experiment = Experiment(self.experiment.data, self.experiment.model, spec)
         self._lr = lr_at(spec, self.epoch)

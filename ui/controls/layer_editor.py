@@ -13,6 +13,8 @@ from typing import Any
 import streamlit as st
 
 from engine.model.build import plan_model, stack_text_problems
+from engine.model.cost import step_cost
+from engine.spec.limits import LIMITS
 from engine.spec import ModelSpec
 from engine.spec.fields import ACTIVATION_NAMES, SpecError, friendly
 from engine.spec.layers import (LAYER_HELP, LAYER_PARAMS, LayerSpec, layer_names,
@@ -128,7 +130,7 @@ def _load_preset() -> None:
     _edited()
 
 
-def _apply_text(input_shape: tuple[int, ...], n_classes: int) -> None:
+def _apply_text(input_shape: tuple[int, ...], n_classes: int, batch_size: int) -> None:
     """Any text gives a working stack or a message saying every problem with it (never an
     exception): kinds this lab does not build are named, and so is each bad parameter and
     what the stack would do to the image."""
@@ -137,7 +139,8 @@ def _apply_text(input_shape: tuple[int, ...], n_classes: int) -> None:
         layers = layers_from_text(text)
     except SpecError:
         st.session_state[KEY_TEXT_ERROR] = " ".join(
-            stack_text_problems(text, input_shape, n_classes)) or "This layer list is not valid."
+            stack_text_problems(text, input_shape, n_classes, batch_size)
+        ) or "This layer list is not valid."
         return
     names = layer_names(layer.kind for layer in layers)
     foreign = [f"{name} ({layer.kind})" for name, layer in zip(names, layers)
@@ -188,7 +191,7 @@ def _row(i: int, row: dict, n: int, name: str) -> None:
                    args=(uid,), help="Remove this layer")
 
 
-def layer_editor(input_shape: tuple[int, ...], n_classes: int) -> None:
+def layer_editor(input_shape: tuple[int, ...], n_classes: int, batch_size: int) -> None:
     """Draw the rows, the add bar, the preset picker and the compact text form."""
     rows = st.session_state[KEY_STACK]
     for row in rows:
@@ -215,7 +218,7 @@ def layer_editor(input_shape: tuple[int, ...], n_classes: int) -> None:
     if not st.session_state.get(KEY_TEXT_ERROR):
         st.session_state[k("net_text")] = layers_to_text(stack_from_state())
     st.text_input("Compact form (edit and press Enter)", key=k("net_text"),
-                  on_change=_apply_text, args=(tuple(input_shape), n_classes),
+                  on_change=_apply_text, args=(tuple(input_shape), n_classes, batch_size),
                   help="The same stack as text, as in the page link: kind:param:param, "
                        "e.g. conv2d:8:3:1:1:relu (channels, kernel, stride, padding, "
                        "activation), maxpool2d:2:2, dropout:0.3, dense:32:relu, residual:8:relu.")
@@ -224,11 +227,11 @@ def layer_editor(input_shape: tuple[int, ...], n_classes: int) -> None:
 
 
 def plan_panel(layers: tuple[LayerSpec, ...], input_shape: tuple[int, ...],
-               n_classes: int) -> str | None:
-    """The live table of output shapes and parameters, or the spec's message naming the
-    layer and the fix. Returns that message (None when the stack works)."""
+               n_classes: int, batch_size: int) -> str | None:
+    """The live table of output shapes, parameters and cost, or the spec's message naming
+    the layer and the fix. Returns that message (None when the stack works)."""
     try:
-        rows = plan_model(ModelSpec(layers), input_shape, n_classes)
+        rows = plan_model(ModelSpec(layers), input_shape, n_classes, batch_size=batch_size)
     except SpecError as exc:
         if not st.session_state.get(KEY_TEXT_ERROR):   # one message at a time: the newest
             st.error(f"{exc}", icon=":material/front_hand:")
@@ -237,5 +240,9 @@ def plan_panel(layers: tuple[LayerSpec, ...], input_shape: tuple[int, ...],
     st.dataframe([{"layer": r.name, "what": r.description,
                    "output shape": "×".join(map(str, r.output_shape)), "parameters": r.params}
                   for r in rows], hide_index=True, width="stretch")
-    st.caption(f"{sum(r.params for r in rows):,} trainable parameters")
+    cost = step_cost(rows, batch_size)
+    st.caption(f"{sum(r.params for r in rows):,} trainable parameters · one training batch of "
+               f"{batch_size}: {cost.macs / 1e6:,.1f} million multiply-adds, "
+               f"{cost.megabytes:,.1f} MB of activations (this server allows "
+               f"{LIMITS['step_macs'][1] / 1e6:,.0f} million and {LIMITS['step_memory'][1]} MB)")
     return None
