@@ -159,7 +159,7 @@ def test_uploaded_picture_is_converted_and_bad_files_get_a_message(app_path):
     assert image.shape == (1, 8, 8) and error is None and image.max() == 1.0
     at.get("file_uploader")[0].set_value(("fake.png", b"not an image at all", "image/png")).run()
     assert not at.exception
-    assert any("not a PNG or JPEG" in e.value for e in at.error)
+    assert any("not a PNG, JPEG, GIF, WebP or BMP picture" in e.value for e in at.error)
     assert "L1 conv2d" in " ".join(h.proto.body for h in at.get("html"))   # still usable
 
 
