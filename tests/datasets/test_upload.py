@@ -1,4 +1,8 @@
-"""A student's picture → the dataset's size and channels; bad files → clear messages."""
+"""A student's picture → the dataset's size and channels; bad files → clear messages.
+
+Every mode Pillow can hand us is built in memory: from bytes in each accepted format where the
+format can store it, and as a Pillow image (`image_from_pil`) for the modes none of them store
+(La, PA, RGBa, LAB, HSV, I, I;16L/N, F, …)."""
 import io
 import struct
 import time
@@ -9,7 +13,8 @@ import pytest
 from PIL import Image, ImageDraw
 
 from datasets import DatasetError
-from datasets.upload import MAX_BYTES, image_from_bytes
+from datasets.upload import (EXTENSIONS, MAX_BYTES, PREVIEW_SIDE, image_from_bytes,
+                             image_from_pil, picture_from_bytes)
 
 MNIST = (1, 28, 28)
 
@@ -80,13 +85,15 @@ def test_a_blank_picture_gives_a_black_image():
 
 
 def test_random_bytes_are_not_an_image():
-    with pytest.raises(DatasetError, match="not a PNG or JPEG"):
+    with pytest.raises(DatasetError, match="not a PNG, JPEG, GIF, WebP or BMP picture"):
         image_from_bytes(np.random.default_rng(0).bytes(2000), MNIST)
 
 
-def test_other_formats_are_refused_plainly():
-    with pytest.raises(DatasetError, match="not a PNG or JPEG"):
-        image_from_bytes(encode(paper_digit(), "GIF"), MNIST)
+@pytest.mark.parametrize("fmt", ["TIFF", "ICO", "PPM", "TGA", "PDF"])
+def test_other_formats_are_refused_plainly(fmt):
+    with pytest.raises(DatasetError, match="not a PNG, JPEG, GIF, WebP or BMP picture") as err:
+        image_from_bytes(encode(paper_digit(), fmt), MNIST)
+    assert ".webp" in str(err.value) and "save or export it as PNG or JPEG" in str(err.value)
 
 
 def test_truncated_png_is_reported_as_damaged():
@@ -132,3 +139,275 @@ def test_oversized_and_empty_files():
 def test_unsupported_channel_count():
     with pytest.raises(DatasetError, match="1 or 3 channels"):
         image_from_bytes(encode(paper_digit()), (2, 8, 8))
+
+
+# ---- every mode, every accepted format ------------------------------------------------------
+
+SHAPES = [(1, 8, 8), (1, 28, 28), (3, 32, 32)]     # digits, MNIST and shapes; RGB supported too
+
+
+def bar(size=(48, 36)) -> Image.Image:
+    """'L': a dark vertical bar on light paper, a stroke the result must keep upright."""
+    img = Image.new("L", size, 235)
+    ImageDraw.Draw(img).rectangle((20, 5, 27, 30), fill=10)
+    return img
+
+
+CLEAR = 90                                           # the grey of the transparent background
+
+
+def on_clear(mode="RGBA") -> Image.Image:
+    """The bar in opaque black on a fully transparent dark grey background (which must become
+    white paper: were it left grey, it would be taken for a dark background and the bar lost)."""
+    img = Image.new("RGBA", (48, 36), (CLEAR, CLEAR, CLEAR, 0))
+    ImageDraw.Draw(img).rectangle((20, 5, 27, 30), fill=(0, 0, 0, 255))
+    return img.convert(mode)
+
+
+def sixteen(a8: np.ndarray) -> np.ndarray:
+    return a8.astype(np.uint16) * 257
+
+
+def raw_png(a: np.ndarray, color_type: int, extra: bytes = b"") -> bytes:
+    """A 16-bit PNG written by hand (Pillow cannot write 16-bit colour): a is uint16 (H, W[, C])."""
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (struct.pack(">I", len(body)) + kind + body +
+                struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF))
+    h, w = a.shape[:2]
+    rows = a.reshape(h, -1).astype(">u2").tobytes()
+    stride = rows and len(rows) // h
+    raw = b"".join(b"\x00" + rows[i * stride:(i + 1) * stride] for i in range(h))
+    ihdr = struct.pack(">IIBBBBB", w, h, 16, color_type, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + extra +
+            chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def rgb16(alpha: bool) -> bytes:
+    img = on_clear() if alpha else bar().convert("RGB")
+    return raw_png(sixteen(np.asarray(img)), 6 if alpha else 2)
+
+
+def grey16_with_a_transparent_value() -> bytes:
+    a = sixteen(np.asarray(bar()))
+    a[a == 235 * 257] = 5000                     # the paper: dark, but declared transparent
+    a[0, 0] = 60000
+    return raw_png(a, 0, struct.pack(">I", 2) + b"tRNS" + struct.pack(">H", 5000) +
+                   struct.pack(">I", zlib.crc32(b"tRNS" + struct.pack(">H", 5000)) & 0xFFFFFFFF))
+
+
+def exif_rotated(fmt: str) -> bytes:
+    """Stored lying down (a horizontal bar); EXIF orientation 6 says: turn it upright."""
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    return encode(bar().convert("RGB").transpose(Image.Transpose.ROTATE_90), fmt, exif=exif)
+
+
+def animation(fmt: str, mode: str = "L", **kw) -> bytes:
+    """First frame upright; later frames lying down, which must be ignored."""
+    first = bar().convert(mode)
+    lying = bar((36, 48)).transpose(Image.Transpose.ROTATE_90).convert(mode)
+    return encode(first, fmt, save_all=True, append_images=[lying, lying], duration=100, **kw)
+
+
+def palette_with_alpha_png() -> bytes:
+    """A palette PNG whose tRNS chunk makes an entry clear: opened as "P" with transparency."""
+    return encode(on_clear().quantize(4), "PNG")
+
+
+FILES = {
+    "PNG 1": lambda: encode(bar().convert("1")),
+    "PNG L": lambda: encode(bar()),
+    "PNG L + tRNS": lambda: encode(on_clear("L"), transparency=CLEAR),
+    "PNG LA": lambda: encode(on_clear("LA")),
+    "PNG P": lambda: encode(bar().convert("RGB").convert("P")),
+    "PNG P + tRNS": palette_with_alpha_png,
+    "PNG RGB": lambda: encode(bar().convert("RGB")),
+    "PNG RGB + tRNS": lambda: encode(on_clear("RGB"), transparency=(CLEAR,) * 3),
+    "PNG RGBA": lambda: encode(on_clear()),
+    "PNG I;16 (uint16 array)": lambda: encode(Image.fromarray(sixteen(np.asarray(bar())))),
+    "PNG I;16B": lambda: encode(pil_mode("I;16B")),
+    "PNG 16-bit grey, tRNS": grey16_with_a_transparent_value,
+    "PNG 16-bit grey+alpha": lambda: raw_png(sixteen(np.asarray(on_clear("LA"))), 4),
+    "PNG 16-bit RGB": lambda: rgb16(alpha=False),
+    "PNG 16-bit RGBA": lambda: rgb16(alpha=True),
+    "PNG EXIF-rotated": lambda: exif_rotated("PNG"),
+    "APNG (first frame)": lambda: animation("PNG"),
+    "APNG RGBA (first frame)": lambda: animation("PNG", "RGBA"),
+    "JPEG L": lambda: encode(bar(), "JPEG"),
+    "JPEG RGB": lambda: encode(bar().convert("RGB"), "JPEG", quality=95),
+    "JPEG progressive": lambda: encode(bar().convert("RGB"), "JPEG", progressive=True),
+    "JPEG CMYK": lambda: encode(bar().convert("CMYK"), "JPEG"),
+    "JPEG EXIF-rotated": lambda: exif_rotated("JPEG"),
+    "MPO (phone camera JPEG)": lambda: animation("MPO", "RGB"),
+    "GIF": lambda: encode(bar(), "GIF"),
+    "GIF transparent": lambda: encode(on_clear("L"), "GIF", transparency=CLEAR),
+    "GIF animated (first frame)": lambda: animation("GIF"),
+    "WebP": lambda: encode(bar().convert("RGB"), "WEBP", quality=95),
+    "WebP RGBA lossless": lambda: encode(on_clear(), "WEBP", lossless=True),
+    "WebP animated (first frame)": lambda: animation("WEBP", "RGB", lossless=True),
+    "BMP 1": lambda: encode(bar().convert("1"), "BMP"),
+    "BMP L": lambda: encode(bar(), "BMP"),
+    "BMP P": lambda: encode(bar().convert("RGB").convert("P"), "BMP"),
+    "BMP RGB": lambda: encode(bar().convert("RGB"), "BMP"),
+    "BMP 32-bit": lambda: encode(bar().convert("RGBA"), "BMP"),     # BMP keeps no alpha
+}
+
+
+def pil_mode(mode: str) -> Image.Image:
+    """Modes no accepted format stores, as Pillow images."""
+    grey = np.asarray(bar())
+    if mode == "I":                                   # 32-bit, with negative values
+        return Image.fromarray(grey.astype(np.int32) * 1000 - 70_000)
+    if mode.startswith("I;16"):            # (Pillow's convert from I;16 to these clips to 8 bits)
+        order = {"I;16B": ">u2", "I;16L": "<u2", "I;16N": "=u2", "I;16": "<u2"}[mode]
+        return Image.frombytes(mode, grey.shape[::-1], sixteen(grey).astype(order).tobytes())
+    if mode == "F":
+        return Image.fromarray(grey.astype(np.float32) / 255)
+    if mode == "F with NaN and inf":
+        a = grey.astype(np.float32) / 255
+        a[0, :5], a[-1, -3:], a[3, 3] = np.nan, np.inf, -np.inf
+        return Image.fromarray(a)
+    if mode in ("La", "PA", "RGBa"):
+        return on_clear("LA" if mode == "La" else "RGBA").convert(mode)
+    return bar().convert("RGB").convert(mode)
+
+
+PIL_MODES = ["1", "L", "P", "RGB", "RGBX", "RGBa", "La", "PA", "CMYK", "YCbCr", "LAB", "HSV",
+             "I", "I;16", "I;16B", "I;16L", "I;16N", "F", "F with NaN and inf"]
+
+
+def assert_upright_bar(x: np.ndarray, shape) -> None:
+    """The network's input: right shape, finite, in [0, 1], a bright upright bar on black."""
+    assert x.shape == shape and x.dtype == np.float32
+    assert np.isfinite(x).all() and x.min() >= 0.0 and x.max() <= 1.0
+    _, h, w = shape
+    assert x.max() == pytest.approx(1.0)
+    assert x[:, h // 2 - 1:h // 2 + 1, w // 2 - 1:w // 2 + 1].max() > 0.9     # ink, centred
+    assert (x[:, 0, 0] == 0).all() and (x[:, -1, -1] == 0).all()             # black background
+    ink = x.max(axis=0) > 0.5
+    rows, cols = np.flatnonzero(ink.any(1)), np.flatnonzero(ink.any(0))
+    assert rows[-1] - rows[0] > cols[-1] - cols[0]                            # still upright
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=lambda s: "x".join(map(str, s)))
+@pytest.mark.parametrize("name", list(FILES))
+def test_every_mode_in_every_accepted_format(name, shape):
+    data = FILES[name]()
+    assert_upright_bar(image_from_bytes(data, shape), shape)
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=lambda s: "x".join(map(str, s)))
+@pytest.mark.parametrize("mode", PIL_MODES)
+def test_every_pillow_mode(mode, shape):
+    image = pil_mode(mode)
+    assert image.mode == mode.split()[0]
+    assert_upright_bar(image_from_pil(image, shape), shape)
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=lambda s: "x".join(map(str, s)))
+@pytest.mark.parametrize("image", [
+    Image.new("L", (1, 1), 0), Image.new("RGB", (1, 1), (255, 255, 255)),
+    Image.new("L", (64, 64), 128), Image.new("RGBA", (20, 20), (0, 0, 0, 0)),
+    Image.fromarray(np.full((16, 16), 40000, np.uint16)),
+    Image.fromarray(np.zeros((3, 3), np.uint16)),
+    Image.new("P", (9, 30), 7), Image.new("1", (5, 5), 1),
+    Image.new("CMYK", (6, 6), (0, 0, 0, 255)),
+], ids=["1x1 black", "1x1 white", "uniform grey", "fully transparent", "uniform 16-bit",
+        "16-bit zeros", "uniform palette", "1-bit white", "CMYK black"])
+def test_tiny_and_uniform_pictures_give_a_black_image(image, shape):
+    """No ink: nothing to stretch or scale, so no division by zero and no NaN, just black."""
+    fmt = "JPEG" if image.mode == "CMYK" else "PNG"
+    x = image_from_bytes(encode(image, fmt), shape)
+    assert x.shape == shape and np.isfinite(x).all() and not x.any()
+
+
+def test_a_picture_entirely_nan_gives_a_black_image():
+    x = image_from_pil(Image.fromarray(np.full((10, 10), np.nan, np.float32)), MNIST)
+    assert np.isfinite(x).all() and not x.any()
+
+
+def test_picture_comes_with_a_small_preview_of_what_was_sent():
+    data = FILES["PNG 16-bit RGBA"]()
+    picture = picture_from_bytes(data, MNIST)
+    assert_upright_bar(picture.image, MNIST)
+    assert picture.preview.dtype == np.uint8 and picture.preview.shape == (36, 48, 3)
+    assert (picture.preview[0, 0] == 255).all() and (picture.preview[18, 23] == 0).all()
+    big = picture_from_bytes(encode(Image.fromarray(np.zeros((1000, 600), np.uint16))), MNIST)
+    assert big.preview.shape == (PREVIEW_SIDE, PREVIEW_SIDE * 600 // 1000, 3)
+
+
+def test_uploader_extensions_match_the_formats():
+    assert set(EXTENSIONS) == {"png", "jpg", "jpeg", "gif", "webp", "bmp"}
+
+
+# ---- hostile bytes ------------------------------------------------------------------------
+
+
+def header(fmt: str, width: int, height: int) -> bytes:
+    """A header claiming a huge picture, followed by next to nothing."""
+    if fmt == "PNG":
+        return huge_header_png(width, height)
+    if fmt == "GIF":
+        return (b"GIF89a" + struct.pack("<HH", width, height) + b"\x00\x00\x00" +
+                b"\x2c" + struct.pack("<HHHH", 0, 0, width, height) + b"\x00\x02\x02\x4c\x01\x00;")
+    if fmt == "BMP":
+        info = struct.pack("<IiiHHIIiiII", 40, width, height, 1, 24, 0, 0, 0, 0, 0, 0)
+        return b"BM" + struct.pack("<IHHI", 14 + 40 + 16, 0, 0, 54) + info + b"\x00" * 16
+    raise ValueError(fmt)
+
+
+def truncated(fmt: str) -> bytes:
+    noisy = Image.fromarray(np.random.default_rng(1).integers(0, 255, (120, 120, 3), np.uint8))
+    data = encode(noisy, fmt)
+    return data[: len(data) // 2]
+
+
+HOSTILE = {
+    "empty": (b"", "empty"),
+    "random bytes": (np.random.default_rng(2).bytes(5000), "not a PNG, JPEG"),
+    "text": (b"not an image at all", "not a PNG, JPEG"),
+    "PNG signature only": (b"\x89PNG\r\n\x1a\n", "starts like a PNG file but looks damaged"),
+    "truncated PNG": (truncated("PNG"), "damaged"),
+    "truncated JPEG": (truncated("JPEG"), "damaged"),
+    "truncated GIF": (truncated("GIF"), "damaged"),
+    "truncated WebP": (truncated("WEBP"), "damaged"),
+    "truncated BMP": (truncated("BMP"), "damaged"),
+    "PNG 100000×100000": (huge_header_png(100_000, 100_000), "limit is 4096×4096"),
+    "PNG 4097×1": (huge_header_png(4097, 1), "4097×1 pixels; the limit"),
+    "PNG 0×10": (huge_header_png(0, 10), "like a PNG file but looks damaged"),
+    "GIF 0×0": (header("GIF", 0, 0), "like a GIF file but looks damaged"),
+    "GIF 65535×65535": (header("GIF", 65535, 65535), "limit is 4096×4096"),
+    "BMP 30000×30000": (header("BMP", 30000, 30000), "limit is 4096×4096"),
+    "BMP 0×0": (header("BMP", 0, 0), "like a BMP file but looks damaged"),
+    "TIFF": (encode(bar(), "TIFF"), "not a PNG, JPEG"),
+    "too many bytes": (b"\x89PNG" + b"\x00" * MAX_BYTES, "limit is 5 MB"),
+}
+
+
+@pytest.mark.parametrize("name", list(HOSTILE))
+def test_hostile_bytes_get_a_plain_message(name):
+    data, message = HOSTILE[name]
+    start = time.perf_counter()
+    with pytest.raises(DatasetError, match=message):
+        image_from_bytes(data, MNIST)
+    assert time.perf_counter() - start < 1.0          # refused from the header, not decoded
+
+
+def test_mangled_files_give_a_picture_or_a_message_never_a_traceback():
+    rng = np.random.default_rng(3)
+    seeds = [FILES[name]() for name in ("PNG RGBA", "PNG I;16 (uint16 array)", "APNG (first frame)",
+                                        "JPEG EXIF-rotated", "GIF animated (first frame)",
+                                        "WebP", "BMP P")]
+    for data in seeds:
+        for trial in range(40):
+            mangled = bytearray(data)
+            if trial % 2:
+                mangled = mangled[: rng.integers(1, len(mangled))]
+            else:
+                for i in rng.integers(0, len(mangled), rng.integers(1, 8)):
+                    mangled[i] = rng.integers(0, 256)
+            try:
+                x = image_from_bytes(bytes(mangled), MNIST)
+            except DatasetError:
+                continue
+            assert x.shape == MNIST and np.isfinite(x).all() and 0 <= x.min() <= x.max() <= 1

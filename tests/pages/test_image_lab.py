@@ -155,12 +155,54 @@ def test_uploaded_picture_is_converted_and_bad_files_get_a_message(app_path):
     assert not at.exception and not at.error
     captions = " ".join(img.caption for i in at.get("image") for img in i.proto.imgs)
     assert "your picture" in captions and "what the network sees" in captions
-    _, image, error = at.session_state["il_upload_result"]
-    assert image.shape == (1, 8, 8) and error is None and image.max() == 1.0
+    _, picture, error = at.session_state["il_upload_result"]
+    assert picture.image.shape == (1, 8, 8) and error is None and picture.image.max() == 1.0
     at.get("file_uploader")[0].set_value(("fake.png", b"not an image at all", "image/png")).run()
     assert not at.exception
-    assert any("not a PNG or JPEG" in e.value for e in at.error)
+    assert any("not a PNG, JPEG, GIF, WebP or BMP picture" in e.value for e in at.error)
     assert "L1 conv2d" in " ".join(h.proto.body for h in at.get("html"))   # still usable
+
+
+def encoded(image, fmt, **kw):
+    buf = io.BytesIO()
+    image.save(buf, format=fmt, **kw)
+    return buf.getvalue()
+
+
+def test_pictures_in_any_mode_are_shown_not_crashed_on(app_path):
+    """Issue #10: a 16-bit PNG crashed the page. The preview was the uploaded bytes, which
+    st.image decodes again and re-encodes as JPEG: impossible for 16-bit (and LA, P…)."""
+    import numpy as np
+    at = open_lab(app_path)
+    at.radio(key="il_source").set_value("upload").run()
+    deep = np.full((200, 300), 60000, np.uint16)
+    deep[30:170, 140:160] = 0
+    drawing = Image.new("RGB", (300, 200), "white")
+    ImageDraw.Draw(drawing).rectangle((140, 30, 160, 170), fill="black")
+    uploads = {
+        "deep.png": encoded(Image.fromarray(deep), "PNG"),                  # 16-bit grey
+        "small16.png": encoded(Image.fromarray(deep[::10, ::10]), "PNG"),   # not resized first
+        "grey-alpha.png": encoded(drawing.convert("LA"), "PNG"),
+        "cmyk.jpg": encoded(drawing.convert("CMYK"), "JPEG"),
+        "anim.gif": encoded(drawing.convert("L"), "GIF", save_all=True,
+                            append_images=[drawing.rotate(90).convert("L")]),
+        "photo.webp": encoded(drawing, "WEBP"),
+        "paint.bmp": encoded(drawing.convert("1"), "BMP"),
+    }
+    for name, data in uploads.items():
+        at.get("file_uploader")[0].set_value((name, data, "image/png")).run()
+        assert not at.exception, name
+        assert not at.error, name
+        _, picture, _ = at.session_state["il_upload_result"]
+        assert picture.image.shape == (1, 8, 8) and picture.image.max() == 1.0, name
+        assert np.isfinite(picture.image).all(), name
+        captions = " ".join(img.caption for i in at.get("image") for img in i.proto.imgs)
+        assert "your picture" in captions and "what the network sees" in captions, name
+    # the uploader refuses a .tif name; a TIFF renamed to .png gets through it, to the message
+    renamed = ("scan.png", encoded(drawing, "TIFF"), "image/png")
+    at.get("file_uploader")[0].set_value(renamed).run()
+    assert not at.exception
+    assert any("save or export it as PNG or JPEG" in e.value for e in at.error)
 
 
 def test_offline_download_says_so_and_keeps_working(app_path, monkeypatch, tmp_path):

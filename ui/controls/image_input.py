@@ -1,7 +1,10 @@
 """Which image the live views look at: one from the test set, or the student's own picture.
 
 An upload is converted once (datasets.upload) and the result kept in session state, keyed by
-the file and the dataset's input shape, so a large photo is not decoded on every rerun.
+the file and the dataset's input shape, so a large photo is not decoded on every rerun. The
+page shows the preview made by that conversion, never the uploaded bytes themselves: handed to
+st.image, those are decoded again by Streamlit, with no size guard, and re-encoded as JPEG,
+which fails for 16-bit and other modes JPEG cannot hold.
 """
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ import numpy as np
 import streamlit as st
 
 from datasets import Dataset, DatasetError
-from datasets.upload import image_from_bytes
+from datasets.upload import EXTENSIONS, FORMAT_NAMES, picture_from_bytes
 from ui.controls.images import k
 from viz.images import enlarge, image_rgb
 from viz.raster import to_png
@@ -49,13 +52,13 @@ def _test_image(ds: Dataset) -> Chosen:
 
 
 def _converted(data: bytes, file_id: str, shape: tuple[int, ...], background: str):
-    """(image, error) for an upload, converted at most once per file, shape and setting."""
+    """(Picture, error) for an upload, converted at most once per file, shape and setting."""
     signature = (file_id, tuple(shape), background)
     cached = st.session_state.get(KEY_UPLOAD)
     if cached is None or cached[0] != signature:
         invert = {"auto": None, "light": True, "dark": False}[background]
         try:
-            cached = (signature, image_from_bytes(data, shape, invert=invert), None)
+            cached = (signature, picture_from_bytes(data, shape, invert=invert), None)
         except DatasetError as exc:
             cached = (signature, None, str(exc))
         st.session_state[KEY_UPLOAD] = cached
@@ -65,7 +68,7 @@ def _converted(data: bytes, file_id: str, shape: tuple[int, ...], background: st
 def _upload(ds: Dataset) -> Chosen | None:
     cols = st.columns([2, 1])
     file = cols[0].file_uploader(
-        "Your picture (PNG or JPEG, any size or colour)", type=["png", "jpg", "jpeg"],
+        f"Your picture ({FORMAT_NAMES}, any size or colour)", type=list(EXTENSIONS),
         key=k("upload"),
         help=f"It is turned into a {'×'.join(map(str, ds.input_shape[1:]))} grey image like "
              "the dataset's: cropped to the drawing, centred, and inverted if it is dark on "
@@ -76,16 +79,17 @@ def _upload(ds: Dataset) -> Chosen | None:
     if file is None:
         st.caption("No picture yet: the views show a test image meanwhile.")
         return None
-    image, error = _converted(file.getvalue(), file.file_id, ds.input_shape,
-                              st.session_state.get(k("background"), "auto"))
+    picture, error = _converted(file.getvalue(), file.file_id, ds.input_shape,
+                                st.session_state.get(k("background"), "auto"))
     if error:
         st.error(error, icon=":material/broken_image:")
         return None
     with st.container(key="il_upload_preview", horizontal=True):
-        st.image(file.getvalue(), caption="your picture", width=110)
-        st.image(to_png(enlarge(image_rgb(image), 110)), caption="what the network sees",
-                 output_format="PNG", width=110)
-    return Chosen(image, None, f"your picture “{file.name}”")
+        st.image(to_png(picture.preview), caption="your picture", output_format="PNG",
+                 width=110)
+        st.image(to_png(enlarge(image_rgb(picture.image), 110)),
+                 caption="what the network sees", output_format="PNG", width=110)
+    return Chosen(picture.image, None, f"your picture “{file.name}”")
 
 
 def image_picker(ds: Dataset) -> Chosen:
