@@ -1,6 +1,8 @@
-"""NN Playground entry point: page config, per-session set-up and navigation. Nothing else."""
+"""NN Playground entry point: page config, per-session set-up and navigation. Nothing else
+(but the readable page for links too long for the server, installed once: ui/http_limits.py)."""
 import streamlit as st
 
+from ui import http_limits
 from ui.labs import PAGES
 from ui.session import init_session
 
@@ -18,6 +20,7 @@ def run() -> None:
     """Route to the pages (a function, so tests can drive the whole app)."""
     st.set_page_config(page_title="NN Playground", page_icon=":material/neurology:",
                        layout="wide")
+    http_limits.install()       # once per server process; later runs only check it is there
     init_session()
     pages, aliases = [], []
     for info in PAGES:

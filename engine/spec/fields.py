@@ -20,6 +20,8 @@ LOSSES = ("auto", "cross_entropy", "mse", "huber", "tfp_squared")
 SCHEDULES = ("constant", "step", "cosine")
 INITS = ("torch", "tfp")
 MAX_TEXT = 2_000  # longest string accepted for any one value (URLs are hostile)
+MAX_LINK = 8_192  # longest query string (characters) a page reads; links made here
+                  # are under 3 KB, and a longer one opens the default (ui/links.py)
 
 # What a beginner reads instead of the spelling in links and files.
 FRIENDLY_NAMES: dict[str, str] = {

@@ -95,11 +95,14 @@ def read_url() -> tuple[Experiment, int, list[str]]:
     Only a link naming an image dataset is read: anything else (such as the 2D page's own
     link, which AppTest and some browsers carry across a page switch) opens the default.
     """
-    params = {key: st.query_params.get_all(key) for key in st.query_params}
+    from ui.links import read_link
+
+    params, notes = read_link()
     base = preset_experiment()
     if (params.get("ds") or [""])[-1] not in IMAGE_SETS:
-        return base, full_train_size(base.data.dataset), []
-    exp, notes = Experiment.from_query(params, base=base)
+        return base, full_train_size(base.data.dataset), notes
+    exp, repairs = Experiment.from_query(params, base=base)
+    notes += repairs
     exp = Experiment(DATA_DEFAULTS[exp.data.dataset], exp.model, exp.train)
     full = full_train_size(exp.data.dataset)
     try:

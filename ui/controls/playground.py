@@ -115,8 +115,11 @@ def experiment_from_state(current: Experiment) -> Experiment:
 
 def read_url() -> tuple[Experiment, list[str], set[str]]:
     """Experiment, repair notes and hidden controls from the page URL (never raises)."""
-    params = {key: st.query_params.get_all(key) for key in st.query_params}
-    exp, notes = Experiment.from_query(params, base=TFP_DEFAULT)
+    from ui.links import read_link
+
+    params, notes = read_link()
+    exp, repairs = Experiment.from_query(params, base=TFP_DEFAULT)
+    notes += repairs
     if exp.data.dataset not in DATA_2D:
         notes.append(f"{exp.data.dataset!r} is not a 2D dataset; this page opened the circle.")
         exp = exp.replace("data", dataset="circle")
