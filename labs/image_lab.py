@@ -23,6 +23,7 @@ from ui.controls.images import (LAB, dataset_picker, deep_layer_picker, full_tra
                                 train_spec_from_state, training_controls, write_url)
 from ui.controls.layer_editor import layer_editor, plan_panel, seed_stack, stack_from_state
 from ui.live import inside_view, live_view, play_bar
+from ui.messages import show_warning
 from ui.views.images import cached_test_set, draw_image_frame, draw_test_set
 from ui.views.runs import record_run, runs_table
 from viz.images import class_gallery_html
@@ -69,7 +70,7 @@ def _page() -> None:
         st.subheader("Training")
         training_controls()
     for note in LAB.notes:
-        st.warning(note, icon=":material/link:")
+        show_warning(note)
     shape, n_classes = IMAGE_SHAPES[dataset], DATASETS[dataset].classes
     current: Experiment = st.session_state[k("experiment")]
     train = train_spec_from_state(current.train)

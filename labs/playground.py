@@ -15,7 +15,7 @@ from ui.controls.playground import (LAB, VIEW_KEY, experiment_from_state, k, lar
                                     read_url, rerun_if_asked, seed_state, select_neuron,
                                     sidebar, toggle_feature, write_url)
 from ui.live import inside_view, live_view, play_bar
-from ui.session import show_error
+from ui.messages import show_error, show_warning
 from ui.views.playground import RENDERERS, draw
 from ui.views.share import share_box
 from ui.views.summary import model_summary
@@ -46,7 +46,7 @@ def _page() -> None:
     if first:
         sidebar(hidden)
     for note in LAB.notes:
-        st.warning(note, icon=":material/link:")
+        show_warning(note)
     try:
         exp = experiment_from_state(st.session_state[k("experiment")]).validated()
     except SpecError as exc:

@@ -17,6 +17,7 @@ import streamlit as st
 from engine.record.recorder import Recorder
 from engine.spec import Experiment, SpecError
 from engine.train import Trainer, needs_rebuild
+from ui.messages import show_error
 from engine.train.background import BackgroundTrainer
 from engine.data import Dataset, DatasetError
 
@@ -30,11 +31,6 @@ def init_session() -> None:
     from engine.train.runtime import configure_torch
 
     configure_torch()
-
-
-def show_error(message: str) -> None:
-    """A spec or dataset message that says what to change, in one style on every lab."""
-    st.error(message, icon=":material/front_hand:")
 
 
 class LabSession:

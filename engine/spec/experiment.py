@@ -161,7 +161,11 @@ class Experiment:
             f: Field | None = FIELDS_BY_URL.get(key)
             if f is None:
                 continue
-            raw = raw[-1] if isinstance(raw, (list, tuple)) and f.type is not tuple else raw
+            if isinstance(raw, (list, tuple)) and f.type is not tuple:
+                if len(raw) > 1:
+                    warnings.append(f"The link gives {key} {len(raw)} times; using the last "
+                                    f"value.")
+                raw = raw[-1] if raw else ""
             try:
                 value, note = check_value(f, raw, clamp=not strict)
             except SpecError as exc:

@@ -99,10 +99,10 @@ FIELDS: tuple[Field, ...] = (
           offered=(0.00001, 0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)),
     Field("train", "momentum", "mom", float, "Momentum",
           "How much of the previous step carries into the next one (SGD with momentum, "
-          "Nesterov, RMSprop; Adam's β₁).", ui_range=(0.0, 0.99), ui_step=0.01),
+          "Nesterov, RMSprop; Adam's β₁).", ui_range=(0.0, 0.999), ui_step=0.001),
     Field("train", "batch_size", "bs", int, "Batch size",
           "Examples per weight update. Small batches give noisy, frequent steps.",
-          ui_range=(1, 256), ui_step=1),
+          ui_range=(1, 1024), ui_step=1),
     Field("train", "loss", "loss", str, "Loss",
           "What the network minimises. Automatic = cross-entropy for classes, mean squared "
           "error for numbers; Squared error (TF Playground) = squared error on ±1 labels with "
@@ -120,13 +120,13 @@ FIELDS: tuple[Field, ...] = (
           "to zero over the epoch limit.", SCHEDULES),
     Field("train", "step_size", "stepsz", int, "Epochs per halving",
           "With the halving schedule, the learning rate halves after this many epochs.",
-          ui_range=(1, 10_000), ui_step=10),
+          ui_range=(1, 100_000), ui_step=10),
     Field("train", "epochs", "ep", int, "Epoch limit",
           "Training stops after this many passes over the data. 0 = run until paused.",
           ui_range=(0, 1_000_000), ui_step=50),
     Field("train", "patience", "pat", int, "Early stop patience",
           "Stop when the test loss has not improved for this many epochs. 0 = never.",
-          ui_range=(0, 10_000), ui_step=5),
+          ui_range=(0, 100_000), ui_step=5),
     Field("train", "seed", "seed", int, "Training seed",
           "Random seed of the initial weights, the batch order and dropout: same seed, same "
           "run.", ui_range=(0, 2**31 - 1), ui_step=1),
@@ -200,6 +200,22 @@ def check_value(field: Field, value: Any, *, clamp: bool) -> tuple[Any, str | No
     clamped = field.type(min(max(number, lo), hi))
     return clamped, (f"{where} was {value!r}, outside {_fmt_bound(lo)}–{_fmt_bound(hi)}; "
                      f"using {clamped!r}.")
+
+
+def fit_to_widget(field: Field, value: Any) -> tuple[Any, str | None]:
+    """The value the field's control can show, and a note when a link's value had to change.
+
+    Controls offer the whole LIMITS range except where a page deliberately offers less (the
+    2D page's sample count); a value outside such a control is brought to its nearest end,
+    and the page says so rather than changing it silently."""
+    if field.ui_range is None or field.type not in (int, float) or isinstance(value, bool):
+        return value, None
+    lo, hi = field.ui_range
+    if lo <= value <= hi:
+        return value, None
+    fitted = field.type(min(max(value, lo), hi))
+    return fitted, (f"{field.label} was {value:g} in the link; this page's control goes from "
+                    f"{lo:g} to {hi:g}, so it uses {fitted:g}.")
 
 
 def format_value(field: Field, value: Any) -> str:

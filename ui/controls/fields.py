@@ -3,7 +3,8 @@ all come from `engine.spec.fields`, so every lab offers a setting the same way.
 
 A widget keeps its value under a session-state key. Links may carry any value LIMITS allow: a
 value between the offered steps joins the options, so the experiment keeps it exactly; a value
-outside a slider's range is clamped to it (the link's note says so).
+outside a control's narrower range is brought into it by `fit_link_values` when the link is
+read, with a note, so no control ever changes a value silently.
 """
 from __future__ import annotations
 
@@ -11,7 +12,26 @@ from typing import Any
 
 import streamlit as st
 
-from engine.spec.fields import FIELDS_BY_NAME, Field, friendly
+from engine.spec import Experiment
+from engine.spec.fields import FIELDS_BY_NAME, Field, fit_to_widget, friendly
+
+
+def fit_link_values(exp: Experiment, names: dict[str, tuple[str, ...]]
+                    ) -> tuple[Experiment, list[str]]:
+    """The experiment with each value the lab's controls (`names` per section) cannot show
+    brought into their range, and one note per change."""
+    notes = []
+    for section, fields in names.items():
+        changes = {}
+        for name in fields:
+            value, note = fit_to_widget(FIELDS_BY_NAME[(section, name)],
+                                        getattr(getattr(exp, section), name))
+            if note:
+                changes[name] = value
+                notes.append(note)
+        if changes:
+            exp = exp.replace(section, **changes)
+    return exp, notes
 
 
 def _fit(field: Field, key: str, options: list | None) -> None:

@@ -11,6 +11,7 @@ from datasets import DATASETS, Dataset, DatasetError
 from engine.data import load_data
 from engine.spec.presets import DATA_DEFAULTS
 from ui.controls.images import full_train_size, is_available, k
+from ui.messages import show_error, show_info, show_warning
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -52,10 +53,10 @@ def dataset_in_use(fallback: str) -> str:
     error = st.session_state[k("dl_errors")].get(picked)
     fallback = fallback if is_available(fallback) else "digits"
     if error:
-        kind = st.warning if "offline" in error else st.error
+        kind = show_warning if "offline" in error else show_error
         kind(f"{error} The page keeps working with {DATASETS[fallback].title}.",
              icon=":material/wifi_off:")
     else:
-        st.info(f"{info.title} is not on this computer yet: press Download. Until then the "
+        show_info(f"{info.title} is not on this computer yet: press Download. Until then the "
                 f"page uses {DATASETS[fallback].title}.", icon=":material/download:")
     return fallback

@@ -17,6 +17,7 @@ import streamlit as st
 from datasets import Dataset, DatasetError
 from datasets.upload import EXTENSIONS, FORMAT_NAMES, picture_from_bytes
 from ui.controls.images import k
+from ui.messages import show_error
 from viz.images import enlarge, image_rgb
 from viz.raster import to_png
 
@@ -82,7 +83,7 @@ def _upload(ds: Dataset) -> Chosen | None:
     picture, error = _converted(file.getvalue(), file.file_id, ds.input_shape,
                                 st.session_state.get(k("background"), "auto"))
     if error:
-        st.error(error, icon=":material/broken_image:")
+        show_error(error, icon=":material/broken_image:")
         return None
     with st.container(key="il_upload_preview", horizontal=True):
         st.image(to_png(picture.preview), caption="your picture", output_format="PNG",

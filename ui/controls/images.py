@@ -13,14 +13,14 @@ from datasets.mnist import is_cached
 from engine.spec import Experiment, TrainSpec
 from engine.spec.fields import applies
 from engine.spec.presets import DATA_DEFAULTS, IMAGE_SETS, preset_experiment
-from ui.controls.fields import field_widget
+from ui.controls.fields import field_widget, fit_link_values
+from ui.links import read_link
 from ui.session import LabSession
 
 LAB = LabSession("il")
 k = LAB.key
 TRAIN_SIZE_KEY = "ntr"        # URL key of the training-set size (the page's own setting)
 TRAIN_KEYS = ("optimizer", "lr", "momentum", "batch_size", "l2", "epochs")
-MAX_MOMENTUM, MAX_BATCH = 0.99, 256
 
 
 def full_train_size(dataset: str) -> int:
@@ -38,9 +38,6 @@ def restore_missing(exp: Experiment, train_size: int) -> None:
     """Seed every control key that is absent (first visit, or back from another page)."""
     values = {k("dataset"): exp.data.dataset, k("train_size"): train_size,
               **{k("train_" + n): getattr(exp.train, n) for n in TRAIN_KEYS}}
-    # the sliders' ranges are narrower than the spec's LIMITS (a link may ask for more)
-    values[k("train_momentum")] = min(exp.train.momentum, MAX_MOMENTUM)
-    values[k("train_batch_size")] = min(exp.train.batch_size, MAX_BATCH)
     for key, value in values.items():
         if key not in st.session_state:
             st.session_state[key] = value
@@ -95,8 +92,6 @@ def read_url() -> tuple[Experiment, int, list[str]]:
     Only a link naming an image dataset is read: anything else (such as the 2D page's own
     link, which AppTest and some browsers carry across a page switch) opens the default.
     """
-    from ui.links import read_link
-
     params, notes = read_link()
     base = preset_experiment()
     if (params.get("ds") or [""])[-1] not in IMAGE_SETS:
@@ -104,6 +99,8 @@ def read_url() -> tuple[Experiment, int, list[str]]:
     exp, repairs = Experiment.from_query(params, base=base)
     notes += repairs
     exp = Experiment(DATA_DEFAULTS[exp.data.dataset], exp.model, exp.train)
+    exp, fitted = fit_link_values(exp, {"train": TRAIN_KEYS})
+    notes += fitted
     full = full_train_size(exp.data.dataset)
     try:
         size = int((params.get(TRAIN_SIZE_KEY) or [full])[-1])
@@ -111,7 +108,11 @@ def read_url() -> tuple[Experiment, int, list[str]]:
         notes.append("The training-set size in the link is not a whole number; using all "
                      "training images.")
         size = full
-    return exp, min(max(size, 20), full), notes
+    low = min(20, full)
+    if not low <= size <= full:
+        notes.append(f"The link asks for {size:,} training images; this dataset offers "
+                     f"{low}–{full:,}, so it uses {min(max(size, low), full):,}.")
+    return exp, min(max(size, low), full), notes
 
 
 def write_url(exp: Experiment, train_size: int) -> None:

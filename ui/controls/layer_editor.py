@@ -21,6 +21,7 @@ from engine.spec.layers import (LAYER_HELP, LAYER_PARAMS, LayerSpec, layer_names
                                 layers_from_text, layers_to_text, make_layer)
 from engine.spec.presets import IMAGE_PRESETS
 from ui.controls.images import k
+from ui.messages import show_error
 from ui.labs import IMAGE_LAB
 
 KINDS = IMAGE_LAB.layers        # the kinds this lab offers (the About page lists the same)
@@ -223,7 +224,7 @@ def layer_editor(input_shape: tuple[int, ...], n_classes: int, batch_size: int) 
                        "e.g. conv2d:8:3:1:1:relu (channels, kernel, stride, padding, "
                        "activation), maxpool2d:2:2, dropout:0.3, dense:32:relu, residual:8:relu.")
     if st.session_state.get(KEY_TEXT_ERROR):
-        st.error(st.session_state[KEY_TEXT_ERROR], icon=":material/front_hand:")
+        show_error(st.session_state[KEY_TEXT_ERROR])
 
 
 def plan_panel(layers: tuple[LayerSpec, ...], input_shape: tuple[int, ...],
@@ -234,7 +235,7 @@ def plan_panel(layers: tuple[LayerSpec, ...], input_shape: tuple[int, ...],
         rows = plan_model(ModelSpec(layers), input_shape, n_classes, batch_size=batch_size)
     except SpecError as exc:
         if not st.session_state.get(KEY_TEXT_ERROR):   # one message at a time: the newest
-            st.error(f"{exc}", icon=":material/front_hand:")
+            show_error(exc)
         st.caption("Training goes on with the last network that worked.")
         return str(exc)
     st.dataframe([{"layer": r.name, "what": r.description,

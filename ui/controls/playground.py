@@ -15,7 +15,8 @@ from datasets import DATASETS, FEATURE_LABELS, FEATURES, load_dataset
 from engine.inspect.playground import OUTPUT, neuron_labels
 from engine.spec import DataSpec, Experiment, LayerSpec, ModelSpec, TrainSpec, make_layer
 from engine.spec.fields import ACTIVATION_NAMES, LOSSES, applies, friendly
-from ui.controls.fields import field_widget
+from ui.controls.fields import field_widget, fit_link_values
+from ui.links import read_link
 from ui.session import LabSession
 from viz.raster import thumbnail
 
@@ -115,14 +116,14 @@ def experiment_from_state(current: Experiment) -> Experiment:
 
 def read_url() -> tuple[Experiment, list[str], set[str]]:
     """Experiment, repair notes and hidden controls from the page URL (never raises)."""
-    from ui.links import read_link
-
     params, notes = read_link()
     exp, repairs = Experiment.from_query(params, base=TFP_DEFAULT)
     notes += repairs
     if exp.data.dataset not in DATA_2D:
         notes.append(f"{exp.data.dataset!r} is not a 2D dataset; this page opened the circle.")
         exp = exp.replace("data", dataset="circle")
+    exp, fitted = fit_link_values(exp, {"data": DATA_KEYS, "train": TRAIN_KEYS})
+    notes += fitted
     hide = {h for raw in params.get(HIDE_KEY, []) for h in raw.split(",") if h in HIDABLE}
     return exp, notes, hide
 

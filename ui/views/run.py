@@ -4,6 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from engine.snapshot import RunState
+from ui.messages import show_error, show_info
 from viz.curves import curves_svg
 
 
@@ -21,9 +22,9 @@ def run_numbers(run: RunState, playing: bool) -> str:
 def run_status(run: RunState) -> None:
     """Why training stopped, if it did."""
     if run.status == "diverged":
-        st.error(run.reason, icon=":material/warning:")
+        show_error(run.reason, icon=":material/warning:")
     elif run.done:
-        st.info(run.reason, icon=":material/flag:")
+        show_info(run.reason, icon=":material/flag:")
 
 
 def curves(run: RunState, key_prefix: str) -> None:
