@@ -5,7 +5,7 @@ Derandomized, so CI draws the same examples every run; a failure prints the exam
 """
 import json
 
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine.model.build import plan_model, stack_text_problems
