@@ -11,16 +11,17 @@ import argparse
 import json
 import math
 import os
+import stat
 import sys
 import time
 from pathlib import Path
 
 from engine.data import DatasetError
 from engine.spec.fields import SpecError
-from engine.train.runtime import configure_torch
 from engine.spec.experiment import Experiment
 
 DEFAULT_EPOCHS = 100
+MAX_FILE_BYTES = 1_000_000   # an experiment file is a few KB; /dev/zero or a 50 MB file is not one
 
 
 def _number(v: float) -> float | None:
@@ -35,21 +36,48 @@ def max_threads() -> int:
     return default_threads() * 4
 
 
+def read_experiment_file(path: Path) -> str:
+    """The text of an experiment file, read with a bound: at most MAX_FILE_BYTES + 1 bytes ever
+    leave the file, so /dev/zero, a pipe or a huge file costs 1 MB, not all the memory. A pipe
+    (`--experiment <(jq ...)`, /dev/stdin) is read like a file; a directory is refused."""
+    try:
+        with open(path, "rb") as fh:
+            info = os.fstat(fh.fileno())
+            if stat.S_ISDIR(info.st_mode):
+                raise SpecError(f"{path} is a directory, not an experiment file.")
+            if stat.S_ISREG(info.st_mode) and info.st_size > MAX_FILE_BYTES:
+                raise SpecError(f"{path} is {info.st_size:,} bytes; an experiment file is at "
+                                f"most {MAX_FILE_BYTES:,}. Is it the right file?")
+            data = fh.read(MAX_FILE_BYTES + 1)
+    except SpecError:
+        raise
+    except IsADirectoryError:
+        raise SpecError(f"{path} is a directory, not an experiment file.") from None
+    except (OSError, ValueError) as exc:           # ValueError: a NUL byte in the path
+        raise SpecError(f"Cannot read {path}: {exc}") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise SpecError(f"{path} is larger than {MAX_FILE_BYTES:,} bytes; an experiment file "
+                        "is a few KB. Is it the right file?")
+    try:
+        return data.decode("utf-8-sig")            # a BOM (Windows editors) is not an error
+    except UnicodeDecodeError as exc:
+        raise SpecError(f"{path} is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset "
+                        f"{exc.start}); an experiment file is JSON.") from None
+
+
 def train_command(path: Path, epochs: int | None, threads: int | None = None) -> dict:
     """Train the experiment in `path` on `threads` torch threads (default: every core)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SpecError(f"Cannot read {path}: {exc}") from None
-    exp = Experiment.from_json(text)
+    exp = Experiment.from_json(read_experiment_file(path))
     if epochs is not None:
         exp = exp.replace("train", epochs=epochs)
     elif exp.train.epochs == 0:
         exp = exp.replace("train", epochs=DEFAULT_EPOCHS)
-    configure_torch(threads or default_threads())
-    import torch
+    import torch  # torch (1.5 s, 200 MB) loads only once the file is known to be good
 
-    from engine.train.trainer import Trainer  # torch loads only once the file is known to be good
+    from engine.train.runtime import configure_torch
+    from engine.train.trainer import Trainer
+
+    configure_torch(threads or default_threads())
 
     start = time.perf_counter()
     trainer = Trainer(exp)
@@ -88,7 +116,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         result = train_command(args.experiment, args.epochs, threads)
     except (SpecError, DatasetError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        # One line, whatever the message quotes (a path or a JSON key may hold a newline).
+        print("error: " + " ".join(str(exc).split()), file=sys.stderr)
         return 2
     print(json.dumps(result))
     return 0

@@ -241,10 +241,10 @@ def stack_text_problems(text: str, input_shape: Shape, n_outputs: int,
         except SpecError as exc:
             problems.append(str(exc))
         parts = [p.strip() for p in item.split(":")]
-        names = LAYER_PARAMS.get(parts[0])
+        params = LAYER_PARAMS.get(parts[0])
         try:
             values = {}
-            for name, raw in zip(names or (), parts[1:]):
+            for name, raw in zip(params or (), parts[1:]):
                 if name in _LIMITS:
                     lo, hi = _LIMITS[name]
                     raw = min(max(float(raw), lo), hi)

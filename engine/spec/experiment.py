@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from engine.spec.fields import (FIELDS, FIELDS_BY_NAME, FIELDS_BY_URL, MODEL_URL_KEY, Field,
-                           SpecError, check_value, format_value)
-from engine.spec.layers import (LayerSpec, layer_from_dict, layer_names, layer_to_dict, layers_from_text,
-                              layers_to_text, make_layer)
+                           SpecError, check_value, format_value, shown)
+from engine.spec.layers import (LayerSpec, check_layer, check_layer_count, layer_from_dict,
+                              layer_names, layer_to_dict, layers_from_text, layers_to_text,
+                              make_layer)
 
 __all__ = ["DataSpec", "ModelSpec", "TrainSpec", "Experiment", "SpecError", "LayerSpec",
            "make_layer"]
@@ -78,6 +79,10 @@ class Experiment:
         """Raise SpecError if any value is out of bounds or the parts disagree."""
         for f in FIELDS:
             check_value(f, getattr(getattr(self, f.section), f.name), clamp=False)
+        check_layer_count(len(self.model.layers))
+        for layer, name in zip(self.model.layers, layer_names(
+                getattr(layer, "kind", "") for layer in self.model.layers)):
+            check_layer(layer, f"Layer {name}")
         _check_cross_fields(self)
         return self
 
@@ -99,29 +104,39 @@ class Experiment:
         if not isinstance(data, Mapping):
             raise SpecError("An experiment must be a JSON object with 'data', 'model' and "
                             "'train' sections.")
-        unknown = set(data) - {"data", "model", "train"}
+        unknown = [k for k in data if k not in ("data", "model", "train")]
         if unknown:
-            raise SpecError(f"Unknown section(s) {', '.join(sorted(map(str, unknown)))}; "
-                            "an experiment has only 'data', 'model' and 'train'.")
+            raise SpecError(f"Unknown section(s) {_names(unknown)}; an experiment has only "
+                            "'data', 'model' and 'train'.")
         parts: dict[str, Any] = {}
         for section, kind in SECTIONS.items():
             values = data.get(section, {})
             if not isinstance(values, Mapping):
-                raise SpecError(f"Section '{section}' must be an object of settings.")
+                raise SpecError(f"Section '{section}' must be an object of settings; got "
+                                f"{shown(values)}.")
             cleaned = {}
             for key, value in values.items():
                 f = FIELDS_BY_NAME.get((section, key))
                 if f is None:
-                    raise SpecError(f"Unknown setting '{section}.{key}'.")
+                    raise SpecError(f"Unknown setting {_names([key], section)}.")
+                if f.type is tuple and not isinstance(value, (list, tuple)):
+                    example = ", ".join(f'"{c}"' for c in f.choices[:2])
+                    raise SpecError(f"{f.label} ({section}.{key}) must be a list of names such "
+                                    f"as [{example}]; got {shown(value)}.")
                 cleaned[key], _ = check_value(f, value, clamp=False)
             parts[section] = kind(**cleaned)
         model = data.get("model", {})
         if not isinstance(model, Mapping) or not isinstance(model.get("layers", []), list):
             raise SpecError("Section 'model' must be an object with a list 'layers'.")
+        unknown = [k for k in model if k != "layers"]
+        if unknown:
+            raise SpecError(f"Unknown setting {_names(unknown, 'model')}; the model section "
+                            "has only 'layers'.")
         layers = model.get("layers", list(ModelSpec().layers))
-        kinds = [x.kind if isinstance(x, LayerSpec) else str(x).split(":")[0].strip()
-                 if isinstance(x, str) else str(x.get("kind")) if isinstance(x, Mapping)
-                 else "" for x in layers]
+        check_layer_count(len(layers))              # before reading any of them
+        kinds = [x.kind if isinstance(x, LayerSpec) else x.split(":")[0].strip()
+                 if isinstance(x, str) else x.get("kind") if isinstance(x, Mapping)
+                 and isinstance(x.get("kind"), str) else "" for x in layers]
         parts["model"] = ModelSpec(tuple(
             x if isinstance(x, LayerSpec) else layer_from_dict(x, name)
             for x, name in zip(layers, layer_names(kinds))))
@@ -129,11 +144,17 @@ class Experiment:
 
     @classmethod
     def from_json(cls, text: str) -> "Experiment":
+        """Parse an experiment file. Every problem is a SpecError: bad JSON, a number too long
+        to be a setting, NaN or Infinity, nesting deeper than Python can parse."""
         try:
-            data = json.loads(text)
+            data = json.loads(text, parse_int=_parse_int, parse_constant=_refuse_constant)
         except json.JSONDecodeError as exc:
             raise SpecError(f"The experiment file is not valid JSON (line {exc.lineno}, column "
                             f"{exc.colno}: {exc.msg}).") from None
+        except RecursionError:
+            raise SpecError("The experiment file is nested too deeply to be an experiment (one "
+                            "has at most four levels: sections, settings, layers, parameters)."
+                            ) from None
         return cls.from_dict(data)
 
     # ---- URL query string -----------------------------------------------------------------
@@ -162,10 +183,12 @@ class Experiment:
             if f is None:
                 continue
             if isinstance(raw, (list, tuple)) and f.type is not tuple:
+                if not raw:                  # a repeated key keeps its last value; none: absent
+                    continue
                 if len(raw) > 1:
                     warnings.append(f"The link gives {key} {len(raw)} times; using the last "
                                     f"value.")
-                raw = raw[-1] if raw else ""
+                raw = raw[-1]
             try:
                 value, note = check_value(f, raw, clamp=not strict)
             except SpecError as exc:
@@ -180,7 +203,12 @@ class Experiment:
         if MODEL_URL_KEY in params:
             raw = params[MODEL_URL_KEY]
             try:
-                layers = layers_from_text(raw if isinstance(raw, str) else ",".join(raw))
+                if isinstance(raw, (list, tuple)) and all(isinstance(r, str) for r in raw):
+                    raw = ",".join(raw)
+                if not isinstance(raw, str):
+                    raise SpecError(f"The network ({MODEL_URL_KEY}) must be text such as "
+                                    f"'dense:4:tanh,dense:2:tanh'; got {shown(raw)}.")
+                layers = layers_from_text(raw)
             except SpecError as exc:
                 if strict:
                     raise
@@ -209,6 +237,32 @@ class Experiment:
             return dataclasses.replace(self, model=ModelSpec(**changes))
         return dataclasses.replace(
             self, **{section: dataclasses.replace(getattr(self, section), **changes)})
+
+
+MAX_DIGITS = 30   # an integer literal in a file; the largest bound (2**31 - 1) has 10 digits
+
+
+def _parse_int(text: str) -> int:
+    """json's integer parser, refusing the 5000-digit literal that int() would refuse with a
+    ValueError (or accept, and then overflow float())."""
+    if len(text.lstrip("-")) > MAX_DIGITS:
+        raise SpecError(f"The experiment file has a number with {len(text.lstrip('-'))} digits; "
+                        f"no setting takes more than {MAX_DIGITS}.")
+    return int(text)
+
+
+def _refuse_constant(name: str) -> Any:
+    raise SpecError(f"The experiment file contains {name}, which is not a number; write a "
+                    "finite number instead.")
+
+
+def _names(keys: list[Any], section: str | None = None) -> str:
+    """Unknown keys as a message lists them: quoted, each shortened, at most five."""
+    prefix = f"{section}." if section else ""
+    out = [repr(f"{prefix}{k}") if isinstance(k, str) and len(k) <= 40 else shown(k)
+           for k in keys[:5]]
+    more = f" and {len(keys) - 5} more" if len(keys) > 5 else ""
+    return ", ".join(out) + more
 
 
 def dataset_info(name: str):

@@ -7,8 +7,9 @@ dataclass attribute in `spec.py`; a test checks that the two agree.
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Mapping
 
 from engine.data import DATASETS, FEATURES
 from engine.spec.limits import LIMITS
@@ -152,53 +153,98 @@ def _fmt_bound(v: float) -> str:
     return f"{v:g}"
 
 
+def shown(value: Any) -> str:
+    """`value` as a message quotes it: one short line, even for a huge number or a nested list
+    (whose repr would run to thousands of characters or fail)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"            # as JSON spells it
+    if value is None:
+        return "null (no value)"
+    if isinstance(value, numbers.Integral):
+        bits = abs(int(value)).bit_length()
+        if bits > 64:                                  # str() of a 5000-digit int raises
+            return f"a number with about {int(bits * math.log10(2)) + 1} digits"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, Mapping):
+        return "an object"
+    text = repr(value)
+    return text if len(text) <= 60 else f"{text[:50]}... ({len(text)} characters)"
+
+
+def to_number(value: Any) -> int | float:
+    """A setting's value as a number: whole numbers stay exact however large (so a bound check
+    cannot overflow), text and other numbers become floats. Raises ValueError for anything
+    else: a boolean, null, a list, an object or text that is no number."""
+    if isinstance(value, bool) or not isinstance(value, (numbers.Real, str)):
+        raise ValueError(value)
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    try:
+        return float(value)
+    except OverflowError:                              # a Fraction or Decimal beyond floats
+        return math.inf if value > 0 else -math.inf
+
+
 def check_value(field: Field, value: Any, *, clamp: bool) -> tuple[Any, str | None]:
     """Coerce `value` to the field's type and bounds.
 
     Returns the cleaned value and a warning when it had to be clamped. Raises SpecError when
     the value is unusable (wrong type, not a number, unknown choice), or out of range and
-    `clamp` is False.
+    `clamp` is False. Text is accepted for every type (links carry only text); a list of names
+    for a tuple field; never a boolean, null, list or object where one value is expected.
     """
     where = f"{field.label} ({field.section}.{field.name})"
     if isinstance(value, str) and len(value) > MAX_TEXT:
         raise SpecError(f"{where}: the value is {len(value)} characters long; that is not a "
                         "setting, it looks like a damaged link.")
     if field.type is tuple:
-        text = value if isinstance(value, str) else ",".join(map(str, value))
-        items = text.split(",")
-        items = tuple(str(i).strip() for i in items if str(i).strip())
+        if isinstance(value, (list, tuple)) and all(isinstance(i, str) for i in value):
+            text = ",".join(value)
+        elif isinstance(value, str):
+            text = value
+        else:
+            example = ", ".join(f'"{c}"' for c in field.choices[:2])
+            raise SpecError(f"{where} must be a list of names such as [{example}]; got "
+                            f"{shown(value)}.")
+        if len(text) > MAX_TEXT:
+            raise SpecError(f"{where}: the list is {len(text)} characters long; that is not "
+                            "a setting.")
+        items = tuple(i.strip() for i in text.split(",") if i.strip())
         bad = [i for i in items if field.choices and i not in field.choices]
         if bad:
-            raise SpecError(f"{where}: unknown value(s) {', '.join(map(repr, bad))}; choose "
-                            f"from {', '.join(field.choices)}.")
+            raise SpecError(f"{where}: unknown value(s) {', '.join(map(shown, bad[:5]))}; "
+                            f"choose from {', '.join(field.choices)}.")
         if len(set(items)) != len(items):
             raise SpecError(f"{where}: each value can be used only once.")
         return items, None
     if field.type is str:
-        text = str(value).strip()
+        if not isinstance(value, str):
+            raise SpecError(f"{where} must be text, one of {', '.join(field.choices)}; got "
+                            f"{shown(value)}.")
+        text = value.strip()
         if field.choices and text not in field.choices:
-            raise SpecError(f"{where} must be one of {', '.join(field.choices)}; got {text!r}.")
+            raise SpecError(f"{where} must be one of {', '.join(field.choices)}; got "
+                            f"{shown(text)}.")
         return text, None
     try:
-        if isinstance(value, bool):
-            raise TypeError
-        number = float(value)
-    except (TypeError, ValueError):
-        raise SpecError(f"{where} must be a number; got {value!r}.") from None
-    if not math.isfinite(number):
-        raise SpecError(f"{where} must be a finite number; got {value!r}.")
+        number = to_number(value)
+    except ValueError:
+        raise SpecError(f"{where} must be a number; got {shown(value)}.") from None
+    if isinstance(number, float) and not math.isfinite(number):
+        raise SpecError(f"{where} must be a finite number; got {shown(value)}.")
     if field.type is int:
         if number != int(number):
-            raise SpecError(f"{where} must be a whole number; got {value!r}.")
+            raise SpecError(f"{where} must be a whole number; got {shown(value)}.")
         number = int(number)
     lo, hi = field.bounds or (-math.inf, math.inf)
     if lo <= number <= hi:
-        return number, None
+        return field.type(number), None
     if not clamp:
         raise SpecError(f"{where} must be between {_fmt_bound(lo)} and {_fmt_bound(hi)}; "
-                        f"got {value!r}. Pick a value in that range.")
+                        f"got {shown(value)}. Pick a value in that range.")
     clamped = field.type(min(max(number, lo), hi))
-    return clamped, (f"{where} was {value!r}, outside {_fmt_bound(lo)}–{_fmt_bound(hi)}; "
+    return clamped, (f"{where} was {shown(value)}, outside {_fmt_bound(lo)}–{_fmt_bound(hi)}; "
                      f"using {clamped!r}.")
 
 

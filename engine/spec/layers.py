@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from engine.spec.fields import ACTIVATION_NAMES, MAX_TEXT, SpecError
+from engine.spec.fields import ACTIVATION_NAMES, MAX_TEXT, SpecError, shown, to_number
 from engine.spec.limits import LIMITS
 
 # kind -> its parameters, in the order the compact form lists them.
@@ -85,35 +85,55 @@ class LayerSpec:
 
 def make_layer(kind: str, where: str = "Layer", **params: Any) -> LayerSpec:
     """Build a validated LayerSpec, filling per-kind defaults; raises SpecError."""
+    return _make_layer(kind, where, params)
+
+
+def _make_layer(kind: Any, where: str, params: Mapping[Any, Any]) -> LayerSpec:
+    if not isinstance(kind, str):
+        raise SpecError(f"{where}: the kind must be a name such as 'dense'; got {shown(kind)}.")
     if kind not in LAYER_PARAMS:
-        raise SpecError(f"{where}: unknown layer kind {kind!r}. Choose one of "
+        raise SpecError(f"{where}: unknown layer kind {shown(kind)}. Choose one of "
                         f"{', '.join(LAYER_KINDS)}.")
     values = {**LAYER_DEFAULTS.get(kind, {})}
     for name, value in params.items():
         if name not in LAYER_PARAMS[kind]:
-            raise SpecError(f"{where} ({kind}) has no parameter {name!r}; it takes "
+            raise SpecError(f"{where} ({kind}) has no parameter {shown(name)}; it takes "
                             f"{', '.join(LAYER_PARAMS[kind]) or 'none'}.")
         values[name] = _check_param(where, kind, name, value)
     return LayerSpec(kind=kind, **values)
 
 
+def check_layer(layer: Any, where: str = "Layer") -> LayerSpec:
+    """`layer` itself if it is a LayerSpec whose parameters make_layer accepts; else SpecError
+    (a LayerSpec built directly skips make_layer's checks)."""
+    if not isinstance(layer, LayerSpec):
+        raise SpecError(f"{where} must be a layer; got {shown(layer)}.")
+    _make_layer(layer.kind, where, {})             # the kind, before params() relies on it
+    _make_layer(layer.kind, where, layer.params())
+    return layer
+
+
 def _check_param(where: str, kind: str, name: str, value: Any) -> Any:
+    """One parameter, from text (the compact form) or a number; never a boolean, null or list."""
     if name == "activation":
-        text = str(value).strip()
+        if not isinstance(value, str):
+            raise SpecError(f"{where} ({kind}): activation must be a name such as 'relu'; got "
+                            f"{shown(value)}.")
+        text = value.strip()
         if text not in ACTIVATION_NAMES:
-            raise SpecError(f"{where} ({kind}): unknown activation {text!r}. Choose one of "
+            raise SpecError(f"{where} ({kind}): unknown activation {shown(text)}. Choose one of "
                             f"{', '.join(ACTIVATION_NAMES)}.")
         return text
     kind_of = _PARAM_TYPES[name]
     try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise SpecError(f"{where} ({kind}): {name} must be a number; got {value!r}.") from None
+        number = to_number(value)
+    except ValueError:
+        raise SpecError(f"{where} ({kind}): {name} must be a number; got {shown(value)}.") from None
     lo, hi = LIMITS[name]
     if not lo <= number <= hi or (kind_of is int and number != int(number)):
-        shown = "a whole number" if kind_of is int else "a number"
-        raise SpecError(f"{where} ({kind}): {name} must be {shown} from {lo:g} to {hi:g}; "
-                        f"got {value!r}.")
+        shown_kind = "a whole number" if kind_of is int else "a number"
+        raise SpecError(f"{where} ({kind}): {name} must be {shown_kind} from {lo:g} to {hi:g}; "
+                        f"got {shown(value)}.")
     return kind_of(number)
 
 
@@ -171,7 +191,14 @@ def layer_from_dict(data: Any, index: int | str) -> LayerSpec:
         raise SpecError(f"{where} must be an object with a 'kind' (e.g. {{\"kind\": \"dense\", "
                         "\"units\": 8}) or text such as 'dense:8:relu'.")
     params = {k: v for k, v in data.items() if k != "kind"}
-    return make_layer(str(data["kind"]), where, **params)
+    return _make_layer(data["kind"], where, params)
+
+
+def check_layer_count(n: int) -> None:
+    """Refuse a stack longer than LIMITS allows, before any of its layers is read."""
+    if n > LIMITS["layers"][1]:
+        raise SpecError(f"The network has {n} layers; the limit is {LIMITS['layers'][1]}. "
+                        "Remove some layers.")
 
 
 def layers_to_text(layers: tuple[LayerSpec, ...]) -> str:
@@ -183,8 +210,6 @@ def layers_from_text(text: str) -> tuple[LayerSpec, ...]:
     if len(text) > MAX_TEXT:
         raise SpecError("The layer list is too long to be a real network; check the link.")
     items = [t for t in text.split(",") if t.strip()]
-    if len(items) > LIMITS["layers"][1]:
-        raise SpecError(f"The network has {len(items)} layers; the limit is "
-                        f"{LIMITS['layers'][1]}. Remove some layers.")
+    check_layer_count(len(items))
     names = layer_names(t.split(":")[0].strip() for t in items)
     return tuple(layer_from_text(t, name) for t, name in zip(items, names))
