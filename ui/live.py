@@ -14,6 +14,7 @@ from typing import Callable, TypeVar
 import streamlit as st
 
 from engine.train.runtime import configure_torch, warm_up_optimizers
+from ui.messages import show_info
 from ui.session import LabSession
 from ui.views.inside import inside_panel
 from ui.views.timeline import timeline_control
@@ -21,6 +22,8 @@ from ui.views.timeline import timeline_control
 Snap = TypeVar("Snap")
 SPEEDS = ("1 batch", "1 epoch", "full speed")
 INSIDE_TICK = 2.0     # the diagnostics refresh every 2 s while training (charts when paused)
+EPOCH_SLICE = 0.3     # slow motion trains at most this long per frame: a long epoch spans a
+                      # few frames, and Pause is never stuck behind it
 
 
 def play_bar(lab: LabSession, *, hidden: set[str] = frozenset(), what: str = "points",
@@ -55,6 +58,9 @@ def play_bar(lab: LabSession, *, hidden: set[str] = frozenset(), what: str = "po
                                "can follow every step; full speed trains as much as it can.")
     if extra is not None:
         extra(cols[1:])
+    note = lab.step_note()
+    if note:
+        show_info(note, icon=":material/timer:")
     if "timeline" not in hidden:   # a fixed slot: the live fragment below keeps its place
         with st.container(key=lab.key("timeline_slot")):
             timeline_control(lab, playing=playing)
@@ -90,7 +96,10 @@ def live_view(lab: LabSession, *, capture: Callable[..., Snap], draw: Callable[[
             runner.stop()
             if playing:
                 with lab.lock:
-                    trainer.step(1) if lab.speed == "1 batch" else trainer.step_epoch()
+                    if lab.speed == "1 batch":
+                        trainer.step(1)
+                    else:
+                        trainer.step_epoch(EPOCH_SLICE)
         if before is not None:
             before()
         with runner.frame() if hold_training else nullcontext():

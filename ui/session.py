@@ -17,9 +17,9 @@ import streamlit as st
 from engine.record.recorder import Recorder
 from engine.spec import Experiment, SpecError
 from engine.train import Trainer, needs_rebuild
-from ui.messages import show_error
 from engine.train.background import BackgroundTrainer
 from engine.data import Dataset, DatasetError
+from ui.messages import show_error
 
 
 def init_session() -> None:
@@ -31,6 +31,9 @@ def init_session() -> None:
     from engine.train.runtime import configure_torch
 
     configure_torch()
+
+
+STEP_SECONDS = 2.0   # the longest a Step epoch click trains before the page answers
 
 
 class LabSession:
@@ -174,7 +177,21 @@ class LabSession:
         self.stop()
         self.stop_playing()
         with self.lock:
-            trainer.step(1) if kind == "batch" else trainer.step_epoch()
+            if kind == "batch":
+                trainer.step(1)
+                return
+            epoch = trainer.epoch
+            trainer.step_epoch(STEP_SECONDS)
+            if trainer.epoch == epoch and not trainer.done:
+                st.session_state[self.key("step_note")] = (
+                    f"This epoch is long ({trainer.batches_per_epoch:,} batches): one click "
+                    f"trains at most {STEP_SECONDS:g} s, so it stopped {trainer.position % 1:.0%} "
+                    "of the way through. Press Step epoch again to go on, or raise the batch "
+                    "size.")
+
+    def step_note(self) -> str | None:
+        """What the last Step epoch click could not finish (shown once)."""
+        return st.session_state.pop(self.key("step_note"), None)
 
     def reset(self, on_replace: Callable[[Trainer], None] | None = None) -> None:
         """New random weights on the next run; the data and settings stay."""

@@ -2,6 +2,11 @@
 
 Every engineered input is offered, as in TF Playground; those switched off are drawn faded.
 The model math stays in torch (engine.inspect.probe); what leaves here is numpy.
+
+A frame must stay cheap whatever network the sidebar builds (8 layers of 256 would be 2,048
+maps and half a million edges, seconds per frame): each layer shows its first SHOWN_NEURONS
+neurons (its title says how many more it has), and the grid gets coarser, down to MIN_GRID,
+when the network's multiply-adds per point would make one probe cost more than GRID_MACS.
 """
 from __future__ import annotations
 
@@ -20,7 +25,16 @@ if TYPE_CHECKING:
     from engine.train.trainer import Trainer
 
 GRID = 50            # neuron maps and the output map are computed on a GRID×GRID lattice
+MIN_GRID = 20        # ... or a coarser one for heavy networks, never below this
+GRID_MACS = 100e6    # multiply-adds one grid probe may cost (~10 ms on one core)
+SHOWN_NEURONS = 16   # neurons drawn per layer (TF Playground allows 8)
 OUTPUT = "output"
+
+
+def grid_resolution(plan) -> int:
+    """The finest grid whose probe costs at most GRID_MACS for this network (from the plan)."""
+    per_point = max(sum(row.macs for row in plan), 1)
+    return int(min(GRID, max(MIN_GRID, (GRID_MACS / per_point) ** 0.5)))
 
 
 @lru_cache(maxsize=16)
@@ -37,7 +51,7 @@ def neuron_labels(trainer: "Trainer") -> list[str]:
     names = [FEATURE_LABELS[f] for f in trainer.dataset.feature_names]
     for name, child in trainer.model.named_children():
         if hasattr(child, "out_features") and name != "head":
-            names += [f"{name} #{j + 1}" for j in range(child.out_features)]
+            names += [f"{name} #{j + 1}" for j in range(min(child.out_features, SHOWN_NEURONS))]
     return names
 
 
@@ -52,9 +66,12 @@ def _output_weights(head) -> np.ndarray | None:
 
 
 def capture_playground(trainer: "Trainer", recorder: "Recorder | None" = None,
-                       resolution: int = GRID) -> PlaygroundSnapshot:
-    """Copy one frame's worth of state out of the trainer (call under the session lock)."""
+                       resolution: int | None = None) -> PlaygroundSnapshot:
+    """Copy one frame's worth of state out of the trainer (call under the session lock).
+
+    `resolution` defaults to the finest grid this network can afford (grid_resolution)."""
     ds = trainer.dataset
+    resolution = resolution or grid_resolution(trainer.plan)
     grid = grid_outputs(trainer, resolution)
     names = tuple(FEATURES)
     every = _all_inputs(tuple(ds.extent), resolution)
@@ -71,18 +88,25 @@ def capture_playground(trainer: "Trainer", recorder: "Recorder | None" = None,
         return full
 
     weights: list[np.ndarray | None] = []
+    shown_in = len(active)                # neurons drawn in the previous column
+    width = 0                             # all neurons of the last dense layer
     for name, child in trainer.model.named_children():
         if name == "head":
             w = _output_weights(child)
-            weights.append(spread(w) if w is not None and not weights else w)
+            if w is not None:
+                w = spread(w) if not weights else w[:, :shown_in]
+            weights.append(w)
             break
         if hasattr(child, "out_features"):                 # a dense layer opens a column
-            titles.append(f"{name} · {child.out_features} {child.activation_name}")
-            labels.append(tuple(f"{name} #{j + 1}" for j in range(child.out_features)))
-            w = child.weight.detach().cpu().numpy().copy()
-            weights.append(spread(w) if not weights else w)
-        out = grid.layers.get(name)       # after its batch norm / dropout, as the next layer sees it
-        if len(labels) > 1 and out is not None and out.shape[-1] == len(labels[-1]):
+            width, shown = child.out_features, min(child.out_features, SHOWN_NEURONS)
+            more = f" (first {shown} drawn)" if shown < width else ""
+            titles.append(f"{name} · {width} {child.activation_name}{more}")
+            labels.append(tuple(f"{name} #{j + 1}" for j in range(shown)))
+            w = child.weight.detach()[:shown].cpu().numpy().copy()
+            weights.append(spread(w) if not weights else w[:, :shown_in])
+            shown_in = shown
+        out = grid.layers.get(name)   # after its batch norm / dropout, as the next layer sees it
+        if len(labels) > 1 and out is not None and out.shape[-1] == width:
             maps.update({label: out[..., j] for j, label in enumerate(labels[-1])})
     titles.append("output")
     labels.append((OUTPUT,))

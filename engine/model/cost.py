@@ -49,7 +49,8 @@ def layer_cost(layer: LayerSpec, shape: Shape, out: Shape) -> tuple[int, int]:
         return steps * gates * (features * h + h * h), 2 * steps * gates * h
     if k == "self_attention":
         steps, d = shape
-        return 4 * steps * d * d + 2 * steps * steps * d, 4 * steps * d + 2 * layer.heads * steps ** 2
+        macs = 4 * steps * d * d + 2 * steps * steps * d           # projections, scores
+        return macs, 4 * steps * d + 2 * layer.heads * steps ** 2
     if k == "residual":
         if len(shape) == 3:
             c, h, w = shape
@@ -72,7 +73,8 @@ class StepCost:
 
 def step_cost(rows: "list[LayerRow]", batch_size: int) -> StepCost:
     """Training batch: every layer's saved activations × batch; scoring: the widest layer's
-    input and output × EVAL_CHUNK (inference keeps nothing else); probe: saved × PROBE_EXAMPLES."""
+    input and output × EVAL_CHUNK (inference keeps nothing else); the inside-the-network
+    probe: saved activations × PROBE_EXAMPLES."""
     per_example = sum(r.activations for r in rows)
     sizes = [math.prod(r.output_shape) for r in rows]
     widest = max((a + b for a, b in zip(sizes, sizes[1:])), default=0)
@@ -93,7 +95,12 @@ def _megabytes(n: float) -> str:
 
 
 def check_cost(rows: "list[LayerRow]", batch_size: int) -> StepCost:
-    """The cost, or SpecError saying which layer to shrink when it is beyond LIMITS."""
+    """The cost, or SpecError saying which layer to shrink when it is beyond LIMITS (or, for
+    batch norm, a batch of one, whose statistics do not exist)."""
+    norm = next((r for r in rows if r.kind == "batchnorm"), None)
+    if norm is not None and batch_size < 2:
+        raise SpecError(f"{norm.name} (batch norm) averages over the batch, so it needs at "
+                        "least 2 examples per batch: raise the batch size or remove batch norm.")
     cost = step_cost(rows, batch_size)
     layers = [r for r in rows if r.kind not in ("input",)]
     mac_limit, memory_limit = LIMITS["step_macs"][1], LIMITS["step_memory"][1]

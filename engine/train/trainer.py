@@ -32,6 +32,7 @@ from engine.model.init import init_weights
 from engine.model.layers import Dropout
 from engine.model.modes import eval_mode
 from engine.spec.experiment import Experiment, TrainSpec
+from engine.spec.fields import SpecError
 from engine.train.history import BoundedHistory
 from engine.train.objectives import lr_at, make_optimizer, resolve_objective, set_hyperparameters
 
@@ -84,8 +85,14 @@ class Trainer:
         self.device = torch.device(device) if device else pick_device(n_params)
         self.model.to(self.device)
         self._tensors(ds)
-        self._stateful = any(isinstance(m, (Dropout, nn.modules.batchnorm._BatchNorm))
-                             for m in self.model.modules())
+        self._batch_norm = any(isinstance(m, nn.modules.batchnorm._BatchNorm)
+                               for m in self.model.modules())
+        if self._batch_norm and len(self.x_train) < 2:
+            raise SpecError("Batch norm needs at least 2 training examples per batch, and "
+                            "this data has 1: use more samples or a larger training share, "
+                            "or remove batch norm.")
+        self._stateful = self._batch_norm or any(isinstance(m, Dropout)
+                                                 for m in self.model.modules())
         # dropout masks: a second stream, so adding dropout does not change the shuffling
         self.dropout_generator = torch.Generator(device=self.device).manual_seed(spec.seed + 1)
         for m in self.model.modules():
@@ -139,7 +146,7 @@ class Trainer:
 
     @property
     def batches_per_epoch(self) -> int:
-        return math.ceil(len(self.x_train) / self.spec.batch_size)
+        return batch_count(len(self.x_train), self.spec.batch_size, self._batch_norm)
 
     @property
     def optimizer(self) -> torch.optim.Optimizer:
@@ -164,9 +171,12 @@ class Trainer:
         """Train `n_batches` mini-batches (crossing epochs as needed); returns how many ran."""
         return self._run(n_batches=n_batches)
 
-    def step_epoch(self) -> int:
-        """Finish the current epoch (or run one whole epoch); returns batches run."""
-        return self._run(n_batches=self.batches_per_epoch - self.batch_in_epoch)
+    def step_epoch(self, seconds: float | None = None) -> int:
+        """Finish the current epoch (or run one whole epoch), or as much of it as `seconds`
+        allow (at least one batch), so a click never waits on a long epoch; returns batches run."""
+        cut = len(self._batches) if self.batch_in_epoch else self.batches_per_epoch
+        deadline = None if seconds is None else time.perf_counter() + seconds
+        return self._run(n_batches=cut - self.batch_in_epoch, deadline=deadline)
 
     def run_for(self, seconds: float, max_batches: int | None = None) -> int:
         """Train until `seconds` have passed (at least one batch); returns batches run."""
@@ -215,7 +225,10 @@ class Trainer:
 
     def _cut_batches(self) -> None:
         order, bs = self._order, self._epoch_batch_size
-        self._batches = list(zip(self.x_train[order].split(bs), self.y_train[order].split(bs)))
+        x, y = self.x_train[order], self.y_train[order]
+        n = batch_count(len(x), bs, self._batch_norm)
+        cut = [bs] * (n - 1) + [len(x) - bs * (n - 1)]   # batch norm: no batch of one at the end
+        self._batches = list(zip(x.split(cut), y.split(cut)))
 
     def _end_epoch(self) -> None:
         self.epoch += 1
@@ -381,6 +394,13 @@ class Trainer:
         if self._optimizer is None:
             return self._lr
         return self._optimizer.param_groups[0]["lr"]
+
+
+def batch_count(n: int, batch_size: int, batch_norm: bool) -> int:
+    """Batches in an epoch of `n` examples; with batch norm a last batch of one example (whose
+    statistics do not exist) joins the batch before it."""
+    count = math.ceil(n / batch_size)
+    return count - 1 if batch_norm and count > 1 and n % batch_size == 1 else count
 
 
 def needs_rebuild(old: Experiment, new: Experiment) -> bool:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from tests.shown import shown
 
 ROOT = Path(__file__).resolve().parents[2]
 IMAGE_LAB = "labs/image_lab.py"
@@ -27,7 +28,7 @@ def open_images(app_path, **params):
 
 
 def errors(at) -> list[str]:
-    return [e.value for e in at.error]
+    return [shown(e.value) for e in at.error]
 
 
 # 1. any text in the compact form gives a message or a working stack, never a crash
@@ -102,7 +103,7 @@ def test_epoch_limit_turns_the_play_switch_off(app_path):
     at.run()
     assert not at.exception and at.session_state["pg_trainer"].epoch == 3
     assert at.toggle(key="pg_play").value is False
-    assert any("epoch limit" in i.value for i in at.info)
+    assert any("epoch limit" in shown(i.value) for i in at.info)
 
 
 # 10. friendly names, and only the settings that apply

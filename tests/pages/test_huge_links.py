@@ -11,6 +11,7 @@ from engine.spec.presets import preset_experiment
 from ui import http_limits
 from ui.controls.playground import HIDABLE, TFP_DEFAULT
 from ui.links import link_size, too_long_note
+from tests.shown import shown
 
 JUNK = "<b>*x*</b>" * 1_000          # 10,000 characters that markdown would render
 
@@ -99,7 +100,7 @@ def test_h11_answers_a_huge_head_with_the_page_and_other_errors_as_before(size, 
 
 
 def _notes(at):
-    return [w.value for w in at.warning]
+    return [shown(w.value) for w in at.warning]
 
 
 def test_playground_ignores_an_oversized_link_and_says_so(app_path):

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from ui.views.inside import TITLES
 
 from engine.spec.presets import preset_experiment
+from tests.shown import shown
 
 PAGE = "labs/image_lab.py"
 
@@ -109,11 +110,12 @@ def test_a_stack_that_cannot_work_gets_the_message_next_to_the_editor(app_path):
     before = trainer(at)
     at.text_input(key="il_net_text").set_value("conv2d:8:3:1:1:relu,dense:16:relu").run()
     assert not at.exception
-    text = " ".join(e.value for e in at.error)
+    text = " ".join(shown(e.value) for e in at.error)
     assert "Layer L2 (dense)" in text and "Flatten" in text
     assert trainer(at) is before                                 # training keeps its network
     at.text_input(key="il_net_text").set_value("conv2d:8:99").run()
-    assert "kernel must be a whole number from 1 to 11" in " ".join(e.value for e in at.error)
+    text = " ".join(shown(e.value) for e in at.error)
+    assert "kernel must be a whole number from 1 to 11" in text
     at.text_input(key="il_net_text").set_value("conv2d:4:3:1:1:relu,residual:4:relu,flatten").run()
     assert not at.error
     assert trainer(at).experiment.model.layers[1].kind == "residual"
@@ -159,7 +161,7 @@ def test_uploaded_picture_is_converted_and_bad_files_get_a_message(app_path):
     assert picture.image.shape == (1, 8, 8) and error is None and picture.image.max() == 1.0
     at.get("file_uploader")[0].set_value(("fake.png", b"not an image at all", "image/png")).run()
     assert not at.exception
-    assert any("not a PNG, JPEG, GIF, WebP or BMP picture" in e.value for e in at.error)
+    assert any("not a PNG, JPEG, GIF, WebP or BMP picture" in shown(e.value) for e in at.error)
     assert "L1 conv2d" in " ".join(h.proto.body for h in at.get("html"))   # still usable
 
 
@@ -202,7 +204,7 @@ def test_pictures_in_any_mode_are_shown_not_crashed_on(app_path):
     renamed = ("scan.png", encoded(drawing, "TIFF"), "image/png")
     at.get("file_uploader")[0].set_value(renamed).run()
     assert not at.exception
-    assert any("save or export it as PNG or JPEG" in e.value for e in at.error)
+    assert any("save or export it as PNG or JPEG" in shown(e.value) for e in at.error)
 
 
 def test_offline_download_says_so_and_keeps_working(app_path, monkeypatch, tmp_path):
@@ -215,11 +217,12 @@ def test_offline_download_says_so_and_keeps_working(app_path, monkeypatch, tmp_p
     at = open_lab(app_path)
     at.selectbox(key="il_dataset").set_value("mnist").run()
     assert not at.exception
-    assert any("not on this computer yet" in i.value for i in at.info)
+    assert any("not on this computer yet" in shown(i.value) for i in at.info)
     assert trainer(at).dataset.name == "digits"
     at.button(key="il_download").click().run()
     assert not at.exception
-    assert any("offline" in w.value and "keeps working" in w.value for w in at.warning)
+    notes = [shown(w.value) for w in at.warning]
+    assert any("offline" in note and "keeps working" in note for note in notes)
     assert trainer(at).dataset.name == "digits"
 
 
@@ -237,7 +240,7 @@ def test_hostile_link_gives_messages_not_tracebacks(app_path):
     at = open_lab(app_path, ds="digits", net="dense:8:relu,lstm:4", lr="1e99",
                   ntr="lots", opt="<script>", bs="1000", mom="0.999", ep="999999")
     assert not at.exception
-    text = " ".join(w.value for w in at.warning)
+    text = " ".join(shown(w.value) for w in at.warning)
     assert "Learning rate" in text and "Optimizer" in text and "Tiny LeNet" in text
     assert "training-set size" in text
     assert trainer(at).experiment.train.lr == 10.0
@@ -280,7 +283,7 @@ def test_inside_panel_and_timeline_on_the_image_lab(app_path):
     assert not at.exception
     t = trainer(at)
     assert t.epoch == 4
-    texts = [e.value for e in (*at.error, *at.warning, *at.success)]
+    texts = [shown(e.value) for e in (*at.error, *at.warning, *at.success)]
     known = ("No problems spotted", *TITLES.values())      # a verdict, in words we wrote
     assert any(word in text for text in texts for word in known), texts
     past = recorder(at).timeline.at_epoch(1)

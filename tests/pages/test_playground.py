@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 from ui.views.inside import TITLES
 
 from engine.spec import Experiment
+from tests.shown import shown
 
 
 def open_page(app_path, **params):
@@ -99,7 +100,7 @@ def test_hostile_url_gives_messages_not_tracebacks(app_path):
     at = open_page(app_path, lr="1e99", bs="-1", noise="nan", ds="mnist", net="conv2d:8,lstm:4",
                    feat="evil", opt="<script>alert(1)</script>", n="9" * 500)
     assert not at.exception
-    text = " ".join(w.value for w in at.warning)
+    text = " ".join(shown(w.value) for w in at.warning)
     assert "Learning rate" in text and "Optimizer" in text and "2D dataset" in text
     assert "left out" in text
     t = trainer(at)
@@ -110,7 +111,7 @@ def test_impossible_settings_are_explained_and_repaired(app_path):
     # the loss picker offers only the losses the task can use; a link may still ask for another
     at = open_page(app_path, ds="reg_plane", loss="cross_entropy")
     assert not at.exception
-    assert any("Cross-entropy needs classes" in w.value and "Automatic" in w.value
+    assert any("Cross-entropy needs classes" in shown(w.value) and "Automatic" in w.value
                for w in at.warning)
     assert "Cross-entropy" not in at.selectbox(key="pg_train_loss").options
     assert trainer(at).experiment.train.loss == "auto"
@@ -168,7 +169,7 @@ def test_inside_panel_shows_diagnostics_and_charts(app_path):
     at.toggle(key="pg_play").set_value(False).run()
     assert not at.exception and len(recorder(at).layers) >= 3
     assert at.get("plotly_chart"), "a per-layer chart is drawn"
-    texts = [e.value for e in (*at.error, *at.warning, *at.success)]
+    texts = [shown(e.value) for e in (*at.error, *at.warning, *at.success)]
     known = ("No problems spotted", *TITLES.values())      # a verdict, in words we wrote
     assert any(word in text for text in texts for word in known), texts
     at.radio(key="pg_inside_view").set_value("Gradients").run()

@@ -1,0 +1,146 @@
+"""Links are input from strangers (issue #10): every hostile link opens a working page.
+
+Per class: outside text is echoed only as literal text; `hide=` takes anything; a value a
+control cannot show is changed with a note, never silently; every layer kind the spec knows,
+typed or linked, gives a message or a working stack on every page with a layer list; the
+heaviest stacks the controls can build train and draw.
+"""
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from engine.spec.layers import LAYER_KINDS
+from tests.shown import shown
+from ui.messages import literal
+
+IMAGE_LAB = "labs/image_lab.py"
+EVIL = ["[Log in again](https://evil.example/login)", "![t](https://evil.example/t.png)",
+        "<img src=x onerror=alert(1)>", "https://evil.example/x", ":red[alarm] $x$ **b**"]
+
+
+def open_2d(app_path, **params):
+    at = AppTest.from_file(app_path, default_timeout=90)
+    at.query_params.update(params)
+    return at.run()
+
+
+def open_images(app_path, **params):
+    at = AppTest.from_file(app_path, default_timeout=90)
+    at.query_params.update(params)
+    at.run()                      # switch after a first run (see test_image_lab.open_lab)
+    at.query_params.update(params)
+    return at.switch_page(IMAGE_LAB).run()
+
+
+def messages(at) -> list[str]:
+    return [e.value for e in (*at.error, *at.warning, *at.info)]
+
+
+def trainer(at, prefix="pg"):
+    return at.session_state[f"{prefix}_trainer"]
+
+
+@pytest.mark.parametrize("value", EVIL)
+@pytest.mark.parametrize("key", ["ds", "opt", "net", "lr", "feat"])
+def test_outside_text_is_echoed_only_as_escaped_text(app_path, key, value):
+    at = open_2d(app_path, **{key: value})
+    assert not at.exception
+    notes = messages(at)
+    assert notes, "the bad value is reported"
+    for note in notes:               # every punctuation mark escaped: nothing is Markdown
+        assert note == literal(shown(note))
+    assert any(value in shown(note) for note in notes) or key == "net"
+
+
+@pytest.mark.parametrize("hide", ["bogus", "<b>x</b>,lr", "lr,lr,lr", ",,,", "network," * 300,
+                                  "[x](https://evil.example)", "data,features,network,lr,"
+                                  "optimizer,batch,loss,regularization,schedule,reset,step,"
+                                  "timeline,inside"])
+def test_any_hide_value_opens_a_working_page(app_path, hide):
+    at = open_2d(app_path, hide=hide, n="70000", net="dense:999:tanh", bs="1024")
+    assert not at.exception
+    at.toggle(key="pg_play").set_value(True).run()
+    assert not at.exception
+    assert trainer(at).experiment.data.n_samples == 2000       # what the slider offers ...
+    assert any("Samples was 70000" in shown(n) for n in messages(at))   # ... and said so
+
+
+def test_values_the_controls_cannot_show_are_changed_with_a_note(app_path):
+    at = open_2d(app_path, n="70000", net="dense:999:tanh", mom="0.995", opt="momentum",
+                 lr=["0.1", "5"], bs="1024")
+    assert not at.exception
+    spec = trainer(at).experiment
+    notes = " ".join(shown(n) for n in messages(at))
+    assert spec.train.lr == 5.0 and "gives lr 2 times" in notes       # kept, and said
+    assert spec.train.batch_size == 1024                               # the slider goes there
+    assert spec.train.momentum == 0.995                                # ... and there
+    assert spec.data.n_samples == 2000 and "Samples was 70000" in notes
+    assert spec.model.layers[0].units == 256 and "at most 256 neurons" in notes
+
+
+def test_the_image_lab_says_what_it_changed_in_a_link(app_path):
+    at = open_images(app_path, ds="digits", ntr="999999", mom="0.995", opt="momentum",
+                     bs="1024")
+    assert not at.exception
+    notes = " ".join(shown(n) for n in messages(at))
+    assert "999,999 training images" in notes
+    assert trainer(at, "il").spec.momentum == 0.995
+
+
+def _kind_text(kind):
+    return {"dense": "flatten,dense:8", "flatten": "flatten"}.get(kind, f"conv2d:4,{kind}")
+
+
+@pytest.mark.parametrize("kind", LAYER_KINDS)
+def test_every_layer_kind_typed_in_the_image_lab_gives_a_message_or_a_stack(app_path, kind):
+    at = open_images(app_path)
+    at.text_input(key="il_net_text").set_value(_kind_text(kind)).run()
+    assert not at.exception
+    at.text_input(key="il_net_text").set_value(kind).run()             # alone, with defaults
+    assert not at.exception
+    at.toggle(key="il_play").set_value(True).run()
+    assert not at.exception
+
+
+@pytest.mark.parametrize("kind", LAYER_KINDS)
+def test_every_layer_kind_in_a_link_opens_both_labs(app_path, kind):
+    at = open_2d(app_path, net=f"dense:4,{kind}")
+    assert not at.exception and trainer(at) is not None
+    at = open_images(app_path, ds="digits", net=_kind_text(kind))
+    assert not at.exception and trainer(at, "il") is not None
+
+
+def test_the_wide_conv_bomb_opens_the_preset_with_the_reason(app_path):
+    at = open_images(app_path, ds="shapes", net="conv2d:256:3:1:1:relu,conv2d:256:3:1:1:relu,"
+                                                "maxpool2d:4:4,flatten")
+    assert not at.exception
+    notes = " ".join(shown(n) for n in messages(at))
+    assert "multiply-adds" in notes and "fewer channels" in notes
+    assert trainer(at, "il").experiment.model.layers[0].channels < 256
+
+
+def test_batch_norm_with_a_batch_of_one_is_refused_and_the_page_keeps_working(app_path):
+    at = open_2d(app_path, net="dense:8:tanh,batchnorm", bs="1")
+    assert not at.exception
+    assert any("at least 2 examples per batch" in shown(n) for n in messages(at))
+    at = open_2d(app_path, net="dense:8:tanh,batchnorm", bs="7", n="50", tr="0.9")   # 45 = 6×7+3
+    at.toggle(key="pg_play").set_value(True).run()
+    assert not at.exception
+
+
+def test_the_widest_network_the_sidebar_offers_trains_and_draws_a_bounded_frame(app_path):
+    net = ",".join(["dense:256:tanh,batchnorm,dropout:0.5"] * 8)
+    at = open_2d(app_path, net=net, feat="x1,x2,x1_sq,x2_sq,x1x2,sin_x1,sin_x2", n="2000", bs="2")
+    assert not at.exception
+    at.button(key="pg_step_batch").click().run()
+    assert not at.exception and trainer(at).steps == 1
+
+
+def test_a_step_epoch_click_on_a_long_epoch_answers_at_once_and_says_so(app_path, monkeypatch):
+    import ui.session
+
+    monkeypatch.setattr(ui.session, "STEP_SECONDS", 0.0)
+    at = open_2d(app_path, net="dense:64:tanh", n="2000", tr="0.9", bs="1")
+    at.button(key="pg_step_epoch").click().run()
+    assert not at.exception
+    assert trainer(at).epoch == 0 and trainer(at).steps == 1
+    assert any("Press Step epoch again" in shown(i.value) for i in at.info)
