@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ui.messages import literal
+from ui.messages import ZERO_WIDTH, literal
 
 ROOT = Path(__file__).resolve().parent.parent
 MESSAGE_CALLS = {"error", "warning", "info", "success", "toast", "exception"}
@@ -22,6 +22,7 @@ HOSTILE = [
     "visit https://evil.example or www.evil.example",
     ":red[alarm] :material/home: $x^2$ **bold** `code` # heading",
     "a\\](b) \\[c] back\\slash",
+    "mail me: a.b@evil.example, WWW.EVIL.EXAMPLE, ftp://evil.example",
 ]
 
 
@@ -64,4 +65,6 @@ def test_literal_leaves_no_markdown_syntax_unescaped(text):
             assert not PUNCTUATION.match(escaped[i]), f"unescaped {escaped[i]!r} in {escaped!r}"
             shown.append(escaped[i])
             i += 1
-    assert "".join(shown) == text         # what the reader sees is exactly the text
+    seen = "".join(shown)
+    assert seen.replace(ZERO_WIDTH, "") == text     # the reader sees exactly the text ...
+    assert not re.search(r"://|www\.|@\w", seen, re.IGNORECASE)   # ... and GFM links none of it

@@ -4,8 +4,11 @@ Streamlit renders a message's body as Markdown, so a link carrying `[Log in](htt
 or `![x](https://evil…/t.png)` echoed in a notice would become a live link or load a remote
 image on our page. Here every such text is escaped first: each ASCII punctuation character
 gets a backslash (CommonMark lets any of them be escaped), which shows it literally and stops
-links, images, HTML, autolinked addresses, LaTeX and Streamlit's `:colour[...]` directives.
-A test forbids `st.error`/`st.warning`/... with anything but a literal string elsewhere.
+links, images, HTML, LaTeX and Streamlit's `:colour[...]` directives. GitHub-flavoured
+Markdown also turns bare addresses (`https://…`, `www.…`, `name@host`) into links after the
+escapes are read, so a zero-width space goes inside each of those patterns: the text reads the
+same, but nothing in it is a link. A test forbids `st.error`/`st.warning`/... with anything but
+a literal string elsewhere.
 """
 from __future__ import annotations
 
@@ -14,11 +17,15 @@ import re
 import streamlit as st
 
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")   # every ASCII punctuation character
+_AUTOLINK = re.compile(r"(://|www(?=\.)|@)", re.IGNORECASE)  # what GFM turns into links
+ZERO_WIDTH = "\u200b"
 
 
 def literal(text: object) -> str:
-    """`text` as Markdown that displays exactly those characters."""
-    return _PUNCTUATION.sub(r"\\\1", str(text)).replace("\n", " ")
+    """`text` as Markdown that displays exactly those characters (and links nothing)."""
+    unlinked = _AUTOLINK.sub(lambda m: m.group(1)[0] + ZERO_WIDTH + m.group(1)[1:],
+                             str(text).replace("\n", " "))
+    return _PUNCTUATION.sub(r"\\\1", unlinked)
 
 
 def show_error(message: object, icon: str = ":material/front_hand:") -> None:

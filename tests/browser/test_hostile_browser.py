@@ -4,7 +4,7 @@ AppTest sees only the Markdown source; this checks what a browser really renders
 image from a link's value ever appears, the value is readable as typed, and a classroom link
 with nonsense in `hide=` opens a page whose Pause answers.
 """
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import pytest
 from playwright.sync_api import expect
@@ -24,10 +24,10 @@ def test_a_links_text_is_shown_literally_never_as_a_link_or_image(server, browse
     page.goto(f"{server}/?ds={quote(value)}")
     alert = page.locator("[data-testid='stAlert']").filter(has_text="Dataset")
     expect(alert.first).to_be_visible(timeout=30000)
-    assert value in alert.first.inner_text()
+    assert value in alert.first.inner_text().replace("\u200b", "")   # readable as typed
     assert page.locator("a[href*='evil.example']").count() == 0
     assert page.locator("img[src*='evil.example']").count() == 0
-    assert not [url for url in requests if "evil.example" in url]
+    assert not [url for url in requests if "evil" in (urlsplit(url).hostname or "")]
     page.close()
 
 

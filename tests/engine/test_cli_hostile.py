@@ -182,3 +182,15 @@ def test_subprocess_sees_one_line_and_no_traceback(tmp_path):
     for path in ("/dev/zero", big, deep, digits, tmp_path):
         result = run_cli("train", "--experiment", str(path))
         assert_one_error_line(result.returncode, result.stdout, result.stderr)
+
+
+def test_a_network_too_costly_to_train_is_refused_before_allocating(tmp_path, capsys):
+    """Issue #10: wide convs on 28×28 tried to allocate 1.2 GB in one tensor."""
+    path = tmp_path / "bomb.json"
+    path.write_text(json.dumps({
+        "data": {"dataset": "shapes", "n_samples": 200},
+        "model": {"layers": ["conv2d:256:3:1:1:relu", "conv2d:256:3:1:1:relu",
+                             "maxpool2d:4:4", "flatten"]},
+        "train": {"batch_size": 64}}))
+    code, out, err = run_main(capsys, path)
+    assert_one_error_line(code, out, err, "multiply-adds")
