@@ -103,6 +103,7 @@ class NetworkLayout:
     titles: tuple[str, ...]                 # one per column
     labels: tuple[tuple[str, ...], ...]     # neuron labels per column
     weights: tuple[np.ndarray | None, ...]  # (n_out, n_in) from column i to i+1, or None
+    more: tuple[int, ...] = ()              # neurons per column not drawn (wide layers)
 
 
 @dataclass(frozen=True)

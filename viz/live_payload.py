@@ -73,9 +73,10 @@ def points_payload(points: np.ndarray, labels: np.ndarray,
 
 def layout_payload(layout: NetworkLayout, map_index: dict[str, int], selected: str) -> dict:
     """Columns with each neuron's map index, and weights rounded for a small JSON."""
-    columns = [{"title": title, "labels": list(labels),
+    more = layout.more or (0,) * len(layout.titles)
+    columns = [{"title": title, "labels": list(labels), "more": hidden,
                 "maps": [map_index.get(label, -1) for label in labels]}
-               for title, labels in zip(layout.titles, layout.labels)]
+               for title, labels, hidden in zip(layout.titles, layout.labels, more)]
     weights = [None if w is None else
                [[None if not np.isfinite(v) else round(float(v), 4) for v in row] for row in w]
                for w in layout.weights]                      # NaN (no edge) → null in JSON

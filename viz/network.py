@@ -21,6 +21,7 @@ class Column:
     title: str                 # e.g. "L1 · dense 4 tanh"
     labels: tuple[str, ...]    # one per neuron (shown on hover)
     images: tuple[str, ...]    # data-URI PNG per neuron
+    more: int = 0              # neurons of the layer not drawn (wide layers)
 
 
 def _edge_style(w: float, max_abs: float) -> tuple[str, float]:
@@ -77,5 +78,9 @@ def network_svg(columns: list[Column], weights: list[np.ndarray | None], *, thum
                          f'style="image-rendering:pixelated"/>'
                          f'<rect x="{x}" y="{y}" width="{thumb}" height="{thumb}" fill="none" '
                          f'stroke="{ring}" stroke-width="{2 if label == selected else 1}"/></g>')
+        if col.more:
+            x, y = pos(ci, len(col.labels) - 1)
+            parts.append(f'<text x="{x + thumb / 2}" y="{y + thumb + 11}" text-anchor="middle" '
+                         f'font-size="10" fill="#666">+{col.more} more</text>')
     parts.append("</svg>")
     return "".join(parts)

@@ -88,6 +88,7 @@ def capture_playground(trainer: "Trainer", recorder: "Recorder | None" = None,
         return full
 
     weights: list[np.ndarray | None] = []
+    more = [0]                            # neurons not drawn, per column
     shown_in = len(active)                # neurons drawn in the previous column
     width = 0                             # all neurons of the last dense layer
     for name, child in trainer.model.named_children():
@@ -99,8 +100,8 @@ def capture_playground(trainer: "Trainer", recorder: "Recorder | None" = None,
             break
         if hasattr(child, "out_features"):                 # a dense layer opens a column
             width, shown = child.out_features, min(child.out_features, SHOWN_NEURONS)
-            more = f" (first {shown} drawn)" if shown < width else ""
-            titles.append(f"{name} · {width} {child.activation_name}{more}")
+            titles.append(f"{name} · {width} {child.activation_name}")
+            more.append(width - shown)
             labels.append(tuple(f"{name} #{j + 1}" for j in range(shown)))
             w = child.weight.detach()[:shown].cpu().numpy().copy()
             weights.append(spread(w) if not weights else w[:, :shown_in])
@@ -110,6 +111,8 @@ def capture_playground(trainer: "Trainer", recorder: "Recorder | None" = None,
             maps.update({label: out[..., j] for j, label in enumerate(labels[-1])})
     titles.append("output")
     labels.append((OUTPUT,))
+    more.append(0)
     return PlaygroundSnapshot(run=run_state(trainer, recorder), grid=grid,
-                              layout=NetworkLayout(tuple(titles), tuple(labels), tuple(weights)),
+                              layout=NetworkLayout(tuple(titles), tuple(labels), tuple(weights),
+                                                   tuple(more)),
                               maps=maps, inactive=inactive)

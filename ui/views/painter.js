@@ -65,6 +65,7 @@ function esc(s) {
 // one canvas holding every neuron's map. Per frame only edge colours/widths/titles and the
 // canvas pixels change: no HTML parsing and no PNG encoding in the browser.
 const THUMB = 40, GAP = 10;
+const MORE_TIP = "Only the first neurons of a wide layer are drawn, so frames stay fast; all of them train.";
 
 function geometry(d, room) {
   const cols = d.net.columns;
@@ -102,6 +103,10 @@ function buildNetwork(host, d, g) {
       parts.push(`<g class="neuron${input ? " input" : ""}" data-label="${esc(label)}" style="cursor:pointer" opacity="${faded ? 0.3 : 1}"><title>${esc(tip)}</title>` +
         `<rect x="${x}" y="${y}" width="${THUMB}" height="${THUMB}" fill="transparent" stroke="#bbb" stroke-width="1"/></g>`);
     });
+    if (col.more > 0) {                               // a wide layer: only its first neurons drawn
+      const [x, y] = g.pos(ci, col.labels.length - 1);
+      parts.push(`<text class="more" x="${x + THUMB / 2}" y="${y + THUMB + 11}" text-anchor="middle" font-size="10" fill="#666"><title>${MORE_TIP}</title>+${col.more} more</text>`);
+    }
   });
   parts.push("</svg>");
   host.style.position = "relative";

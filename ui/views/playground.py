@@ -45,10 +45,11 @@ def _png_views(frame: PlaygroundSnapshot, ds: Dataset, *, show_test: bool, discr
                           classification=classification, hollow=True)
     out_small = output_rgb(frame.grid.output, classification=classification, discretize=discretize)
     columns = []
-    for title, labels in zip(frame.layout.titles, frame.layout.labels):
+    more = frame.layout.more or (0,) * len(frame.layout.titles)
+    for title, labels, hidden in zip(frame.layout.titles, frame.layout.labels, more):
         images = tuple(data_uri(to_png(out_small if label == OUTPUT
                                        else neuron_rgb(frame.maps[label]))) for label in labels)
-        columns.append(Column(title, labels, images))
+        columns.append(Column(title, labels, images, hidden))
     return to_png(big), network_svg(columns, list(frame.layout.weights), selected=large)
 
 
