@@ -144,3 +144,10 @@ def test_a_step_epoch_click_on_a_long_epoch_answers_at_once_and_says_so(app_path
     assert not at.exception
     assert trainer(at).epoch == 0 and trainer(at).steps == 1
     assert any("Press Step epoch again" in shown(i.value) for i in at.info)
+
+
+def test_a_wide_conv_layer_draws_its_first_32_maps_and_says_so(app_path):
+    at = open_images(app_path, ds="digits", net="conv2d:64:3:1:1:relu,maxpool2d:2:2,flatten")
+    assert not at.exception
+    html = " ".join(str(h.proto) for h in at.get("html"))
+    assert "64×8×8 · first 32 drawn" in html

@@ -18,6 +18,7 @@ from viz.images import (enlarge, feature_maps_html, filter_grid, first_layer_fil
 from viz.raster import data_uri, to_png
 
 INPUT_PX = 168          # size of the chosen image and its saliency map
+MAPS_DRAWN = 32         # feature maps drawn per layer: a frame stays cheap for wide layers
 HEAVY_EVERY = 5         # frames between refreshes of the confusion matrix and mistakes
 
 
@@ -32,6 +33,11 @@ def _input_html(snap: ImageSnapshot, predicted: str) -> str:
             + cell.format(heat, f"saliency for “{predicted}”") + "</div>")
 
 
+def _maps_subtitle(shape: tuple[int, ...]) -> str:
+    size = "×".join(map(str, shape))
+    return size if shape[0] <= MAPS_DRAWN else f"{size} · first {MAPS_DRAWN} drawn"
+
+
 def draw_image_frame(snap: ImageSnapshot, *, class_names: tuple[str, ...],
                      true_class: int | None, scale: str, deep_layer: str | None,
                      train_size: int, playing: bool) -> None:
@@ -39,8 +45,9 @@ def draw_image_frame(snap: ImageSnapshot, *, class_names: tuple[str, ...],
     tile = tile_size(snap.image.shape[1])
     columns = [("input", "×".join(map(str, snap.image.shape)),
                 to_png(enlarge(image_rgb(snap.image), tile)))]
-    columns += [(f"{lm.name} {lm.kind}", "×".join(map(str, lm.maps.shape)),
-                 to_png(layer_column(lm.maps, tile=tile, scale=scale))) for lm in snap.layers]
+    columns += [(f"{lm.name} {lm.kind}", _maps_subtitle(lm.maps.shape),
+                 to_png(layer_column(lm.maps[:MAPS_DRAWN], tile=tile, scale=scale)))
+                for lm in snap.layers]
     with st.container(key="il_epoch"):
         st.markdown(run_numbers(snap.run, playing) + f" · {train_size:,} training images")
     run_status(snap.run)
