@@ -21,7 +21,6 @@ if not __package__:    # run as `python bench/<name>.py`: put the repository roo
 
 import argparse
 import json
-import os
 import threading
 import time
 from urllib.parse import quote

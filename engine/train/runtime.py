@@ -25,3 +25,13 @@ def warm_up_optimizers() -> None:
         import torch._dynamo  # noqa: F401  (imported for its side effect: the module cache)
 
     threading.Thread(target=load, name="nnpg-warm-up", daemon=True).start()
+
+
+GPU_MIN_PARAMS = 100_000    # smaller nets are faster on the CPU than across a PCIe bus
+
+
+def pick_device(n_params: int) -> torch.device:
+    """CUDA when present and the model is big enough to gain from it; the CPU otherwise."""
+    if torch.cuda.is_available() and n_params >= GPU_MIN_PARAMS:
+        return torch.device("cuda")
+    return torch.device("cpu")

@@ -26,6 +26,7 @@ from torch import nn
 
 from engine.data import Dataset
 from engine.model.build import build_model
+from engine.train.batches import batch_count, cut_batches
 from engine.model.cost import EVAL_CHUNK, check_cost
 from engine.data import load_data
 from engine.model.init import init_weights
@@ -35,18 +36,11 @@ from engine.spec.experiment import Experiment, TrainSpec
 from engine.spec.fields import SpecError
 from engine.train.history import BoundedHistory
 from engine.train.objectives import lr_at, make_optimizer, resolve_objective, set_hyperparameters
+from engine.train.runtime import pick_device
 
 READY, FINISHED, EARLY_STOPPED, DIVERGED = "ready", "finished", "early_stopped", "diverged"
 EVENTS = ("run_start", "step", "epoch_end", "diverged", "restored")
 EVAL_LIMIT = 4_096          # at most this many examples per split are scored each epoch
-GPU_MIN_PARAMS = 100_000    # smaller nets are faster on the CPU than across a PCIe bus
-
-
-def pick_device(n_params: int) -> torch.device:
-    """CUDA when present and the model is big enough to gain from it; the CPU otherwise."""
-    if torch.cuda.is_available() and n_params >= GPU_MIN_PARAMS:
-        return torch.device("cuda")
-    return torch.device("cpu")
 
 
 @dataclass(frozen=True)
@@ -224,11 +218,9 @@ class Trainer:
         set_hyperparameters(self.optimizer, self.spec, self._lr)
 
     def _cut_batches(self) -> None:
-        order, bs = self._order, self._epoch_batch_size
-        x, y = self.x_train[order], self.y_train[order]
-        n = batch_count(len(x), bs, self._batch_norm)
-        cut = [bs] * (n - 1) + [len(x) - bs * (n - 1)]   # batch norm: no batch of one at the end
-        self._batches = list(zip(x.split(cut), y.split(cut)))
+        order = self._order
+        self._batches = cut_batches(self.x_train[order], self.y_train[order],
+                                    self._epoch_batch_size, self._batch_norm)
 
     def _end_epoch(self) -> None:
         self.epoch += 1
@@ -394,13 +386,6 @@ class Trainer:
         if self._optimizer is None:
             return self._lr
         return self._optimizer.param_groups[0]["lr"]
-
-
-def batch_count(n: int, batch_size: int, batch_norm: bool) -> int:
-    """Batches in an epoch of `n` examples; with batch norm a last batch of one example (whose
-    statistics do not exist) joins the batch before it."""
-    count = math.ceil(n / batch_size)
-    return count - 1 if batch_norm and count > 1 and n % batch_size == 1 else count
 
 
 def needs_rebuild(old: Experiment, new: Experiment) -> bool:

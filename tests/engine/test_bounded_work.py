@@ -10,7 +10,8 @@ from engine.inspect.playground import (GRID, GRID_MACS, MIN_GRID, SHOWN_NEURONS,
                                        capture_playground, grid_resolution, neuron_labels)
 from engine.spec.experiment import Experiment
 from engine.spec.fields import SpecError
-from engine.train.trainer import Trainer, batch_count
+from engine.train.batches import batch_count
+from engine.train.trainer import Trainer
 
 ALL_FEATURES = "x1,x2,x1_sq,x2_sq,x1x2,sin_x1,sin_x2"
 WIDEST = ",".join(["dense:256:tanh,batchnorm,dropout:0.5"] * 8)

@@ -6,25 +6,10 @@ import time
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
+from tests.pages.apps import IMAGE_LAB, open_2d, open_images
 from tests.shown import shown
 
 ROOT = Path(__file__).resolve().parents[2]
-IMAGE_LAB = "labs/image_lab.py"
-
-
-def open_2d(app_path, **params):
-    at = AppTest.from_file(app_path, default_timeout=60)
-    at.query_params.update(params)
-    return at.run()
-
-
-def open_images(app_path, **params):
-    at = AppTest.from_file(app_path, default_timeout=90)
-    at.query_params.update(params)
-    at.run()                      # switch after a first run (see test_image_lab.open_lab)
-    at.query_params.update(params)
-    return at.switch_page(IMAGE_LAB).run()
 
 
 def errors(at) -> list[str]:

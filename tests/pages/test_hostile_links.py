@@ -6,29 +6,14 @@ typed or linked, gives a message or a working stack on every page with a layer l
 heaviest stacks the controls can build train and draw.
 """
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from engine.spec.layers import LAYER_KINDS
+from tests.pages.apps import open_2d, open_images
 from tests.shown import shown
 from ui.messages import literal
 
-IMAGE_LAB = "labs/image_lab.py"
 EVIL = ["[Log in again](https://evil.example/login)", "![t](https://evil.example/t.png)",
         "<img src=x onerror=alert(1)>", "https://evil.example/x", ":red[alarm] $x$ **b**"]
-
-
-def open_2d(app_path, **params):
-    at = AppTest.from_file(app_path, default_timeout=90)
-    at.query_params.update(params)
-    return at.run()
-
-
-def open_images(app_path, **params):
-    at = AppTest.from_file(app_path, default_timeout=90)
-    at.query_params.update(params)
-    at.run()                      # switch after a first run (see test_image_lab.open_lab)
-    at.query_params.update(params)
-    return at.switch_page(IMAGE_LAB).run()
 
 
 def messages(at) -> list[str]:
