@@ -8,6 +8,7 @@ globals or `st.cache_resource` (which every session shares).
 """
 from __future__ import annotations
 
+import dataclasses
 import threading
 from contextlib import nullcontext
 from typing import Callable, ContextManager
@@ -156,8 +157,10 @@ class LabSession:
             elif trainer.spec != exp.train:
                 try:
                     trainer.apply(exp.train)
-                except SpecError as exc:     # e.g. a batch size too costly for this network
-                    show_error(str(exc))
+                except SpecError as exc:     # a batch size this network cannot afford:
+                    show_error(str(exc))     # the other settings still apply
+                    trainer.apply(dataclasses.replace(exp.train,
+                                                      batch_size=trainer.spec.batch_size))
         return trainer
 
     def _install(self, trainer: Trainer) -> None:

@@ -136,3 +136,12 @@ def test_a_wide_conv_layer_draws_its_first_32_maps_and_says_so(app_path):
     assert not at.exception
     html = " ".join(str(h.proto) for h in at.get("html"))
     assert "64×8×8 · first 32 drawn" in html
+
+
+def test_a_batch_size_the_network_cannot_take_is_refused_and_other_changes_still_apply(app_path):
+    at = open_2d(app_path, net="dense:8:tanh,batchnorm", bs="10")
+    at.slider(key="pg_train_batch_size").set_value(1)
+    at.select_slider(key="pg_train_lr").set_value(0.1).run()
+    assert not at.exception
+    assert any("at least 2 examples per batch" in shown(e.value) for e in at.error)
+    assert trainer(at).spec.batch_size == 10 and trainer(at).spec.lr == 0.1
