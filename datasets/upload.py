@@ -173,10 +173,14 @@ def _to_array(image: Image.Image, channels: int) -> np.ndarray:
 
 
 def _preview(image: Image.Image) -> np.ndarray:
-    """A flattened picture as a small uint8 (h, w, 3), for the page to show."""
+    """A flattened picture as a small square uint8 (s, s, 3), for the page to show: a strip
+    one pixel high is centred on white, so a page scaling it down never reaches zero rows."""
     small = image.convert("RGB")
     small.thumbnail((PREVIEW_SIDE, PREVIEW_SIDE), Image.Resampling.LANCZOS)
-    return np.asarray(small, dtype=np.uint8)
+    side = max(small.size)
+    square = Image.new("RGB", (side, side), (255, 255, 255))
+    square.paste(small, ((side - small.width) // 2, (side - small.height) // 2))
+    return np.asarray(square, dtype=np.uint8)
 
 
 def _border(a: np.ndarray) -> np.ndarray:

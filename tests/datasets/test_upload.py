@@ -330,10 +330,17 @@ def test_picture_comes_with_a_small_preview_of_what_was_sent():
     data = FILES["PNG 16-bit RGBA"]()
     picture = picture_from_bytes(data, MNIST)
     assert_upright_bar(picture.image, MNIST)
-    assert picture.preview.dtype == np.uint8 and picture.preview.shape == (36, 48, 3)
-    assert (picture.preview[0, 0] == 255).all() and (picture.preview[18, 23] == 0).all()
+    assert picture.preview.dtype == np.uint8 and picture.preview.shape == (48, 48, 3)
+    assert (picture.preview[0, 0] == 255).all() and (picture.preview[6 + 18, 23] == 0).all()
     big = picture_from_bytes(encode(Image.fromarray(np.zeros((1000, 600), np.uint16))), MNIST)
-    assert big.preview.shape == (PREVIEW_SIDE, PREVIEW_SIDE * 600 // 1000, 3)
+    assert big.preview.shape == (PREVIEW_SIDE, PREVIEW_SIDE, 3)
+
+
+def test_a_picture_one_pixel_high_gets_a_square_preview_a_page_can_scale():
+    strip = np.zeros((1, 4000), np.uint8)
+    strip[0, 1000:3000] = 255
+    picture = picture_from_bytes(encode(Image.fromarray(strip)), MNIST)
+    assert picture.preview.shape == (PREVIEW_SIDE, PREVIEW_SIDE, 3)
 
 
 def test_uploader_extensions_match_the_formats():

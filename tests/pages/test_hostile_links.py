@@ -145,3 +145,25 @@ def test_a_batch_size_the_network_cannot_take_is_refused_and_other_changes_still
     assert not at.exception
     assert any("at least 2 examples per batch" in shown(e.value) for e in at.error)
     assert trainer(at).spec.batch_size == 10 and trainer(at).spec.lr == 0.1
+
+
+def test_a_dropout_rate_the_spec_allows_opens_on_the_2d_page(app_path):
+    at = open_2d(app_path, net="dense:4:tanh,dropout:0.95")
+    assert not at.exception
+    assert trainer(at).experiment.model.layers[-1].rate == 0.95
+
+
+def test_a_picture_one_pixel_high_is_shown_not_crashed_on(app_path):
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    strip = np.zeros((1, 4000), np.uint8)
+    strip[0, 1000:3000] = 255
+    data = io.BytesIO()
+    Image.fromarray(strip).save(data, format="PNG")
+    at = open_images(app_path)
+    at.radio(key="il_source").set_value("upload").run()
+    at.get("file_uploader")[0].set_value(("strip.png", data.getvalue(), "image/png")).run()
+    assert not at.exception

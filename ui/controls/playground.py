@@ -15,6 +15,7 @@ from datasets import DATASETS, FEATURE_LABELS, FEATURES, load_dataset
 from engine.inspect.playground import OUTPUT, neuron_labels
 from engine.spec import DataSpec, Experiment, LayerSpec, ModelSpec, TrainSpec, make_layer
 from engine.spec.fields import ACTIVATION_NAMES, LOSSES, applies, friendly
+from engine.spec.limits import LIMITS
 from ui.controls.fields import field_widget, fit_link_values
 from ui.links import read_link
 from ui.session import LabSession
@@ -225,7 +226,7 @@ def network_controls(hidden: set[str]) -> None:
             cols[1].selectbox(f"L{i + 1} activation", ACTIVATION_NAMES, key=k(f"act_{i}"),
                               format_func=friendly,
                               help="The non-linearity each neuron applies to its sum.")
-            st.slider(f"L{i + 1} dropout", 0.0, 0.9, step=0.1, key=k(f"drop_{i}"),
+            st.slider(f"L{i + 1} dropout", 0.0, LIMITS["rate"][1], step=0.05, key=k(f"drop_{i}"),
                       help="Share of this layer's neurons silenced at random while training.")
             st.checkbox("Batch norm", key=k(f"bn_{i}"),
                         help=f"Batch normalisation after L{i + 1}: steadies training.")
