@@ -91,8 +91,16 @@ def train_command(path: Path, epochs: int | None, threads: int | None = None) ->
             "threads": torch.get_num_threads()}
 
 
+class _OneLineParser(argparse.ArgumentParser):
+    """Bad options get the same one `error:` line and exit code 2 as bad files (not usage)."""
+
+    def error(self, message: str):
+        print(f"error: {message} (see {self.prog} --help)", file=sys.stderr)
+        raise SystemExit(2)
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m engine",
+    parser = _OneLineParser(prog="python -m engine",
                                      description="Train a playground experiment headless.")
     sub = parser.add_subparsers(dest="command", required=True)
     train = sub.add_parser("train", help="train an experiment file and print final metrics")
@@ -107,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     threads = None
     if args.threads is not None:        # checked here, not by argparse: one line, not usage
-        threads = int(args.threads) if args.threads.strip().isdigit() else 0
+        threads = int(args.threads) if args.threads.strip().isdecimal() else 0
         if not 1 <= threads <= max_threads():
             print(f"error: --threads must be a whole number from 1 to {max_threads()} "
                   f"(4 x this machine's {default_threads()} cores); got {args.threads!r}",

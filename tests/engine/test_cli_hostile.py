@@ -194,3 +194,14 @@ def test_a_network_too_costly_to_train_is_refused_before_allocating(tmp_path, ca
         "train": {"batch_size": 64}}))
     code, out, err = run_main(capsys, path)
     assert_one_error_line(code, out, err, "multiply-adds")
+
+
+@pytest.mark.parametrize("args", [["train", "--epochs", "ten", "--experiment", "x.json"],
+                                  ["train", "--bogus"], ["train"], [],
+                                  ["train", "--experiment", "x.json", "--epochs", "1.5"],
+                                  ["train", "--experiment", "x.json", "--threads", "²"]])
+def test_bad_options_get_one_error_line_too(args):
+    run = subprocess.run([sys.executable, "-m", "engine", *args], capture_output=True,
+                         text=True, timeout=60, cwd=Path(__file__).resolve().parents[2])
+    assert run.returncode == 2 and run.stdout == ""
+    assert run.stderr.startswith("error: ") and run.stderr.count("\n") == 1, run.stderr

@@ -167,3 +167,16 @@ def test_a_picture_one_pixel_high_is_shown_not_crashed_on(app_path):
     at.radio(key="il_source").set_value("upload").run()
     at.get("file_uploader")[0].set_value(("strip.png", data.getvalue(), "image/png")).run()
     assert not at.exception
+
+
+def test_the_image_lab_says_which_data_settings_of_a_link_it_left_out(app_path):
+    at = open_images(app_path, ds="digits", dseed="7", noise="0.5")
+    assert not at.exception
+    notes = " ".join(shown(n) for n in messages(at))
+    assert "Data seed" in notes and "Noise" in notes and "left out" in notes
+    from engine.spec.presets import preset_experiment
+
+    own = preset_experiment("tiny_lenet", "digits").to_query()   # a link the lab made: no note
+    at = open_images(app_path, **own)
+    assert not at.exception
+    assert not any("left out" in shown(n) for n in messages(at))

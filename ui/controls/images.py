@@ -11,7 +11,7 @@ import streamlit as st
 from datasets import DATASETS
 from datasets.mnist import is_cached
 from engine.spec import Experiment, TrainSpec
-from engine.spec.fields import applies
+from engine.spec.fields import FIELDS, applies
 from engine.spec.presets import DATA_DEFAULTS, IMAGE_SETS, preset_experiment
 from ui.controls.fields import field_widget, fit_link_values
 from ui.links import read_link
@@ -98,7 +98,14 @@ def read_url() -> tuple[Experiment, int, list[str]]:
         return base, full_train_size(base.data.dataset), notes
     exp, repairs = Experiment.from_query(params, base=base)
     notes += repairs
-    exp = Experiment(DATA_DEFAULTS[exp.data.dataset], exp.model, exp.train)
+    fixed = DATA_DEFAULTS[exp.data.dataset]
+    ignored = [f.label for f in FIELDS if f.section == "data" and f.url in params
+               and getattr(exp.data, f.name) != getattr(fixed, f.name)]
+    if ignored:
+        notes.append(f"This lab trains on each image set's fixed split, so the link's "
+                     f"{', '.join(ignored)} were left out (the training-examples slider "
+                     "chooses how many images).")
+    exp = Experiment(fixed, exp.model, exp.train)
     exp, fitted = fit_link_values(exp, {"train": TRAIN_KEYS})
     notes += fitted
     full = full_train_size(exp.data.dataset)
