@@ -65,6 +65,7 @@ class StepCost:
 
     macs: int         # multiply-adds of one training batch's forward pass
     memory: int       # bytes of activations of the heaviest of: a training batch, a probe
+    example_macs: int = 0   # multiply-adds of one example: probes and scoring scale with it
 
     @property
     def megabytes(self) -> float:
@@ -79,8 +80,9 @@ def step_cost(rows: "list[LayerRow]", batch_size: int) -> StepCost:
     sizes = [math.prod(r.output_shape) for r in rows]
     widest = max((a + b for a, b in zip(sizes, sizes[1:])), default=0)
     floats = max(per_example * max(batch_size, PROBE_EXAMPLES), widest * EVAL_CHUNK)
-    return StepCost(macs=sum(r.macs for r in rows) * batch_size,
-                    memory=floats * BYTES_PER_FLOAT)
+    example_macs = sum(r.macs for r in rows)
+    return StepCost(macs=example_macs * batch_size, memory=floats * BYTES_PER_FLOAT,
+                    example_macs=example_macs)
 
 
 def _amount(n: float) -> str:
@@ -112,6 +114,16 @@ def check_cost(rows: "list[LayerRow]", batch_size: int) -> StepCost:
             f"seconds. The heaviest layer is {big.name} ({big.description}, "
             f"{_amount(big.macs)} per example): give it fewer channels or units, add pooling "
             "or a stride before it, or use a smaller batch size.")
+    example_limit = LIMITS["example_macs"][1]
+    if cost.example_macs > example_limit:
+        big = max(layers, key=lambda r: r.macs)
+        raise SpecError(
+            f"One example costs about {_amount(cost.example_macs)} multiply-adds; this server "
+            f"allows {_amount(example_limit)}, whatever the batch size, because the "
+            f"inside-the-network view and the scoring of each epoch push hundreds of examples "
+            f"through the network between two frames. The heaviest layer is {big.name} "
+            f"({big.description}, {_amount(big.macs)} per example): give it fewer channels or "
+            "units, or add pooling or a stride before it.")
     if cost.memory > memory_limit * 2 ** 20:
         big = max(layers, key=lambda r: r.activations)
         raise SpecError(

@@ -31,6 +31,9 @@ LIMITS = MappingProxyType({
     # stays prompt; 256 MB of activations per session lets a class share a few GB.
     "step_macs": (0, 1_000_000_000),   # multiply-adds of one training batch's forward pass
     "step_memory": (0, 256),           # MB of activations: a training batch or the largest probe
+    # a small batch does not make a heavy network cheap: the 256-example probe and each epoch's
+    # scoring still push hundreds of examples through it between two frames
+    "example_macs": (0, 8_000_000),    # multiply-adds of one example's forward pass
     # training
     "lr": (1e-6, 10.0),
     "momentum": (0.0, 0.999),

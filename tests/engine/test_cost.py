@@ -80,6 +80,18 @@ def test_memory_alone_is_bounded_too():
         plan_model(spec, (1, 28, 28), 10, batch_size=256)
 
 
+def test_a_batch_of_one_does_not_let_a_heavy_network_through():
+    """Corpus find: nine 32-channel 11×11 convs cost ~780 million multiply-adds per example,
+    under the batch bound at batch 1, yet every epoch's scoring and every probe push hundreds
+    of examples through them: 80 s to the first frame, and every other session starved."""
+    spec = net(",".join(["conv2d:32:11:1:5:relu"] * 9) + ",flatten")
+    refusal = r"One example costs (?s:.)* whatever the batch size(?s:.)* L\d"
+    with pytest.raises(SpecError, match=refusal):
+        plan_model(spec, (1, 28, 28), 10, batch_size=1)
+    light = net("conv2d:8:3:1:1:relu,maxpool2d,flatten")
+    assert step_cost(plan_model(light, (1, 28, 28), 10, batch_size=1), 1).example_macs > 0
+
+
 def test_a_batch_too_large_for_the_network_is_refused_and_a_smaller_one_is_not():
     spec = net("conv2d:32:3:1:1:relu,maxpool2d,conv2d:64:3:1:1:relu,maxpool2d,flatten,"
                "dense:128:relu")

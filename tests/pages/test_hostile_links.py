@@ -138,6 +138,17 @@ def test_a_wide_conv_layer_draws_its_first_32_maps_and_says_so(app_path):
     assert "64×8×8 · first 32 drawn" in html
 
 
+def test_wide_conv_layers_draw_their_first_filters_and_say_so(app_path):
+    """Corpus find: the weight grid of a 256×256-channel conv was a 7677-pixel picture."""
+    at = open_images(app_path, ds="digits",
+                     net="conv2d:40:3:1:1:relu,conv2d:48:3:1:1:relu,maxpool2d:4:4,flatten")
+    assert not at.exception
+    assert "The first 32 of 40 filters are drawn." in " ".join(c.value for c in at.caption)
+    at.selectbox(key="il_deep").set_value("L2").run()
+    captions = " ".join(c.value for c in at.caption)
+    assert "The first 16 of 48 filters and 16 of 40 input channels are drawn." in captions
+
+
 def test_a_batch_size_the_network_cannot_take_is_refused_and_other_changes_still_apply(app_path):
     at = open_2d(app_path, net="dense:8:tanh,batchnorm", bs="10")
     at.slider(key="pg_train_batch_size").set_value(1)

@@ -243,7 +243,10 @@ def plan_panel(layers: tuple[LayerSpec, ...], input_shape: tuple[int, ...],
                   for r in rows], hide_index=True, width="stretch")
     cost = step_cost(rows, batch_size)
     st.caption(f"{sum(r.params for r in rows):,} trainable parameters · one training batch of "
-               f"{batch_size}: {cost.macs / 1e6:,.1f} million multiply-adds, "
+               f"{batch_size}: {cost.macs / 1e6:,.1f} million multiply-adds "
+               f"({cost.example_macs / 1e6:,.2f} million per example), "
                f"{cost.megabytes:,.1f} MB of activations (this server allows "
-               f"{LIMITS['step_macs'][1] / 1e6:,.0f} million and {LIMITS['step_memory'][1]} MB)")
+               f"{LIMITS['step_macs'][1] / 1e6:,.0f} million, "
+               f"{LIMITS['example_macs'][1] / 1e6:,.0f} million per example and "
+               f"{LIMITS['step_memory'][1]} MB)")
     return None

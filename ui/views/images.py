@@ -19,6 +19,8 @@ from viz.raster import data_uri, to_png
 
 INPUT_PX = 168          # size of the chosen image and its saliency map
 MAPS_DRAWN = 32         # feature maps drawn per layer: a frame stays cheap for wide layers
+FILTER_ROWS = 16        # filters (rows) and input channels (columns) of the deeper-filter grid:
+                        # 256×256 of them made a 7677-pixel picture every frame
 HEAVY_EVERY = 5         # frames between refreshes of the confusion matrix and mistakes
 
 
@@ -71,15 +73,24 @@ def draw_image_frame(snap: ImageSnapshot, *, class_names: tuple[str, ...],
         if snap.first_filters is None:
             st.caption("This network has no convolution (an MLP sees the pixels directly).")
         else:
-            st.image(to_png(first_layer_filters(snap.first_filters)), output_format="PNG")
+            first = snap.first_filters
+            st.image(to_png(first_layer_filters(first[:MAPS_DRAWN])), output_format="PNG")
             st.caption("One tile per filter (its weights over the input pixels; blue = "
                        "positive weight, orange = negative). Edge detectors look like "
-                       "a blue stripe next to an orange one.")
+                       "a blue stripe next to an orange one."
+                       + (f" The first {MAPS_DRAWN} of {len(first)} filters are drawn."
+                          if len(first) > MAPS_DRAWN else ""))
     with right.container(key="il_deep_filters"):
         if snap.deep_filters is not None:
             st.markdown(f"##### Weights of {deep_layer}, per input channel")
-            st.image(to_png(filter_grid(snap.deep_filters, tile=28)), output_format="PNG")
-            st.caption("One row per filter, one column per input channel it reads.")
+            deep = snap.deep_filters
+            st.image(to_png(filter_grid(deep[:FILTER_ROWS, :FILTER_ROWS], tile=28)),
+                     output_format="PNG")
+            st.caption("One row per filter, one column per input channel it reads."
+                       + (f" The first {min(FILTER_ROWS, deep.shape[0])} of {deep.shape[0]} "
+                          f"filters and {min(FILTER_ROWS, deep.shape[1])} of {deep.shape[1]} "
+                          "input channels are drawn." if max(deep.shape[:2]) > FILTER_ROWS
+                          else ""))
 
 
 def draw_test_set(view: TestSetView, x_test, class_names: tuple[str, ...]) -> None:
