@@ -49,7 +49,8 @@ def network_svg(columns: list[Column], weights: list[np.ndarray | None], *, thum
              f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="11">']
     finite = [np.abs(w[np.isfinite(w)]) for w in weights if w is not None]
     max_abs = max((float(a.max()) for a in finite if a.size), default=1.0)
-    for ci, w in enumerate(weights):
+    parts.append('<g fill="none" opacity="0.75">')    # shared by every edge: a wide network
+    for ci, w in enumerate(weights):                    # has thousands, so each stays short
         if w is None:
             continue
         for o in range(w.shape[0]):
@@ -59,13 +60,14 @@ def network_svg(columns: list[Column], weights: list[np.ndarray | None], *, thum
                 x0, y0 = pos(ci, i)
                 x1, y1 = pos(ci + 1, o)
                 colour, lw = _edge_style(float(w[o, i]), max_abs)
-                mid = (x0 + thumb + x1) / 2
+                a, b, c = x0 + thumb, y0 + thumb / 2, y1 + thumb / 2
+                mid = (a + x1) / 2
                 parts.append(
-                    f'<path d="M{x0 + thumb},{y0 + thumb / 2} C{mid},{y0 + thumb / 2} {mid},'
-                    f'{y1 + thumb / 2} {x1},{y1 + thumb / 2}" stroke="{colour}" '
-                    f'stroke-width="{lw:.2f}" fill="none" opacity="0.75"><title>Weight '
+                    f'<path d="M{a:g},{b:g}C{mid:g},{b:g} {mid:g},{c:g} {x1:g},{c:g}" '
+                    f'stroke="{colour}" stroke-width="{lw:.1f}"><title>'
                     f'{escape(columns[ci].labels[i])} → {escape(columns[ci + 1].labels[o])}: '
                     f'{w[o, i]:.3g}</title></path>')
+    parts.append("</g>")
     for ci, col in enumerate(columns):
         x, _ = pos(ci, 0)
         parts.append(f'<text x="{x + thumb / 2}" y="14" text-anchor="middle" fill="#444">'
