@@ -1,8 +1,9 @@
 """NN Playground entry point: page config, per-session set-up and navigation. Nothing else
-(but the readable page for links too long for the server, installed once: ui/http_limits.py)."""
+(but the answers to links too long or too many-fielded for the server, installed once:
+ui/http_limits.py, ui/query_limits.py)."""
 import streamlit as st
 
-from ui import http_limits
+from ui import http_limits, query_limits
 from ui.labs import PAGES
 from ui.session import init_session
 
@@ -21,6 +22,7 @@ def run() -> None:
     st.set_page_config(page_title="NN Playground", page_icon=":material/neurology:",
                        layout="wide")
     http_limits.install()       # once per server process; later runs only check it is there
+    query_limits.install()      # a link with too many fields gets a note, not silence
     init_session()
     pages, aliases = [], []
     for info in PAGES:

@@ -14,6 +14,7 @@ from typing import Mapping, Sequence
 import streamlit as st
 
 from engine.spec.fields import MAX_LINK
+from ui.query_limits import DROPPED_KEY, MAX_FIELDS
 
 KB = 1024
 
@@ -33,9 +34,20 @@ def too_long_note(size: int) -> str | None:
             f"experiment.")
 
 
+def dropped_note(fields: str) -> str:
+    """The note for a link the server dropped whole (see ui.query_limits)."""
+    count = int(fields) if fields.isdecimal() and len(fields) < 10 else 0
+    why = (f"has {count:,} fields, and the server reads at most {MAX_FIELDS:,}" if
+           count > MAX_FIELDS else "is longer than the server reads")
+    return (f"This link {why}, so all of it was left out (links made here have about 20 "
+            "fields). Opening the default experiment.")
+
+
 def read_link() -> tuple[dict[str, list[str]], list[str]]:
     """The page URL's query parameters and notes: no parameters and one note when the link
     is longer than `MAX_LINK` characters."""
     params = {key: st.query_params.get_all(key) for key in st.query_params}
+    if DROPPED_KEY in params:
+        return {}, [dropped_note(params[DROPPED_KEY][-1])]
     note = too_long_note(link_size(params))
     return ({}, [note]) if note else (params, [])

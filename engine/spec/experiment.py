@@ -204,6 +204,9 @@ class Experiment:
             raw = params[MODEL_URL_KEY]
             try:
                 if isinstance(raw, (list, tuple)) and all(isinstance(r, str) for r in raw):
+                    if len(raw) > 1:
+                        warnings.append(f"The link gives {MODEL_URL_KEY} {len(raw)} times; "
+                                        "joined them into one network, in order.")
                     raw = ",".join(raw)
                 if not isinstance(raw, str):
                     raise SpecError(f"The network ({MODEL_URL_KEY}) must be text such as "

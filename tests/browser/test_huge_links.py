@@ -44,6 +44,17 @@ def test_a_10_kb_link_opens_the_default_with_one_note(ran, browser):
     page.close()
 
 
+def test_a_link_with_too_many_fields_opens_the_default_with_a_note(ran, browser):
+    """Streamlit drops a query of over 1,000 fields whole; ui/query_limits.py says so."""
+    page = browser.new_page()
+    page.goto(f"{ran}/?ds=spiral&" + "&".join(f"f{i}=1" for i in range(1200)))
+    page.wait_for_selector(CONNECTED, state="attached", timeout=30000)
+    expect(_note(page, "has 1,201 fields")).to_have_count(1, timeout=30000)
+    expect(page).to_have_url(re.compile(r"ds=circle"), timeout=10000)   # the default's link
+    assert page.locator("[data-testid='stException']").count() == 0
+    page.close()
+
+
 @pytest.mark.parametrize("size", [100 * KB, 1024 * KB], ids=["100KB", "1MB"])
 def test_a_huge_link_gets_a_readable_page(ran, browser, size):
     page = browser.new_page()

@@ -7,7 +7,7 @@ heaviest stacks the controls can build train and draw.
 """
 import pytest
 
-from engine.spec.layers import LAYER_KINDS
+from engine.spec.layers import LAYER_KINDS, layers_from_text, layers_to_text
 from tests.pages.apps import open_2d, open_images
 from tests.shown import shown
 from ui.messages import literal
@@ -191,3 +191,52 @@ def test_the_image_lab_says_which_data_settings_of_a_link_it_left_out(app_path):
     at = open_images(app_path, **own)
     assert not at.exception
     assert not any("left out" in shown(n) for n in messages(at))
+
+
+@pytest.mark.parametrize("net, built", [
+    ("batchnorm,dense:8:tanh", "dense:8:tanh"),                     # nothing before a layer
+    ("dense:8:tanh,dropout:0.2,batchnorm", "dense:8:tanh,batchnorm,dropout:0.2"),
+    ("dense:8:tanh,dropout:0.1,dropout:0.3", "dense:8:tanh,dropout:0.3"),
+])
+def test_a_2d_stack_the_sidebar_cannot_show_is_rebuilt_with_a_note(app_path, net, built):
+    at = open_2d(app_path, net=net)
+    assert not at.exception
+    notes = " ".join(shown(n) for n in messages(at))
+    assert "rebuilt that way" in notes
+    assert layers_to_text(trainer(at).experiment.model.layers) == layers_to_text(
+        layers_from_text(built))
+
+
+def test_a_stack_the_sidebar_shows_as_it_is_opens_without_a_note(app_path):
+    at = open_2d(app_path, net="dense:8:relu,batchnorm,dropout:0.2,dense:4:tanh")
+    assert not at.exception and not messages(at)
+
+
+def test_a_repeated_net_key_is_joined_and_said(app_path):
+    at = open_2d(app_path, net=["dense:8:tanh", "dense:4:relu"])
+    assert not at.exception
+    assert "gives net 2 times" in " ".join(shown(n) for n in messages(at))
+    assert len(trainer(at).experiment.model.layers) == 2
+
+
+def test_which_links_the_image_lab_cannot_read():
+    from ui.controls.images import not_an_image_link
+
+    assert "no ds=" in not_an_image_link({"net": ["flatten,dense:8:relu"]})
+    assert "cifar" in not_an_image_link({"ds": ["cifar"]})
+    assert not_an_image_link({}) is None and not_an_image_link({"lesson": ["3"]}) is None
+    assert not_an_image_link({"ds": ["spiral"], "lr": ["0.1"]}) is None   # the 2D page's
+
+
+@pytest.mark.parametrize("params", [{"ds": "cifar"},
+                                    {"ds": "[x](https://evil.example)", "lr": "0.1"}])
+def test_an_image_link_without_a_known_image_set_opens_the_default_and_says_so(app_path, params):
+    at = open_images(app_path, **params)
+    assert not at.exception
+    assert "names no image set" in " ".join(shown(n) for n in messages(at))
+
+
+def test_the_2d_pages_own_link_carried_over_opens_the_image_lab_quietly(app_path):
+    at = open_images(app_path, ds="spiral", net="dense:8:tanh", lr="0.03")
+    assert not at.exception
+    assert not any("names no image set" in shown(n) for n in messages(at))

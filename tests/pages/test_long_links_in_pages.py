@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 from engine.spec import Experiment, ModelSpec, layers_from_text
 from engine.spec.fields import MAX_LINK
 from engine.spec.presets import preset_experiment
-from ui import http_limits
+from ui import http_limits, query_limits
 from ui.controls.playground import HIDABLE, TFP_DEFAULT
 from ui.links import link_size, too_long_note
 from tests.shown import shown
@@ -129,3 +129,32 @@ def test_image_lab_ignores_an_oversized_link_and_says_so(app_path):
     exp = at.session_state["il_trainer"].experiment
     assert exp.data.dataset == preset_experiment().data.dataset == "digits"
     assert exp.model == preset_experiment().model
+
+
+def test_a_query_streamlit_drops_whole_becomes_one_marker_field():
+    from streamlit.runtime.state.query_params import sanitize_query_string
+
+    mark = query_limits.marking(sanitize_query_string)
+    many = "&".join(f"k{i}=1" for i in range(1500))
+    assert mark(many) == f"{query_limits.DROPPED_KEY}=1500"
+    assert mark("ds=spiral&lr=0.1") == "ds=spiral&lr=0.1" and mark("") == ""
+
+
+def test_install_wraps_streamlits_sanitizer_once():
+    from streamlit.runtime import app_session
+
+    assert query_limits.install() and query_limits.install()
+    wrapped = app_session.sanitize_query_string
+    assert query_limits.install() and app_session.sanitize_query_string is wrapped
+    assert wrapped("a&" * 1200).startswith(query_limits.DROPPED_KEY)
+
+
+def test_the_labs_say_a_link_was_dropped_for_its_fields(app_path):
+    at = AppTest.from_file(app_path, default_timeout=60)
+    at.query_params.update({query_limits.DROPPED_KEY: "1500"})
+    at.run()
+    assert not at.exception
+    notes = _notes(at)
+    assert len(notes) == 1 and "has 1,500 fields" in notes[0]
+    assert at.session_state["pg_trainer"].experiment.model == TFP_DEFAULT.model
+    assert query_limits.DROPPED_KEY not in at.query_params

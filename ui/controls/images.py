@@ -11,7 +11,7 @@ import streamlit as st
 from datasets import DATASETS
 from datasets.mnist import is_cached
 from engine.spec import Experiment, TrainSpec
-from engine.spec.fields import FIELDS, applies
+from engine.spec.fields import FIELDS, MODEL_URL_KEY, applies
 from engine.spec.presets import DATA_DEFAULTS, IMAGE_SETS, preset_experiment
 from ui.controls.fields import field_widget, fit_link_values
 from ui.links import read_link
@@ -86,16 +86,28 @@ def train_spec_from_state(current: TrainSpec) -> TrainSpec:
     return TrainSpec(**{**current.__dict__, **values})
 
 
+def not_an_image_link(params: dict[str, list[str]]) -> str | None:
+    """The note for a link this lab cannot read: None for no link or another page's link."""
+    name = (params.get("ds") or [""])[-1]
+    experiment_keys = (MODEL_URL_KEY, *(f.url for f in FIELDS))
+    if name in DATASETS or not (name or any(key in params for key in experiment_keys)):
+        return None
+    return (f"This link names no image set this lab knows ({name or 'no ds='}); it opens the "
+            f"default. Image sets: {', '.join(IMAGE_SETS)}.")
+
+
 def read_url() -> tuple[Experiment, int, list[str]]:
     """Experiment, training-set size and repair notes from the page URL (never raises).
 
-    Only a link naming an image dataset is read: anything else (such as the 2D page's own
-    link, which AppTest and some browsers carry across a page switch) opens the default.
+    Only a link naming an image dataset is read. Another page's link (the 2D page's, which
+    AppTest and some browsers carry across a page switch) opens the default quietly; a link
+    with no dataset or an unknown one opens it with a note.
     """
     params, notes = read_link()
     base = preset_experiment()
     if (params.get("ds") or [""])[-1] not in IMAGE_SETS:
-        return base, full_train_size(base.data.dataset), notes
+        note = not_an_image_link(params)
+        return base, full_train_size(base.data.dataset), notes + ([note] if note else [])
     exp, repairs = Experiment.from_query(params, base=base)
     notes += repairs
     fixed = DATA_DEFAULTS[exp.data.dataset]

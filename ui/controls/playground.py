@@ -15,6 +15,7 @@ from datasets import DATASETS, FEATURE_LABELS, FEATURES, load_dataset
 from engine.inspect.playground import OUTPUT, neuron_labels
 from engine.spec import DataSpec, Experiment, LayerSpec, ModelSpec, TrainSpec, make_layer
 from engine.spec.fields import ACTIVATION_NAMES, LOSSES, applies, friendly
+from engine.spec.layers import layers_to_text
 from engine.spec.limits import LIMITS
 from ui.controls.fields import field_widget, fit_link_values
 from ui.links import read_link
@@ -59,6 +60,18 @@ def hidden_groups(layers: tuple[LayerSpec, ...]) -> list[dict[str, Any]]:
     return groups
 
 
+def group_stack(groups: list[dict[str, Any]]) -> tuple[LayerSpec, ...]:
+    """The stack the page builds from its hidden layers: dense, then batch norm, then dropout."""
+    layers: list[LayerSpec] = []
+    for g in groups:
+        layers.append(make_layer("dense", units=g["units"], activation=g["activation"]))
+        if g["batchnorm"]:
+            layers.append(make_layer("batchnorm"))
+        if g["dropout"] > 0:
+            layers.append(make_layer("dropout", rate=g["dropout"]))
+    return tuple(layers)
+
+
 def seed_state(exp: Experiment) -> list[str]:
     """Put an experiment's values into the widgets' keys; returns notes on what was dropped."""
     notes = []
@@ -74,6 +87,11 @@ def seed_state(exp: Experiment) -> list[str]:
     if dropped:
         notes.append("This page draws dense networks on 2D points; left out: "
                      f"{', '.join(dropped)}.")
+    kept = tuple(layer for layer in exp.model.layers if layer.kind not in dropped)
+    if group_stack(groups) != kept:
+        notes.append("Each hidden layer of this page is a dense layer, then optionally one "
+                     "batch norm, then one dropout; the link's network was rebuilt that way: "
+                     f"{layers_to_text(group_stack(groups)) or 'no hidden layer'}.")
     if len(groups) > MAX_HIDDEN:
         notes.append(f"This page shows at most {MAX_HIDDEN} hidden layers; kept the first "
                      f"{MAX_HIDDEN}.")
@@ -100,19 +118,16 @@ def experiment_from_state(current: Experiment) -> Experiment:
     data = {n: _get("data_" + n, getattr(current.data, n)) for n in DATA_KEYS}
     features = tuple(f for f in FEATURES if _get("feat_" + f, f in current.data.features))
     train = {n: _get("train_" + n, getattr(current.train, n)) for n in TRAIN_KEYS}
-    layers: list[LayerSpec] = []
     current_groups = hidden_groups(current.model.layers)
+    groups = []
     for i in range(int(_get("n_hidden", len(current_groups)))):
         g = current_groups[i] if i < len(current_groups) else NEW_LAYER
-        layers.append(make_layer("dense", units=int(_get(f"units_{i}", g["units"])),
-                                 activation=_get(f"act_{i}", g["activation"])))
-        if _get(f"bn_{i}", g["batchnorm"]):
-            layers.append(make_layer("batchnorm"))
-        rate = float(_get(f"drop_{i}", g["dropout"]))
-        if rate > 0:
-            layers.append(make_layer("dropout", rate=rate))
+        groups.append({"units": int(_get(f"units_{i}", g["units"])),
+                       "activation": _get(f"act_{i}", g["activation"]),
+                       "batchnorm": bool(_get(f"bn_{i}", g["batchnorm"])),
+                       "dropout": float(_get(f"drop_{i}", g["dropout"]))})
     return Experiment(DataSpec(features=features or current.data.features, **data),
-                      ModelSpec(tuple(layers)), TrainSpec(**train))
+                      ModelSpec(group_stack(groups)), TrainSpec(**train))
 
 
 def read_url() -> tuple[Experiment, list[str], set[str]]:
