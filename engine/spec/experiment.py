@@ -123,6 +123,9 @@ class Experiment:
                     example = ", ".join(f'"{c}"' for c in f.choices[:2])
                     raise SpecError(f"{f.label} ({section}.{key}) must be a list of names such "
                                     f"as [{example}]; got {shown(value)}.")
+                if f.type in (int, float) and isinstance(value, str):
+                    raise SpecError(f"{f.label} ({section}.{key}) must be a number, not text: "
+                                    f"write it without quotes; got {shown(value)}.")
                 cleaned[key], _ = check_value(f, value, clamp=False)
             parts[section] = kind(**cleaned)
         model = data.get("model", {})

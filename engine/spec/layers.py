@@ -191,6 +191,10 @@ def layer_from_dict(data: Any, index: int | str) -> LayerSpec:
         raise SpecError(f"{where} must be an object with a 'kind' (e.g. {{\"kind\": \"dense\", "
                         "\"units\": 8}) or text such as 'dense:8:relu'.")
     params = {k: v for k, v in data.items() if k != "kind"}
+    quoted = [k for k, v in params.items() if isinstance(v, str) and k != "activation"]
+    if quoted:     # a file is typed: "8" is text there, unlike in a link or the compact form
+        raise SpecError(f"{where}: {quoted[0]} must be a number, not text: write it without "
+                        f"quotes; got {shown(params[quoted[0]])}.")
     return _make_layer(data["kind"], where, params)
 
 
