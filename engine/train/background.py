@@ -21,7 +21,7 @@ import time
 from contextlib import contextmanager
 from typing import Iterator
 
-from engine.train.runtime import configure_torch
+from engine.train.runtime import configure_torch, return_freed_memory
 from engine.train.trainer import Trainer
 
 CHUNK = 0.015   # seconds of training per lock hold: short, so a frame waits at most this long
@@ -102,3 +102,4 @@ class BackgroundTrainer:
                     break
                 self.trainer.run_for(self.chunk)
             time.sleep(rest)
+        return_freed_memory()      # the tab paused or closed: its batches' memory goes back

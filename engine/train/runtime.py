@@ -1,6 +1,10 @@
 """Process-wide torch settings, applied once by the app and the CLI."""
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import sys
+
 import torch
 
 
@@ -35,3 +39,20 @@ def pick_device(n_params: int) -> torch.device:
     if torch.cuda.is_available() and n_params >= GPU_MIN_PARAMS:
         return torch.device("cuda")
     return torch.device("cpu")
+
+
+def return_freed_memory() -> bool:
+    """Give the heap pages freed tensors left behind back to the OS (glibc only).
+
+    glibc keeps freed memory in its arenas for reuse, so a server that ran a burst of heavy
+    sessions kept ~1.3 GB after they ended; `malloc_trim` returns what is free (measured: 4
+    conv sessions, 531 MB after gc → 359 MB after the trim). Called when a session stops
+    training, so an idle class's server shrinks. False where there is no glibc.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
+        return True
+    except (OSError, AttributeError):      # musl and others have no malloc_trim
+        return False

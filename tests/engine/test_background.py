@@ -146,3 +146,25 @@ def test_a_finished_run_does_not_start_a_thread():
     runner = BackgroundTrainer(trainer, threading.Lock())
     runner.keep_alive()
     assert not runner.running and trainer.epoch == 1
+
+
+def test_a_thread_that_ends_gives_freed_memory_back(monkeypatch):
+    import engine.train.background as background
+
+    calls = []
+    monkeypatch.setattr(background, "return_freed_memory", lambda: calls.append(1))
+    trainer, lock = make_trainer(), threading.Lock()
+    runner = BackgroundTrainer(trainer, lock, lease=5.0)
+    runner.keep_alive()
+    assert wait_until(lambda: trainer.steps > 0)
+    assert not calls, "no trim while a tab watches"
+    runner.stop()                                   # Pause, or the lease lapsing, ends it
+    assert wait_until(lambda: calls == [1]), "the thread ended: one trim"
+
+
+def test_freed_memory_goes_back_on_glibc():
+    import platform
+
+    from engine.train.runtime import return_freed_memory
+
+    assert return_freed_memory() is (platform.libc_ver()[0] == "glibc")
