@@ -46,9 +46,9 @@ METRICS: dict[str, Metric] = {
     "batch_size": Metric("batch size", "count", "Examples per weight update."),
     "l2": Metric("L2 penalty", "number", "The L2 (weight decay) setting."),
     "dropout": Metric("dropout rate", "number", "The largest dropout rate in the stack."),
-    "dead_share": Metric("dead ReLUs in a layer", "percent", "The largest share of ReLUs that output 0 "
-                         "for every input, in any one layer (from the inside-the-network "
-                         "record; 0 without ReLUs)."),
+    "dead_share": Metric("dead ReLUs in a layer", "percent", "The largest share of ReLUs "
+                         "that output 0 for every input, in any one layer (from the "
+                         "inside-the-network record; 0 without ReLUs)."),
 }
 
 EVENTS: dict[str, str] = {
@@ -106,8 +106,9 @@ def _number(value: float, unit: str) -> str:
 
 
 def format_value(metric: str, value: float) -> str:
-    """A measure as the checklist shows it (95%, 20, 0.05)."""
-    return _number(value, METRICS[metric].unit)
+    """A measure as the checklist shows it now: 73.4%, 20, 0.0523 (three digits)."""
+    unit = METRICS[metric].unit
+    return f"{value:.3g}" if unit == "number" else _number(value, unit)
 
 
 def _first_upper(text: str) -> str:
