@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Callable, Mapping
 
 import numpy as np
 
@@ -53,7 +54,7 @@ def _dead(r: "Recorder | None") -> float:
 
 
 Measure = Callable[["Trainer", "Recorder | None"], float]
-MEASURES: dict[str, Measure] = {
+MEASURES: Mapping[str, Measure] = MappingProxyType({
     "test_acc": lambda t, r: t.metrics.test_acc,
     "train_acc": lambda t, r: t.metrics.train_acc,
     "test_loss": lambda t, r: t.metrics.test_loss,
@@ -73,7 +74,7 @@ MEASURES: dict[str, Measure] = {
     "dropout": lambda t, r: max((x.rate for x in _layers(t) if x.kind == "dropout"),
                                 default=0.0),
     "dead_share": lambda t, r: _dead(r),
-}
+})
 
 
 HISTORY = ("epoch", "train_loss", "test_loss", "train_acc", "test_acc")   # per-epoch columns

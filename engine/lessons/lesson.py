@@ -9,6 +9,8 @@ for one named event of the run's past (`event = "diverged"`). Every name is one 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Mapping
 
 
 @dataclass(frozen=True)
@@ -20,7 +22,7 @@ class Metric:
     help: str           # what it measures, for the lesson file's author and the checklist
 
 
-METRICS: dict[str, Metric] = {
+METRICS: Mapping[str, Metric] = MappingProxyType({
     "test_acc": Metric("test accuracy", "percent", "Share of the held-out test examples the "
                        "network classifies correctly."),
     "train_acc": Metric("training accuracy", "percent", "Share of the training examples "
@@ -49,11 +51,11 @@ METRICS: dict[str, Metric] = {
     "dead_share": Metric("dead ReLUs in a layer", "percent", "The largest share of ReLUs "
                          "that output 0 for every input, in any one layer (from the "
                          "inside-the-network record; 0 without ReLUs)."),
-}
+})
 
-EVENTS: dict[str, str] = {
+EVENTS: Mapping[str, str] = MappingProxyType({
     "diverged": "the loss blew up earlier in this run (no Reset or new network since)",
-}
+})
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Mapping
 from urllib.parse import parse_qs
 
@@ -24,9 +25,10 @@ LESSONS_DIR = Path(__file__).resolve().parents[2] / "lessons"
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 RESERVED = ("lesson", "done")      # link keys the app itself writes
 MAX_FILE = 64 * 1024               # bytes: a lesson is a page of text
-LIMITS = {"title": 80, "topic": 60, "goal": 300, "paragraph": 1000, "hint": 500,
-          "notice": 1000, "instructor": 1000, "link": 1000, "say": 300}
-MAX_ITEMS = {"text": 6, "hints": 6, "check": 8, "solution": 6}
+LIMITS = MappingProxyType({"title": 80, "topic": 60, "goal": 300, "paragraph": 1000,
+                          "hint": 500, "notice": 1000, "instructor": 1000, "link": 1000,
+                          "say": 300})            # characters per text
+MAX_ITEMS = MappingProxyType({"text": 6, "hints": 6, "check": 8, "solution": 6})
 MAX_EPOCHS, MAX_BATCHES = 5_000, 1_000
 KEYS = ("id", "number", "topic", "title", "lab", "link", "goal", "text", "hints", "notice",
         "instructor", "check", "solution")
