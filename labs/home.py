@@ -4,7 +4,8 @@ import streamlit as st
 
 from datasets import DATASETS
 from engine.spec.fields import ACTIVATION_NAMES, FIELDS_BY_NAME, friendly
-from ui.labs import LABS, offered_datasets
+from ui.labs import LABS, LESSONS, offered_datasets
+from ui.lessons import catalog
 
 
 def _names(items) -> str:
@@ -33,6 +34,10 @@ def home() -> None:
             f"- **Layers**: {_names(lab.layers)}, with {len(ACTIVATION_NAMES)} activation "
             f"functions ({', '.join(map(friendly, ACTIVATION_NAMES))})\n"
             f"- **Training settings**: {', '.join(training)}")
+    st.page_link(str(LESSONS.script), label=f"**{LESSONS.title}**", icon=LESSONS.icon)
+    topics = catalog().topics()
+    st.markdown(f"{LESSONS.description}\n\n"
+                f"- **{sum(map(len, topics.values()))} lessons** on: {', '.join(topics)}")
     st.subheader("Datasets")
     rows = [{"dataset": DATASETS[name].title, "kind": DATASETS[name].kind,
              "task": DATASETS[name].task,

@@ -7,6 +7,8 @@ the confusion matrix and the mistakes.
 """
 from __future__ import annotations
 
+from typing import Callable
+
 import streamlit as st
 
 from datasets import DATASETS
@@ -18,13 +20,16 @@ from engine.spec.presets import DATA_DEFAULTS, DEFAULT_PRESET, IMAGE_PRESETS, IM
 from engine.train import Trainer
 from ui.controls.image_data import dataset_in_use, load_images
 from ui.controls.image_input import image_picker
-from ui.controls.images import (LAB, dataset_picker, deep_layer_picker, full_train_size, k,
-                                read_url, restore_missing, train_size_slider,
-                                train_spec_from_state, training_controls, write_url)
+from ui.controls.images import (LAB, LESSON_LAB, dataset_picker, deep_layer_picker,
+                                full_train_size, k, read_url, restore_missing, seed_controls,
+                                train_size_slider, train_spec_from_state, training_controls,
+                                write_url)
 from ui.controls.layer_editor import layer_editor, plan_panel, seed_stack, stack_from_state
+from ui.lessons import lesson_changed
 from ui.live import inside_view, live_view, play_bar
 from ui.messages import show_warning
 from ui.views.images import cached_test_set, draw_image_frame, draw_test_set
+from ui.views.lesson_bar import lesson_bar
 from ui.views.runs import record_run, runs_table
 from viz.images import class_gallery_html
 
@@ -45,6 +50,7 @@ def _first_visit() -> None:
     LAB.open(notes)
     st.session_state.update({k("experiment"): exp, k("runs"): [], k("dl_errors"): {},
                              k("train_size"): size, k("frames"): 0})
+    seed_controls(exp, size)          # the lab may be opened again (a lesson): set every control
     seed_stack(exp.model.layers)
 
 
@@ -62,6 +68,7 @@ def _page() -> None:
     restore_missing(st.session_state[k("experiment")],
                     st.session_state.get(k("train_size"), 20))
     st.markdown("#### Image lab: what does each layer of a conv net learn?")
+    lesson = lesson_bar(LAB)          # the open lesson, if any: its goal is checked live
     with st.sidebar:
         st.subheader("Data")
         dataset_picker()
@@ -87,10 +94,10 @@ def _page() -> None:
         return
     st.session_state[k("experiment")] = trainer.experiment
     write_url(trainer.experiment, len(trainer.dataset.x_train))
-    _body(trainer)
+    _body(trainer, lesson)
 
 
-def _body(trainer: Trainer) -> None:
+def _body(trainer: Trainer, lesson: Callable[[], None] | None) -> None:
     ds = trainer.dataset
     with st.expander(f"Samples per class: {DATASETS[ds.name].title}"):
         st.html(class_gallery_html(ds.x_train, ds.y_train, ds.class_names))
@@ -112,13 +119,14 @@ def _body(trainer: Trainer) -> None:
                          playing=LAB.playing)
         draw_test_set(view, ds.x_test, ds.class_names)
 
-    live_view(LAB, capture=capture, draw=draw, tick=TICK, hold_training=False)
+    live_view(LAB, capture=capture, draw=draw, tick=TICK, hold_training=False,
+              after=lesson)
     inside_view(LAB, expanded=False)
     runs_table(st.session_state[k("runs")])
 
 
 def image_lab() -> None:
-    if not LAB.opened:
+    if not LAB.opened or lesson_changed(LAB, LESSON_LAB):
         _first_visit()
     if not LAB.playing:
         LAB.stop()                    # Pause takes effect before anything else is drawn

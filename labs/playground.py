@@ -11,11 +11,13 @@ import streamlit as st
 
 from engine.inspect.playground import OUTPUT, capture_playground
 from engine.spec import SpecError
-from ui.controls.playground import (LAB, VIEW_KEY, experiment_from_state, k, large_view_picker,
-                                    read_url, rerun_if_asked, seed_state, select_neuron,
-                                    sidebar, toggle_feature, write_url)
+from ui.controls.playground import (LAB, LESSON_LAB, VIEW_KEY, experiment_from_state, k,
+                                    large_view_picker, read_url, rerun_if_asked, seed_state,
+                                    select_neuron, sidebar, toggle_feature, write_url)
+from ui.lessons import lesson_changed
 from ui.live import inside_view, live_view, play_bar
 from ui.messages import show_error, show_warning
+from ui.views.lesson_bar import lesson_bar
 from ui.views.playground import RENDERERS, draw
 from ui.views.share import share_box
 from ui.views.summary import model_summary
@@ -37,11 +39,14 @@ def _first_visit() -> None:
 def _page() -> None:
     hidden: set[str] = st.session_state[k("hidden")]
     st.markdown("#### 2D playground: watch a network learn to separate points")
-    with st.expander("First time here? Press **Play**, then try…", expanded=True,
-                     icon=":material/lightbulb:"):
-        st.markdown("Press **Play** and watch the output map bend around the points. Then try "
-                    "the spiral with no hidden layer (it cannot), add layers and neurons, turn "
-                    "on X₁² and X₂², or raise the learning rate until the loss explodes.")
+    lesson = lesson_bar(LAB)          # the open lesson, if any: its goal is checked live
+    if lesson is None:                # a lesson says what to try; without one, this does
+        with st.expander("First time here? Press **Play**, then try…", expanded=True,
+                         icon=":material/lightbulb:"):
+            st.markdown("Press **Play** and watch the output map bend around the points. Then "
+                        "try the spiral with no hidden layer (it cannot), add layers and "
+                        "neurons, turn on X₁² and X₂², or raise the learning rate until the "
+                        "loss explodes.")
     first = LAB.trainer is None       # the sidebar first, so its widgets fit the link's values
     if first:
         sidebar(hidden)
@@ -74,7 +79,7 @@ def _page() -> None:
              on_select=select_neuron, on_feature=toggle_feature)
 
     live_view(LAB, capture=capture_playground, draw=draw_frame, tick=TICK,
-              before=rerun_if_asked)
+              before=rerun_if_asked, after=lesson)
     if not first:
         sidebar(hidden)
     if "inside" not in hidden:
@@ -84,7 +89,7 @@ def _page() -> None:
 
 
 def playground() -> None:
-    if not LAB.opened:
+    if not LAB.opened or lesson_changed(LAB, LESSON_LAB):
         _first_visit()
     if not LAB.playing:
         LAB.stop()                    # Pause takes effect before anything else is drawn

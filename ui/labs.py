@@ -18,7 +18,7 @@ PAGES_DIR = Path(__file__).resolve().parents[1] / "labs"
 
 @dataclass(frozen=True)
 class Page:
-    """One page of the app: a lab, or the About page (which offers no data or layers).
+    """One page of the app: a lab, or a page that offers no data or layers (Lessons, About).
 
     `aliases` are extra URL paths that open this page (hidden from the menu), such as the
     page's file name: a person who types /image_lab means the image lab.
@@ -65,12 +65,17 @@ IMAGE_LAB = Page(
     training=("lr", "optimizer", "momentum", "batch_size", "l2", "epochs"),
     aliases=("image_lab",))
 
+LESSONS = Page(
+    file="lessons.py", title="Lessons", url_path="lessons", icon=":material/school:",
+    description="Guided lessons by topic: each opens a lab with a goal the app checks live, "
+                "hints one at a time, and a note for instructors.")
+
 ABOUT = Page(
     file="home.py", title="About", url_path="about", icon=":material/info:",
     description="What this app is and what each lab offers.", aliases=("home",))
 
 LABS: tuple[Page, ...] = (PLAYGROUND, IMAGE_LAB)
-PAGES: tuple[Page, ...] = (*LABS, ABOUT)
+PAGES: tuple[Page, ...] = (*LABS, LESSONS, ABOUT)
 
 
 def offered_datasets() -> tuple[str, ...]:

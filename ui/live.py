@@ -69,11 +69,12 @@ def play_bar(lab: LabSession, *, hidden: set[str] = frozenset(), what: str = "po
 
 def live_view(lab: LabSession, *, capture: Callable[..., Snap], draw: Callable[[Snap], None],
               tick: float, before: Callable[[], None] | None = None,
-              hold_training: bool = True) -> None:
+              after: Callable[[], None] | None = None, hold_training: bool = True) -> None:
     """The live fragment: one frame per `tick` while playing, one when paused.
 
     `before()` runs at the start of every fragment run (a lab may ask for a full rerun there,
-    e.g. after a click on the network view). With `hold_training` the background thread waits
+    e.g. after a click on the network view); `after()` at its end (a lesson's goal status,
+    which so turns to "met" in the frame that meets it). With `hold_training` the background thread waits
     while the frame is drawn (small nets: Python-bound training and drawing fight over the GIL,
     so drawing goes first); without it training goes on during drawing (conv nets spend their
     time in torch kernels that release the GIL), and only the capture takes the lock.
@@ -106,6 +107,8 @@ def live_view(lab: LabSession, *, capture: Callable[..., Snap], draw: Callable[[
             with lab.lock:
                 snapshot = capture(trainer, lab.recorder)
             draw(snapshot)
+        if after is not None:
+            after()
         warm_up_optimizers()           # after the first picture, not before it
 
     live()

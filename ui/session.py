@@ -56,10 +56,14 @@ class LabSession:
         return self.key("lock") in st.session_state
 
     def open(self, notes: list[str]) -> None:
-        """First visit: a lock and the notes on what the link needed repaired."""
-        st.session_state[self.key("lock")] = threading.Lock()
+        """First visit, or the lab opened again by a new link (a lesson): a lock, the notes on
+        what the link needed repaired, and no run yet (an old one stops and goes; the lock and
+        the run counter stay, so views cached per run never mistake the new run for it)."""
+        self.reset()
+        self.stop_playing()
+        st.session_state.setdefault(self.key("lock"), threading.Lock())
         st.session_state[self.key("notes")] = list(notes)
-        st.session_state[self.key("run_id")] = 0
+        st.session_state.setdefault(self.key("run_id"), 0)
 
     @property
     def notes(self) -> list[str]:

@@ -67,6 +67,13 @@ class LayerHistory:
     def last_epoch(self) -> int | None:
         return int(self._epochs[self._n - 1]) if self._n else None
 
+    def latest(self, name: str) -> np.ndarray | None:
+        """One scalar (a name in SCALARS) per layer on the last row, or None before any row:
+        what a live check reads each frame without copying the whole table."""
+        if not self._n:
+            return None
+        return self._rows[self._n - 1, :, len(PERCENTILES) + SCALARS.index(name)].copy()
+
     def _thin(self) -> None:
         """Keep the rows on the doubled stride (every other one), drop the rest."""
         self.stride *= 2

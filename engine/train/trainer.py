@@ -258,7 +258,8 @@ class Trainer:
         self.reason = (f"The loss became infinite or not-a-number in epoch {self.epoch}: the "
                        f"steps are too big. Lower the learning rate (now {lr:g}, try "
                        f"{lr / 10:g}), add batch norm, or use a smaller L1/L2 rate; the weights "
-                       f"from epoch {self.epoch - 1} were kept. Press Reset to start again.")
+                       f"from epoch {self.epoch - 1} were kept: lower the learning rate to go on from "
+                       f"them, or press Reset to start again.")
         self._emit("diverged")
 
     def _record(self) -> None:
@@ -377,6 +378,8 @@ class Trainer:
         if self.status in (FINISHED, EARLY_STOPPED) and not self._would_stop():
             self.status, self.reason = READY, ""
             self._since_best = 0
+        elif self.status == DIVERGED and spec.lr < old.lr and not self._would_stop():
+            self.status, self.reason = READY, ""
 
     def _would_stop(self) -> bool:
         return bool(self.spec.epochs and self.epoch >= self.spec.epochs)

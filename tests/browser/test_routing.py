@@ -18,13 +18,15 @@ CONNECTED = "[data-testid='stApp'][data-test-connection-state='CONNECTED']"
 PLAYGROUND = ".st-key-pg_play"                    # the 2D page's Play toggle
 IMAGE_LAB = "[data-testid='stMain'] :is(h1, h2, h3, h4):has-text('Image lab')"
 ABOUT = "[data-testid='stMain'] h1:has-text('NN Playground')"
-ANY_PAGE = ", ".join((PLAYGROUND, IMAGE_LAB, ABOUT))
+LESSONS = "[data-testid='stMain'] h1:has-text('Lessons')"
+ANY_PAGE = ", ".join((PLAYGROUND, IMAGE_LAB, ABOUT, LESSONS))
 # path -> (what the page shows, the path it ends on, a query the page must keep). Each round
 # opens every path; odd rounds add the query, so each path opens 5 times bare, 5 with a query.
 CASES = {
     "/images": (IMAGE_LAB, "/images", {"ds": "shapes"}),
     "/": (PLAYGROUND, "/", {"ds": "spiral", "net": "dense:4:tanh"}),
     "/about": (ABOUT, "/about", {"tab": "x"}),
+    "/lessons": (LESSONS, "/lessons", {"done": "one-neuron"}),
     "/playground": (PLAYGROUND, "/", {"ds": "xor"}),
     "/image_lab": (IMAGE_LAB, "/images", {"ds": "shapes"}),
     "/home": (ABOUT, "/about", {"tab": "x"}),

@@ -1,4 +1,5 @@
 """Trainer: learning, determinism, live hyper-parameters, divergence, limits, history."""
+import dataclasses
 import math
 import time
 
@@ -91,6 +92,11 @@ def test_divergence_keeps_last_finite_weights_and_says_why():
     assert all(torch.isfinite(p).all() for p in t.model.parameters())
     assert math.isfinite(t.metrics.train_loss)
     assert t.step(10) == 0                # a diverged run does not go on
+    t.apply(dataclasses.replace(t.spec, l2=0.1))
+    assert t.status == DIVERGED           # ... unless its steps get smaller:
+    t.apply(dataclasses.replace(t.spec, lr=0.001))
+    assert t.status == READY and t.step(10) == 10   # it goes on from the weights it kept
+    assert math.isfinite(t.metrics.train_loss)
 
 
 def test_epoch_limit_and_early_stop():

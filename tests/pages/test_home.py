@@ -4,7 +4,8 @@ import re
 from streamlit.testing.v1 import AppTest
 
 from datasets import DATASETS
-from ui.labs import ABOUT, IMAGE_LAB, LABS, PAGES, offered_datasets
+from engine.lessons import load_catalog
+from ui.labs import ABOUT, IMAGE_LAB, LABS, LESSONS, PAGES, offered_datasets
 
 
 def open_about(app_path):
@@ -36,6 +37,7 @@ def test_about_lists_each_lab_and_each_offered_dataset(app_path):
         assert lab.title in text and lab.description in text
     for name in offered_datasets():
         assert DATASETS[name].title in text
+    assert LESSONS.description in text and f"{len(load_catalog().lessons)} lessons" in text
     table = open_about(app_path).dataframe[0].value
     assert list(table["dataset"]) == [DATASETS[n].title for n in offered_datasets()]
 
@@ -56,6 +58,7 @@ def test_registry_matches_the_labs():
     from engine.spec.presets import IMAGE_SETS
     assert IMAGE_LAB.layers == KINDS
     assert LABS[0].datasets == DATA_2D and IMAGE_LAB.datasets == IMAGE_SETS
-    assert [p.url_path for p in PAGES] == ["", "images", "about"] and ABOUT not in LABS
+    assert [p.url_path for p in PAGES] == ["", "images", "lessons", "about"]
+    assert ABOUT not in LABS and LESSONS not in LABS
     for page in PAGES:
         assert page.script.exists() and page.icon.startswith(":material/")

@@ -14,11 +14,13 @@ from engine.spec import Experiment, TrainSpec
 from engine.spec.fields import FIELDS, MODEL_URL_KEY, applies
 from engine.spec.presets import DATA_DEFAULTS, IMAGE_SETS, preset_experiment
 from ui.controls.fields import field_widget, fit_link_values
+from ui.lessons import lesson_params, with_lesson
 from ui.links import read_link
 from ui.session import LabSession
 
 LAB = LabSession("il")
 k = LAB.key
+LESSON_LAB = "images"         # what a lesson file's `lab` names this page
 TRAIN_SIZE_KEY = "ntr"        # URL key of the training-set size (the page's own setting)
 TRAIN_KEYS = ("optimizer", "lr", "momentum", "batch_size", "l2", "epochs")
 
@@ -34,13 +36,21 @@ def is_available(dataset: str) -> bool:
     return not DATASETS[dataset].needs_download or is_cached(dataset)
 
 
+def _control_values(exp: Experiment, train_size: int) -> dict:
+    return {k("dataset"): exp.data.dataset, k("train_size"): train_size,
+            **{k("train_" + n): getattr(exp.train, n) for n in TRAIN_KEYS}}
+
+
 def restore_missing(exp: Experiment, train_size: int) -> None:
     """Seed every control key that is absent (first visit, or back from another page)."""
-    values = {k("dataset"): exp.data.dataset, k("train_size"): train_size,
-              **{k("train_" + n): getattr(exp.train, n) for n in TRAIN_KEYS}}
-    for key, value in values.items():
+    for key, value in _control_values(exp, train_size).items():
         if key not in st.session_state:
             st.session_state[key] = value
+
+
+def seed_controls(exp: Experiment, train_size: int) -> None:
+    """Set every control to the experiment (the lab opened again, e.g. by a lesson)."""
+    st.session_state.update(_control_values(exp, train_size))
 
 
 def _dataset_changed() -> None:
@@ -97,13 +107,23 @@ def not_an_image_link(params: dict[str, list[str]]) -> str | None:
 
 
 def read_url() -> tuple[Experiment, int, list[str]]:
-    """Experiment, training-set size and repair notes from the page URL (never raises).
+    """Experiment, training-set size and repair notes from the page URL (never raises); a
+    `lesson=` in it opens that lesson with the lesson's link."""
+    params, notes = read_link()
+    params, lesson_notes = with_lesson(params, LAB, LESSON_LAB)
+    exp, size, more = read_params(params)
+    return exp, size, notes + lesson_notes + more
+
+
+def read_params(params: dict[str, list[str]]) -> tuple[Experiment, int, list[str]]:
+    """Experiment, training-set size and repair notes from a link's parameters (a page's
+    link, or a lesson's: the lesson tests read theirs here, as the page does).
 
     Only a link naming an image dataset is read. Another page's link (the 2D page's, which
     AppTest and some browsers carry across a page switch) opens the default quietly; a link
     with no dataset or an unknown one opens it with a note.
     """
-    params, notes = read_link()
+    notes: list[str] = []
     base = preset_experiment()
     if (params.get("ds") or [""])[-1] not in IMAGE_SETS:
         note = not_an_image_link(params)
@@ -138,6 +158,7 @@ def write_url(exp: Experiment, train_size: int) -> None:
     """Make the address bar a link to this exact image experiment."""
     params = exp.to_query()
     params[TRAIN_SIZE_KEY] = str(train_size)
+    params.update(lesson_params(LAB))
     if dict(st.query_params) != params:
         st.query_params.from_dict(params)
 

@@ -18,6 +18,7 @@ from engine.spec.fields import ACTIVATION_NAMES, LOSSES, applies, friendly
 from engine.spec.layers import layers_to_text
 from engine.spec.limits import LIMITS
 from ui.controls.fields import field_widget, fit_link_values
+from ui.lessons import lesson_params, with_lesson
 from ui.links import read_link
 from ui.session import LabSession
 from viz.raster import thumbnail
@@ -26,6 +27,7 @@ LAB = LabSession("pg")
 k = LAB.key
 MAX_HIDDEN = 8           # hidden layers offered by the page (the spec allows more via JSON)
 MAX_UNITS = 256
+LESSON_LAB = "playground"  # what a lesson file's `lab` names this page
 HIDE_KEY = "hide"        # URL key listing controls hidden in classroom mode
 VIEW_KEY = "view"        # URL key choosing the live renderer: canvas (default) or png
 TFP_DEFAULT = Experiment(DataSpec("circle"), ModelSpec(),
@@ -131,8 +133,18 @@ def experiment_from_state(current: Experiment) -> Experiment:
 
 
 def read_url() -> tuple[Experiment, list[str], set[str]]:
-    """Experiment, repair notes and hidden controls from the page URL (never raises)."""
+    """Experiment, repair notes and hidden controls from the page URL (never raises); a
+    `lesson=` in it opens that lesson with the lesson's link."""
     params, notes = read_link()
+    params, lesson_notes = with_lesson(params, LAB, LESSON_LAB)
+    exp, more, hide = read_params(params)
+    return exp, notes + lesson_notes + more, hide
+
+
+def read_params(params: dict[str, list[str]]) -> tuple[Experiment, list[str], set[str]]:
+    """Experiment, repair notes and hidden controls from a link's parameters (a page's link,
+    or a lesson's: the lesson tests read theirs here, as the page does)."""
+    notes: list[str] = []
     exp, repairs = Experiment.from_query(params, base=TFP_DEFAULT)
     notes += repairs
     if exp.data.dataset not in DATA_2D:
@@ -151,6 +163,7 @@ def write_url(exp: Experiment, hide: set[str], view: str = "canvas") -> None:
         params[HIDE_KEY] = ",".join(sorted(hide))
     if view != "canvas":
         params[VIEW_KEY] = view
+    params.update(lesson_params(LAB))
     if dict(st.query_params) != params:
         st.query_params.from_dict(params)
 

@@ -1,0 +1,83 @@
+"""A lesson's intended solution, trained headless: the engine Trainer, no Streamlit runtime.
+
+Each step of `[[solution]]` changes the link's parameters (as a student changes controls),
+is read by the lab's own link reader (so the lesson means what the page would open), and
+either applies the new training settings to the running trainer (a live change, as on the
+page) or builds a new one (new data or network, or `reset`: a new run). The goal is observed
+after every epoch or batch, as the live view does every frame.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from engine.data import load_data
+from engine.lessons import Lesson
+from engine.lessons.goals import Watch
+from engine.lessons.load import query
+from engine.record.recorder import Recorder
+from engine.spec import Experiment
+from engine.train import Trainer, needs_rebuild
+from engine.train.runtime import configure_torch
+
+
+def read(lesson: Lesson, params: dict[str, list[str]]) -> tuple[Experiment, int | None, list[str]]:
+    """The experiment (and the image lab's training-set size) the lesson's lab reads."""
+    if lesson.lab == "playground":
+        from ui.controls.playground import read_params
+        exp, notes, _hide = read_params(params)
+        return exp, None, notes
+    from ui.controls.images import read_params
+    exp, size, notes = read_params(params)
+    return exp, size, notes
+
+
+def build(exp: Experiment, size: int | None) -> Trainer:
+    if size is None:
+        return Trainer(exp, device="cpu")
+    from datasets.subset import take_train
+    return Trainer(exp, dataset=take_train(load_data(exp.data), size), device="cpu")
+
+
+@dataclass
+class Outcome:
+    met_before: bool                     # the untouched lesson met its goal at once (a bug)
+    met_in_step: int | None = None       # the solution step (1, 2, ...) that met the goal
+    log: list[str] = field(default_factory=list)
+
+
+def solve(lesson: Lesson) -> Outcome:
+    """Train the lesson's solution; stop as soon as the goal is met."""
+    configure_torch()                    # one thread, as the app runs it
+    params = query(lesson.link)
+    exp, size, _ = read(lesson, params)
+    trainer, run = build(exp, size), 0
+    recorder = Recorder(trainer)
+    watch = Watch(lesson)
+    out = Outcome(met_before=watch.observe(trainer, recorder, run).met)
+    for number, step in enumerate(lesson.solution, start=1):
+        params.update(query(step.change))
+        exp, new_size, _ = read(lesson, params)
+        if step.reset or new_size != size or needs_rebuild(trainer.experiment, exp):
+            trainer, size, run = build(exp, new_size), new_size, run + 1
+            recorder = Recorder(trainer)
+        elif exp.train != trainer.spec:
+            trainer.apply(exp.train)
+        target = trainer.epoch + step.epochs
+        for _ in range(step.batches or 10**9):
+            if step.batches:
+                trainer.step(1)
+            else:
+                if trainer.epoch >= target or trainer.done:
+                    break
+                trainer.step_epoch()
+            progress = watch.observe(trainer, recorder, run)
+            if progress.met:
+                out.met_in_step = number
+                out.log.append(f"met at epoch {trainer.epoch}, step {trainer.steps}")
+                return out
+        m = trainer.metrics
+        out.log.append(f"after {step.say or step.change}: epoch {trainer.epoch} "
+                       f"{trainer.status} train {m.train_loss:.3f} test {m.test_loss:.3f} "
+                       f"acc {m.test_acc:.3f}: " + "; ".join(
+                           f"{s.text} {s.ok} ({s.now})" for s in progress.checks))
+    return out
