@@ -24,6 +24,7 @@ from ui.controls.images import (LAB, dataset_picker, deep_layer_picker, full_tra
 from ui.controls.layer_editor import layer_editor, plan_panel, seed_stack, stack_from_state
 from ui.live import inside_view, live_view, play_bar
 from ui.messages import show_warning
+from ui.views.export import export_panel
 from ui.views.images import cached_test_set, draw_image_frame, draw_test_set
 from ui.views.runs import record_run, runs_table
 from viz.images import class_gallery_html
@@ -115,6 +116,7 @@ def _body(trainer: Trainer) -> None:
     live_view(LAB, capture=capture, draw=draw, tick=TICK, hold_training=False)
     inside_view(LAB, expanded=False)
     runs_table(st.session_state[k("runs")])
+    export_panel(LAB, trainer)
 
 
 def image_lab() -> None:

@@ -56,10 +56,21 @@ class LabSession:
         return self.key("lock") in st.session_state
 
     def open(self, notes: list[str]) -> None:
-        """First visit: a lock and the notes on what the link needed repaired."""
+        """First visit: a lock and the notes on what the link needed repaired (after any
+        left by `forget`)."""
         st.session_state[self.key("lock")] = threading.Lock()
-        st.session_state[self.key("notes")] = list(notes)
+        st.session_state[self.key("notes")] = (st.session_state.pop(self.key("next_notes"), [])
+                                               + list(notes))
         st.session_state[self.key("run_id")] = 0
+
+    def forget(self, notes: list[str] = ()) -> None:
+        """Drop everything this lab keeps (training stops), so its next run is a first visit
+        that reads the link; `notes` are shown then."""
+        self.stop()
+        for key in [k for k in st.session_state if str(k).startswith(self.prefix + "_")]:
+            del st.session_state[key]
+        if notes:
+            st.session_state[self.key("next_notes")] = list(notes)
 
     @property
     def notes(self) -> list[str]:
