@@ -65,7 +65,7 @@ def metrics_csv(history: "BoundedHistory") -> str:
 
     frame = pd.DataFrame(history.as_dict())
     frame["epoch"] = frame["epoch"].astype(np.int64)
-    return frame.to_csv(index=False, float_format="%.17g", lineterminator="\n")
+    return frame.to_csv(index=False, lineterminator="\n")     # floats in full (shortest repr)
 
 
 def data_npz(dataset: Dataset) -> bytes:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import csv
 import importlib.util
 import io
 import json
@@ -50,11 +51,12 @@ def test_weights_load_back_with_weights_only(trained):
         assert torch.equal(state[key], model[key]) and state[key].device.type == "cpu"
 
 
-def test_metrics_csv_has_one_row_per_epoch(trained):
-    frame = pd.read_csv(io.StringIO(files.metrics_csv(trained.history)))
-    assert tuple(frame.columns) == COLUMNS
-    assert list(frame["epoch"]) == list(range(5))
-    assert frame["train_loss"].tolist() == trained.history.column("train_loss").tolist()
+def test_metrics_csv_has_one_row_per_epoch_in_full_precision(trained):
+    rows = list(csv.DictReader(io.StringIO(files.metrics_csv(trained.history))))
+    assert tuple(rows[0]) == COLUMNS
+    assert [row["epoch"] for row in rows] == ["0", "1", "2", "3", "4"]
+    for column in ("train_loss", "test_acc", "lr"):
+        assert [float(row[column]) for row in rows] == trained.history.column(column).tolist()
 
 
 def test_regression_metrics_leave_accuracy_empty():
