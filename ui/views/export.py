@@ -62,7 +62,8 @@ def export_panel(lab: LabSession, trainer: Trainer) -> None:
         buttons = (
             ("Experiment (.json)", lambda: experiment_json(trainer.experiment), "json",
              "application/json", ":material/description:",
-             "The settings: reopen them here, or `python -m engine train --experiment` them."),
+             "The settings: open them here again, or train them headless with "
+             "`python -m engine train --experiment`."),
             ("Weights (.pt)", lambda: weights_bytes(trainer), "pt", "application/octet-stream",
              ":material/neurology:", "The network's weights now (a PyTorch state_dict): open "
              "them here later, or load them with torch.load(..., weights_only=True)."),
@@ -80,6 +81,9 @@ def export_panel(lab: LabSession, trainer: Trainer) -> None:
                                 file_name=name, mime=mime,
                                 on_click="ignore", icon=icon, help=tip, width="stretch",
                                 key=lab.key(f"download_{ext}"))
+        st.caption("The script needs only torch and numpy: it trains these settings from their "
+                   "seed on this page's exact data and prints the loss curve this page draws "
+                   "for them, number for number.")
         st.file_uploader(
             "Open an experiment (.json) or weights (.pt)", type=["json", "pt"],
             key=lab.key("open_file"), on_change=_opened, args=(lab,),
