@@ -14,6 +14,7 @@ import pprint
 import textwrap
 from typing import Callable
 
+import torch
 from torch import nn
 
 from engine.data import Dataset, load_data
@@ -141,8 +142,9 @@ def script_text(exp: Experiment, dataset: Dataset | None = None, *,
     exp = exp.validated()
     ds = dataset if dataset is not None else load_data(exp.data)
     objective = objectives.resolve_objective(exp.train.loss, ds.task, max(ds.n_classes, 1))
-    model = build_model(exp.model, ds.input_shape, objective.n_outputs,
-                        objective.head_activation)
+    with torch.device("meta"):      # shapes only: no memory, and torch's global RNG untouched
+        model = build_model(exp.model, ds.input_shape, objective.n_outputs,
+                            objective.head_activation)
     used = {type(m) for m in model.modules()}
     activations = ("ACTIVATIONS: dict[str, Callable[[Tensor], Tensor]] = {\n"
                    + "".join(f"    {name!r}: {code},\n" for name, code in ACTIVATION_CODE.items())

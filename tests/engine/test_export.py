@@ -194,3 +194,10 @@ def test_standalone_loop_matches_the_trainer_in_process():
     rows = standalone.train(model, trainer.objective, arrays, exp.train, 3)
     assert [r[1] for r in rows] == trainer.history.column("train_loss").tolist()
     assert [r[2] for r in rows] == trainer.history.column("test_loss").tolist()
+
+
+def test_writing_a_script_leaves_torchs_global_random_state_alone():
+    state = torch.random.get_rng_state()
+    script.script_text(Experiment(DataSpec("digits"), ModelSpec(layers_from_text(
+        EVERY_KIND["digits"]))))
+    assert torch.equal(state, torch.random.get_rng_state())
