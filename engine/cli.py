@@ -1,7 +1,10 @@
-"""Headless training: `python -m engine train --experiment FILE.json [--epochs N] [--threads N]`.
+"""Headless training and export.
 
-Prints one JSON line of final metrics (and the torch thread count it used), so scripts and CI
-can train an experiment without the UI. A bad file, experiment or option gets a one-line error
+`python -m engine train --experiment FILE.json [--epochs N] [--threads N]` prints one JSON line
+of final metrics (and the torch thread count it used), so scripts and CI can train an
+experiment without the UI. `python -m engine export --experiment FILE.json --script OUT.py`
+writes the standalone PyTorch script a lab page downloads, with its data as OUT.npz beside it,
+and prints one JSON line naming both. A bad file, experiment or option gets a one-line error
 on stderr and exit code 2. Training uses every core by default: one thread suits a shared
 server (the app), not a workstation running one experiment.
 """
@@ -17,11 +20,12 @@ import time
 from pathlib import Path
 
 from engine.data import DatasetError
+from engine.export.opening import MAX_EXPERIMENT_BYTES
 from engine.spec.fields import SpecError
 from engine.spec.experiment import Experiment
 
 DEFAULT_EPOCHS = 100
-MAX_FILE_BYTES = 1_000_000   # an experiment file is a few KB; /dev/zero or a 50 MB file is not one
+MAX_FILE_BYTES = MAX_EXPERIMENT_BYTES   # a few KB; /dev/zero or a 50 MB file is not one
 
 
 def _number(v: float) -> float | None:
@@ -91,6 +95,34 @@ def train_command(path: Path, epochs: int | None, threads: int | None = None) ->
             "threads": torch.get_num_threads()}
 
 
+def export_command(path: Path, script: Path) -> dict:
+    """Write the standalone script for the experiment in `path` to `script`, and its data
+    beside it (same name, .npz)."""
+    exp = Experiment.from_json(read_experiment_file(path))
+    data = script.with_suffix(".npz")
+    if script.suffix.lower() == ".npz" or path.resolve() in (script.resolve(), data.resolve()):
+        raise SpecError(f"Writing {script} and {data} would overwrite "
+                        f"{'the data file' if script == data else path}; name the script "
+                        "something else, such as train.py.")
+    from engine.data import load_data
+    from engine.export.files import data_npz
+    from engine.export.script import script_text
+
+    dataset = load_data(exp.data)
+    _write(script, script_text(exp, dataset, data_file=data.name,
+                               script_file=script.name).encode())
+    _write(data, data_npz(dataset))
+    return {"script": str(script), "data": str(data), "dataset": exp.data.dataset,
+            "training_examples": len(dataset.x_train), "test_examples": len(dataset.x_test)}
+
+
+def _write(path: Path, data: bytes) -> None:
+    try:
+        path.write_bytes(data)
+    except OSError as exc:                 # a missing folder, a directory, no permission
+        raise SpecError(f"Cannot write {path}: {exc.strerror or exc}") from None
+
+
 class _OneLineParser(argparse.ArgumentParser):
     """Bad options get the same one `error:` line and exit code 2 as bad files (not usage)."""
 
@@ -101,7 +133,8 @@ class _OneLineParser(argparse.ArgumentParser):
 
 def main(argv: list[str] | None = None) -> int:
     parser = _OneLineParser(prog="python -m engine",
-                                     description="Train a playground experiment headless.")
+                            description="Train or export a playground experiment "
+                                        "headless.")
     sub = parser.add_subparsers(dest="command", required=True)
     train = sub.add_parser("train", help="train an experiment file and print final metrics")
     train.add_argument("--experiment", required=True, type=Path, help="experiment JSON file")
@@ -109,7 +142,14 @@ def main(argv: list[str] | None = None) -> int:
     train.add_argument("--threads", metavar="N",
                        help=f"torch threads (default: every core, {default_threads()}; "
                             f"at most {max_threads()})")
+    export = sub.add_parser("export", help="write a standalone PyTorch script (and its data "
+                                           "as .npz beside it) for an experiment file")
+    export.add_argument("--experiment", required=True, type=Path, help="experiment JSON file")
+    export.add_argument("--script", required=True, type=Path,
+                        help="the script to write (its data goes to the same name, .npz)")
     args = parser.parse_args(argv)
+    if args.command == "export":
+        return _report(lambda: export_command(args.experiment, args.script))
     if args.epochs is not None and not 1 <= args.epochs <= 1_000_000:
         print("error: --epochs must be between 1 and 1000000", file=sys.stderr)
         return 2
@@ -121,8 +161,13 @@ def main(argv: list[str] | None = None) -> int:
                   f"(4 x this machine's {default_threads()} cores); got {args.threads!r}",
                   file=sys.stderr)
             return 2
+    return _report(lambda: train_command(args.experiment, args.epochs, threads))
+
+
+def _report(command) -> int:
+    """Run a command: its result as one JSON line (exit 0), or one error line (exit 2)."""
     try:
-        result = train_command(args.experiment, args.epochs, threads)
+        result = command()
     except (SpecError, DatasetError) as exc:
         # One line, whatever the message quotes (a path or a JSON key may hold a newline).
         print("error: " + " ".join(str(exc).split()), file=sys.stderr)

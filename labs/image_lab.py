@@ -28,6 +28,7 @@ from ui.controls.layer_editor import layer_editor, plan_panel, seed_stack, stack
 from ui.lessons import lesson_changed
 from ui.live import inside_view, live_view, play_bar
 from ui.messages import show_warning
+from ui.views.export import export_panel
 from ui.views.images import cached_test_set, draw_image_frame, draw_test_set
 from ui.views.lesson_bar import lesson_bar
 from ui.views.runs import record_run, runs_table
@@ -123,6 +124,7 @@ def _body(trainer: Trainer, lesson: Callable[[], None] | None) -> None:
               after=lesson)
     inside_view(LAB, expanded=False)
     runs_table(st.session_state[k("runs")])
+    export_panel(LAB, trainer)
 
 
 def image_lab() -> None:

@@ -19,6 +19,7 @@ from ui.live import inside_view, live_view, play_bar
 from ui.messages import show_error, show_warning
 from ui.views.lesson_bar import lesson_bar
 from ui.views.playground import RENDERERS, draw
+from ui.views.export import export_panel
 from ui.views.share import share_box
 from ui.views.summary import model_summary
 
@@ -86,6 +87,7 @@ def _page() -> None:
         inside_view(LAB)
     model_summary(trainer)
     share_box(hidden)
+    export_panel(LAB, trainer)
 
 
 def playground() -> None:

@@ -40,3 +40,8 @@ def show_warning(message: object, icon: str = ":material/link:") -> None:
 
 def show_info(message: object, icon: str | None = None) -> None:
     st.info(literal(message), icon=icon)
+
+
+def show_toast(message: object, icon: str | None = None) -> None:
+    """A short notice in the corner, seen wherever the page is scrolled."""
+    st.toast(literal(message), icon=icon, duration="long")

@@ -56,14 +56,25 @@ class LabSession:
         return self.key("lock") in st.session_state
 
     def open(self, notes: list[str]) -> None:
-        """First visit, or the lab opened again by a new link (a lesson): a lock, the notes on
-        what the link needed repaired, and no run yet (an old one stops and goes; the lock and
-        the run counter stay, so views cached per run never mistake the new run for it)."""
+        """First visit, or the lab opened again by a new link (a lesson, an uploaded
+        experiment): a lock, the notes on what the link needed repaired (after any left by
+        `forget`), and no run yet (an old one stops and goes; the lock and the run counter
+        stay, so views cached per run never mistake the new run for it)."""
         self.reset()
         self.stop_playing()
         st.session_state.setdefault(self.key("lock"), threading.Lock())
-        st.session_state[self.key("notes")] = list(notes)
+        st.session_state[self.key("notes")] = (st.session_state.pop(self.key("next_notes"), [])
+                                               + list(notes))
         st.session_state.setdefault(self.key("run_id"), 0)
+
+    def forget(self, notes: list[str] = ()) -> None:
+        """Drop everything this lab keeps (training stops), so its next run is a first visit
+        that reads the link; `notes` are shown then."""
+        self.stop()
+        for key in [k for k in st.session_state if str(k).startswith(self.prefix + "_")]:
+            del st.session_state[key]
+        if notes:
+            st.session_state[self.key("next_notes")] = list(notes)
 
     @property
     def notes(self) -> list[str]:
