@@ -14,8 +14,10 @@ from engine.spec import SpecError
 from ui.controls.playground import (LAB, VIEW_KEY, experiment_from_state, k, large_view_picker,
                                     read_url, rerun_if_asked, seed_state, select_neuron,
                                     sidebar, toggle_feature, write_url)
+from ui.controls.microscope import microscope_frame, microscope_toggle, on_painter_event
 from ui.live import inside_view, live_view, play_bar
 from ui.messages import show_error, show_warning
+from ui.views.microscope import microscope_panel
 from ui.views.playground import RENDERERS, draw
 from ui.views.share import share_box
 from ui.views.summary import model_summary
@@ -65,13 +67,17 @@ def _page() -> None:
                                help="Draw the held-out test points as rings.")
     discretize = view[1].toggle("Discretize output", key=k("discretize"),
                                 help="Show hard class decisions instead of confidence.")
+    micro_on = microscope_toggle(view[2], playing=LAB.playing,
+                                 renderer=st.session_state[k("renderer")])
 
     def draw_frame(snapshot) -> None:
         st.session_state[k("serial")] += 1
+        micro = microscope_frame(snapshot) if micro_on else None
         draw(snapshot, LAB.trainer.dataset, show_test=show_test, discretize=discretize,
              large=st.session_state.get(k("selected"), OUTPUT), playing=LAB.playing,
              renderer=st.session_state[k("renderer")], serial=st.session_state[k("serial")],
-             on_select=select_neuron, on_feature=toggle_feature)
+             on_select=select_neuron, on_feature=toggle_feature, micro=micro,
+             on_micro=on_painter_event, panel=microscope_panel)
 
     live_view(LAB, capture=capture_playground, draw=draw_frame, tick=TICK,
               before=rerun_if_asked)

@@ -194,8 +194,8 @@ def apply_point_update(trainer: "Trainer", x_point, y_point, lr: float) -> Point
                 p.sub_(lr * g)
     trainer.weights_edited()
     _, after = _dense_params(trainer)
-    return PointUpdate(names, before, after, float(loss.detach()), point_loss(trainer, x_point, y_point),
-                       float(lr))
+    return PointUpdate(names, before, after, float(loss.detach()),
+                       point_loss(trainer, x_point, y_point), float(lr))
 
 
 def _layer(trainer: "Trainer", layer: str) -> nn.Linear:
