@@ -2,8 +2,9 @@
 
 Reads as a table of contents: the shared LabSession follows the sidebar's Experiment, the shared
 play bar and live fragment train and draw, and this page adds only its own views: the output
-map, the network of neuron maps (click a neuron to enlarge it, an input to switch it) and a link
-for class.
+map, the network of neuron maps (click a neuron to enlarge it, an input to switch it), the
+microscope while paused (ui.controls.microscope: one point forward and backward) and a link for
+class.
 """
 from __future__ import annotations
 
@@ -11,10 +12,10 @@ import streamlit as st
 
 from engine.inspect.playground import OUTPUT, capture_playground
 from engine.spec import SpecError
+from ui.controls.microscope import microscope_frame, microscope_toggle, on_painter_event
 from ui.controls.playground import (LAB, VIEW_KEY, experiment_from_state, k, large_view_picker,
                                     read_url, rerun_if_asked, seed_state, select_neuron,
                                     sidebar, toggle_feature, write_url)
-from ui.controls.microscope import microscope_frame, microscope_toggle, on_painter_event
 from ui.live import inside_view, live_view, play_bar
 from ui.messages import show_error, show_warning
 from ui.views.microscope import microscope_panel

@@ -79,7 +79,8 @@ def _pickers(m: MicroFrame) -> float:
     c[0].selectbox("Layer", list(range(len(m.trace.layers))), key=k("micro_layer"),
                    format_func=lambda v: _layer_name(m, v), on_change=pick_param)
     c[1].selectbox("Into", list(range(len(m.layout.labels[j + 1]))), key=k("micro_into"),
-                   format_func=lambda v: m.layout.labels[j + 1][v], on_change=pick_param)
+                   format_func=lambda v: m.layout.labels[j + 1][v].removeprefix("output: "),
+                   on_change=pick_param)
     c[2].selectbox("From", [BIAS, *range(n_in)], key=k("micro_from"),
                    format_func=lambda v: _source(m, j, None if v == BIAS else v),
                    on_change=pick_param,

@@ -122,7 +122,7 @@ function buildNetwork(host, d, g) {
     });
     if (col.more > 0) {                               // a wide layer: only its first neurons drawn
       const [x, y] = g.pos(ci, col.labels.length - 1);
-      parts.push(`<text class="more" x="${x + THUMB / 2}" y="${y + THUMB + 11}" text-anchor="middle" font-size="10" fill="#666"><title>${MORE_TIP}</title>+${col.more} more</text>`);
+      parts.push(`<text class="more" x="${x + THUMB / 2}" y="${y + THUMB + (g.micro ? 45 : 11)}" text-anchor="middle" font-size="10" fill="#666"><title>${MORE_TIP}</title>+${col.more} more</text>`);
     }
   });
   parts.push("</svg>");
