@@ -149,3 +149,39 @@ class TestSetView:
     mistakes: tuple[int, ...]        # test indices, most confident mistakes first
     y_true: np.ndarray
     y_pred: np.ndarray
+
+
+@dataclass(frozen=True)
+class DenseTrace:
+    """One dense layer (or the head) seen through one training point (the microscope).
+
+    ∂ are of that point's loss L; `a` is what the layer outputs (before any batch norm after it).
+    """
+
+    name: str                # "L1".."Ln", "head"
+    activation: str          # the activation inside the layer
+    x: np.ndarray            # (n_in,) what the layer receives
+    weight: np.ndarray       # (n_out, n_in)
+    bias: np.ndarray         # (n_out,)
+    z: np.ndarray            # (n_out,) pre-activations W·x + b
+    a: np.ndarray            # (n_out,) activations act(z)
+    slope: np.ndarray        # (n_out,) ∂a/∂z (the activation's slope at z)
+    grad_a: np.ndarray       # (n_out,) ∂L/∂a
+    grad_z: np.ndarray       # (n_out,) ∂L/∂z = ∂L/∂a · ∂a/∂z
+    grad_w: np.ndarray       # (n_out, n_in) ∂L/∂W = ∂L/∂z · x
+    grad_b: np.ndarray       # (n_out,) ∂L/∂b = ∂L/∂z
+    feeds_next: bool         # the next dense layer reads `a` as it is (no batch norm between)
+
+
+@dataclass(frozen=True)
+class PointTrace:
+    """One point forward and backward through the live model (eval mode), as numpy."""
+
+    x: np.ndarray                    # (n_features,) the network's inputs for the point
+    label: float                     # the data's label: class index or value
+    target: np.ndarray               # the target as the loss reads it (class, ±1, one-hot, value)
+    output: np.ndarray               # (n_outputs,) the head's outputs (logits or value)
+    prediction: np.ndarray           # (n_classes,) probabilities, or (1,) the predicted value
+    loss: float                      # the loss of this point alone (no L1/L2 penalty)
+    loss_name: str                   # the objective's loss ("cross_entropy", "mse", ...)
+    layers: tuple[DenseTrace, ...]   # every dense layer, then the head

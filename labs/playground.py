@@ -2,8 +2,9 @@
 
 Reads as a table of contents: the shared LabSession follows the sidebar's Experiment, the shared
 play bar and live fragment train and draw, and this page adds only its own views: the output
-map, the network of neuron maps (click a neuron to enlarge it, an input to switch it) and a link
-for class.
+map, the network of neuron maps (click a neuron to enlarge it, an input to switch it), the
+microscope while paused (ui.controls.microscope: one point forward and backward) and a link for
+class.
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import streamlit as st
 
 from engine.inspect.playground import OUTPUT, capture_playground
 from engine.spec import SpecError
+from ui.controls.microscope import microscope_frame, microscope_toggle, on_painter_event
 from ui.controls.playground import (LAB, LESSON_LAB, VIEW_KEY, experiment_from_state, k,
                                     large_view_picker, read_url, rerun_if_asked, seed_state,
                                     select_neuron, sidebar, toggle_feature, write_url)
@@ -18,6 +20,7 @@ from ui.lessons import lesson_changed
 from ui.live import inside_view, live_view, play_bar
 from ui.messages import show_error, show_warning
 from ui.views.lesson_bar import lesson_bar
+from ui.views.microscope import microscope_panel
 from ui.views.playground import RENDERERS, draw
 from ui.views.export import export_panel
 from ui.views.share import share_box
@@ -71,13 +74,17 @@ def _page() -> None:
                                help="Draw the held-out test points as rings.")
     discretize = view[1].toggle("Discretize output", key=k("discretize"),
                                 help="Show hard class decisions instead of confidence.")
+    micro_on = microscope_toggle(view[2], playing=LAB.playing,
+                                 renderer=st.session_state[k("renderer")])
 
     def draw_frame(snapshot) -> None:
         st.session_state[k("serial")] += 1
+        micro = microscope_frame(snapshot) if micro_on else None
         draw(snapshot, LAB.trainer.dataset, show_test=show_test, discretize=discretize,
              large=st.session_state.get(k("selected"), OUTPUT), playing=LAB.playing,
              renderer=st.session_state[k("renderer")], serial=st.session_state[k("serial")],
-             on_select=select_neuron, on_feature=toggle_feature)
+             on_select=select_neuron, on_feature=toggle_feature, micro=micro,
+             on_micro=on_painter_event, panel=microscope_panel)
 
     live_view(LAB, capture=capture_playground, draw=draw_frame, tick=TICK,
               before=rerun_if_asked, after=lesson)

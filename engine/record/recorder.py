@@ -192,6 +192,17 @@ class Recorder:
         self.branch()
         return c
 
+    def note_edit(self) -> None:
+        """Weights were changed by hand at this moment (the microscope): like training from
+        here, it forks the run. The moment is kept again with the new weights (the old copy
+        goes), and the curves mark the fork."""
+        t = self.trainer
+        self.branch()                              # edited in the past: its future is dropped
+        self.pending = None                        # the next update ratio would count the edit
+        self.timeline.truncate_after(t.steps - 1)
+        self.mark()
+        self.branches = [b for b in self.branches if b < t.position] + [t.position]
+
     def restart(self) -> None:
         """Forget the recorded past and record from now on, as if training started here
         (weights edited by hand: the curves, layer rows and checkpoints start from them)."""

@@ -279,6 +279,15 @@ class Trainer:
         self.history = BoundedHistory(self.history.cap)
         self._record()
 
+    def weights_edited(self) -> None:
+        """Weights were changed by hand between steps (the microscope): score them, and keep
+        them as the ones a divergence goes back to (unless they score infinite)."""
+        metrics = self.evaluate()
+        self.metrics = metrics
+        if math.isfinite(metrics.train_loss) and math.isfinite(metrics.test_loss):
+            with torch.no_grad():
+                torch._foreach_copy_(self._last_good, self._state)
+
     # ---- state ----------------------------------------------------------------------------
     def state_dict(self) -> dict[str, Any]:
         """A private copy of everything the next step depends on (weights, optimizer memory,

@@ -91,3 +91,47 @@ def test_hostile_link_shows_message_not_traceback(server, browser):
     expect(page.get_by_text("Learning rate")).not_to_have_count(0)
     assert page.locator("[data-testid='stException']").count() == 0
     page.close()
+
+
+EDGE_MIDDLE = """(sel) => {            // the middle of an edge's curve, in page coordinates
+  const p = document.querySelector(sel), m = p.getPointAtLength(p.getTotalLength() / 2);
+  const box = p.ownerSVGElement.getBoundingClientRect();
+  return [box.left + m.x, box.top + m.y];
+}"""
+
+
+def test_microscope_point_backward_chain_rule_update_and_edit(server, browser, tmp_path):
+    page = browser.new_page(viewport={"width": 1400, "height": 1600})
+    page.goto(f"{server}/?ds=circle&net=dense:3:tanh&loss=tfp_squared&lr=0.1")
+    wait_for_app(page)
+    page.wait_for_selector(".nnpg-network g.neuron", timeout=30000)
+    page.locator(".st-key-pg_micro label").click()
+    expect(page.locator(".nnpg-network text.val[data-label='L1 #1']")).to_contain_text(
+        "z ", timeout=30000)
+    panel = page.locator(".st-key-pg_micro_panel")
+    expect(panel).to_contain_text("Forward pass", timeout=15000)
+    followed = panel.locator("p").first.inner_text()
+    canvas = page.locator(".nnpg-boundary canvas").bounding_box()   # a point in the outer ring
+    page.mouse.click(canvas["x"] + canvas["width"] * 0.5, canvas["y"] + canvas["height"] * 0.12)
+    expect(panel.locator("p").first).not_to_have_text(followed, timeout=15000)
+    for _ in range(2):                                # output, then L1: every edge has ∂L/∂w
+        page.get_by_role("button", name="Backward step").click()
+        page.wait_for_timeout(300)
+    expect(panel).to_contain_text("step 2 of 2", timeout=15000)
+    x, y = page.evaluate(EDGE_MIDDLE, ".nnpg-network path[data-hit='1,0,1']")
+    page.mouse.click(x, y)                            # the edge L1 #2 → output
+    expect(panel).to_contain_text("Chain rule for L1 #2 → output", timeout=15000)
+    expect(panel.locator("[data-testid='stCode']")).to_contain_text("∂L/∂w = ∂L/∂a · ∂a/∂z · x =")
+    expect(page.locator(".nnpg-network path.halo")).not_to_have_attribute("d", "")
+    page.get_by_role("button", name="Apply this update").click()
+    expect(panel).to_contain_text("went down", timeout=15000)
+    before = page.evaluate("() => document.querySelector('.nnpg-boundary canvas').toDataURL()")
+    value = page.locator(".st-key-pg_micro_value input")
+    value.fill("4")
+    value.press("Enter")                              # a weight edited by hand: the map follows
+    page.wait_for_function(
+        "(old) => document.querySelector('.nnpg-boundary canvas').toDataURL() !== old",
+        arg=before, timeout=15000)
+    page.screenshot(path=str(tmp_path / "microscope.png"), full_page=True)
+    assert page.locator("[data-testid='stException']").count() == 0
+    page.close()

@@ -54,6 +54,14 @@ function paintBoundary(canvas, d, state) {
       else { ctx.fillStyle = colour; ctx.fill(); ctx.lineWidth = 1; ctx.strokeStyle = "#fff"; ctx.stroke(); }
     }
   }
+  const m = d.micro && d.micro.marker;
+  if (m) {                                        // the microscope's point: a ring around it
+    const x = m[0] * (size - 1), y = m[1] * (size - 1);
+    for (const [w, c] of [[5, "#fff"], [2.5, "#111"]]) {
+      ctx.beginPath(); ctx.arc(x, y, radius * 3.2, 0, 2 * Math.PI);
+      ctx.lineWidth = w; ctx.strokeStyle = c; ctx.stroke();
+    }
+  }
   canvas.dataset.frame = String(d.frame);
 }
 
@@ -64,34 +72,40 @@ function esc(s) {
 // The network: an SVG built once per layout (edges, outlines, hover titles, click targets) over
 // one canvas holding every neuron's map. Per frame only edge colours/widths/titles and the
 // canvas pixels change: no HTML parsing and no PNG encoding in the browser.
-const THUMB = 40, GAP = 10;
+const THUMB = 40, GAP = 10, MICRO_GAP = 40;   // the microscope writes 3 lines under a neuron
 const MORE_TIP = "Only the first neurons of a wide layer are drawn, so frames stay fast; all of them train.";
 
 function geometry(d, room) {
-  const cols = d.net.columns;
+  const cols = d.net.columns, gap = d.micro ? MICRO_GAP : GAP;
   // narrow the columns to sit beside the big map when the page is wide enough for that
   const colWidth = Math.max(80, Math.min(150, (room - THUMB - 40) / Math.max(cols.length - 1, 1)));
   const tallest = Math.max(...cols.map(c => c.labels.length));
-  const height = 40 + tallest * (THUMB + GAP), width = colWidth * (cols.length - 1) + THUMB + 40;
+  const height = 40 + tallest * (THUMB + gap), width = colWidth * (cols.length - 1) + THUMB + 40;
   const pos = (ci, ni) => [20 + ci * colWidth,
-    30 + (tallest - cols[ci].labels.length) * (THUMB + GAP) / 2 + ni * (THUMB + GAP)];
-  return {width, height, pos, key: JSON.stringify([cols.map(c => [c.title, c.labels]), colWidth,
+    30 + (tallest - cols[ci].labels.length) * (THUMB + gap) / 2 + ni * (THUMB + gap)];
+  return {width, height, pos, micro: !!d.micro, key: JSON.stringify([cols.map(c => [c.title, c.labels]), colWidth, !!d.micro,
     (d.inactive || []).join(","), d.net.weights.map(w => w ? w.map(r => r.map(v => v === null ? 0 : 1).join("")).join("|") : "")])};
 }
 
 function buildNetwork(host, d, g) {
   const cols = d.net.columns, off = new Set(d.inactive || []);
   const parts = [`<canvas class="nnpg-maps" width="${g.width}" height="${g.height}" style="position:absolute;left:0;top:0"></canvas>`,
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${g.width}" height="${g.height}" viewBox="0 0 ${g.width} ${g.height}" font-family="sans-serif" font-size="11" style="position:relative">`];
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${g.width}" height="${g.height}" viewBox="0 0 ${g.width} ${g.height}" font-family="sans-serif" font-size="11" style="position:relative">`,
+    `<path class="halo" d="" fill="none" stroke="#111" stroke-opacity="0.3" stroke-linecap="round"/>`];
+  const hits = [];
   d.net.weights.forEach((w, ci) => {
     if (!w) return;
     w.forEach((row, o) => row.forEach((v, i) => {
       if (v === null) return;                       // an input that is switched off
       const [x0, y0] = g.pos(ci, i), [x1, y1] = g.pos(ci + 1, o);
       const mid = (x0 + THUMB + x1) / 2, ya = y0 + THUMB / 2, yb = y1 + THUMB / 2;
-      parts.push(`<path data-e="${ci},${o},${i}" d="M${x0 + THUMB},${ya} C${mid},${ya} ${mid},${yb} ${x1},${yb}" fill="none" opacity="0.75"><title></title></path>`);
+      const path = `M${x0 + THUMB},${ya} C${mid},${ya} ${mid},${yb} ${x1},${yb}`;
+      parts.push(`<path data-e="${ci},${o},${i}" d="${path}" fill="none" opacity="0.75"><title></title></path>`);
+      if (g.micro)                                  // a wide invisible twin: easy to click
+        hits.push(`<path class="hit" data-hit="${ci},${o},${i}" d="${path}" fill="none" stroke="transparent" stroke-width="10" pointer-events="stroke" style="cursor:pointer"><title></title></path>`);
     }));
   });
+  parts.push(...hits);
   cols.forEach((col, ci) => {
     const [x] = g.pos(ci, 0);
     parts.push(`<text x="${x + THUMB / 2}" y="14" text-anchor="middle" fill="#444">${esc(col.title)}</text>`);
@@ -102,34 +116,69 @@ function buildNetwork(host, d, g) {
                         : `${label}: click to see it large`;
       parts.push(`<g class="neuron${input ? " input" : ""}" data-label="${esc(label)}" style="cursor:pointer" opacity="${faded ? 0.3 : 1}"><title>${esc(tip)}</title>` +
         `<rect x="${x}" y="${y}" width="${THUMB}" height="${THUMB}" fill="transparent" stroke="#bbb" stroke-width="1"/></g>`);
+      if (g.micro)                                  // the point's numbers, filled per frame
+        parts.push(`<text class="val" data-label="${esc(label)}" x="${x + THUMB / 2}" y="${y + THUMB + 1}" text-anchor="middle" font-size="10" font-family="monospace" fill="#222">` +
+          [0, 1, 2].map(() => `<tspan x="${x + THUMB / 2}" dy="11"></tspan>`).join("") + "</text>");
     });
     if (col.more > 0) {                               // a wide layer: only its first neurons drawn
       const [x, y] = g.pos(ci, col.labels.length - 1);
-      parts.push(`<text class="more" x="${x + THUMB / 2}" y="${y + THUMB + 11}" text-anchor="middle" font-size="10" fill="#666"><title>${MORE_TIP}</title>+${col.more} more</text>`);
+      parts.push(`<text class="more" x="${x + THUMB / 2}" y="${y + THUMB + (g.micro ? 45 : 11)}" text-anchor="middle" font-size="10" fill="#666"><title>${MORE_TIP}</title>+${col.more} more</text>`);
     }
   });
   parts.push("</svg>");
   host.style.position = "relative";
   host.innerHTML = parts.join("");
-  return {canvas: host.querySelector("canvas.nnpg-maps"),
-          edges: [...host.querySelectorAll("path[data-e]")].map(p => [p, p.dataset.e.split(",").map(Number)]),
-          neurons: [...host.querySelectorAll("g.neuron")]};
+  const hitOf = new Map([...host.querySelectorAll("path[data-hit]")].map(p => [p.dataset.hit, p]));
+  return {canvas: host.querySelector("canvas.nnpg-maps"), halo: host.querySelector("path.halo"),
+          edges: [...host.querySelectorAll("path[data-e]")].map(p => [p, p.dataset.e.split(",").map(Number), hitOf.get(p.dataset.e)]),
+          neurons: [...host.querySelectorAll("g.neuron")],
+          values: [...host.querySelectorAll("text.val")]};
 }
 
 function updateNetwork(net, d, g, state) {
   const cols = d.net.columns, weights = d.net.weights, selected = d.net.selected;
   let maxAbs = 1e-9;
   for (const w of weights) if (w) for (const row of w) for (const v of row) if (v !== null) maxAbs = Math.max(maxAbs, Math.abs(v));
-  for (const [path, [ci, o, i]] of net.edges) {
-    const v = weights[ci][o][i];
-    path.setAttribute("stroke", v >= 0 ? "#0877bd" : "#f59322");
-    path.setAttribute("stroke-width", (0.5 + 5.5 * Math.min(Math.abs(v) / maxAbs, 1)).toFixed(2));
-    path.firstChild.textContent = `Weight ${cols[ci].labels[i]} → ${cols[ci + 1].labels[o]}: ${v.toPrecision(3)}`;
+  const micro = d.micro, back = micro && micro.stage === "backward";
+  let maxGrad = 1e-12;
+  if (back) for (const gw of micro.grads) if (gw) for (const row of gw) for (const v of row) if (v !== null) maxGrad = Math.max(maxGrad, Math.abs(v));
+  const chosen = micro && micro.edge ? micro.edge.join(",") : null;
+  net.halo.setAttribute("d", "");
+  for (const [path, [ci, o, i], hit] of net.edges) {
+    const v = weights[ci][o][i], gw = back ? micro.grads[ci] : null;
+    const name = `${cols[ci].labels[i]} → ${cols[ci + 1].labels[o]}`;
+    let tip = `Weight ${name}: ${v.toPrecision(3)}`;
+    if (gw) {                                       // ∂L/∂w: coloured and sized as weights are
+      const g = gw[o][i];
+      path.setAttribute("stroke", g >= 0 ? "#0877bd" : "#f59322");
+      path.setAttribute("stroke-width", (0.5 + 5.5 * Math.min(Math.abs(g) / maxGrad, 1)).toFixed(2));
+      tip = `∂L/∂w for ${name}: ${g.toPrecision(3)} (weight ${v.toPrecision(3)})`;
+    } else if (back) {                              // the backward pass has not got here yet
+      path.setAttribute("stroke", "#c8c8c8");
+      path.setAttribute("stroke-width", "0.8");
+      tip += " (its ∂L/∂w comes when the backward pass reaches this layer)";
+    } else {
+      path.setAttribute("stroke", v >= 0 ? "#0877bd" : "#f59322");
+      path.setAttribute("stroke-width", (0.5 + 5.5 * Math.min(Math.abs(v) / maxAbs, 1)).toFixed(2));
+    }
+    if (micro) tip += ". Click to choose this weight.";
+    path.firstChild.textContent = tip;
+    if (hit) hit.firstChild.textContent = tip;
+    if (chosen === `${ci},${o},${i}`) {
+      net.halo.setAttribute("d", path.getAttribute("d"));
+      net.halo.setAttribute("stroke-width", (Number(path.getAttribute("stroke-width")) + 7).toFixed(1));
+    }
   }
+  const ring = micro ? micro.neuron : selected;
   for (const gEl of net.neurons) {
-    const on = gEl.dataset.label === selected, rect = gEl.lastChild;
+    const on = gEl.dataset.label === ring, rect = gEl.lastChild;
     rect.setAttribute("stroke", on ? "#111" : "#bbb");
     rect.setAttribute("stroke-width", on ? 3 : 1);
+    if (micro && micro.tips[gEl.dataset.label]) gEl.firstChild.textContent = micro.tips[gEl.dataset.label];
+  }
+  for (const t of net.values) {
+    const lines = (micro && micro.lines[t.dataset.label]) || [];
+    [...t.children].forEach((span, j) => { span.textContent = lines[j] || ""; });
   }
   const ctx = net.canvas.getContext("2d");
   ctx.imageSmoothingEnabled = false;
@@ -165,17 +214,27 @@ export default function (component) {
     root.className = "nnpg";
     root.innerHTML = `<div class="nnpg-boundary"><canvas data-frame="-1"></canvas><div class="nnpg-caption"></div></div><div class="nnpg-network"></div>`;
     parentElement.appendChild(root);
+    const state = root.__nnpg = {};
     root.querySelector(".nnpg-network").addEventListener("pointerdown", ev => {  // acts on press, before any redraw
+      const edge = state.micro && ev.target.closest("path[data-hit]");
+      if (edge) { setTriggerValue("edge", edge.dataset.hit.split(",").map(Number)); return; }
       const g = ev.target.closest("g.neuron");
       if (!g) return;
       if (g.classList.contains("input"))     // an id per click: a toggle must apply exactly once
         setTriggerValue("feature", {label: g.dataset.label, id: `${Date.now()}-${Math.random()}`});
+      else if (state.micro) setTriggerValue("neuron", g.dataset.label);
       else setTriggerValue("select", g.dataset.label);
     });
-    root.querySelector("canvas").addEventListener("pointerdown", () => setTriggerValue("select", "output"));
+    root.querySelector("canvas").addEventListener("pointerdown", ev => {
+      if (!state.micro) { setTriggerValue("select", "output"); return; }
+      const box = ev.currentTarget.getBoundingClientRect(), e = state.micro.extent;
+      const fx = (ev.clientX - box.left) / box.width, fy = (ev.clientY - box.top) / box.height;
+      setTriggerValue("point", [e[0] + fx * (e[1] - e[0]), e[3] - fy * (e[3] - e[2])]);
+    });
   }
-  const state = root.__nnpg || (root.__nnpg = {});
+  const state = root.__nnpg;
   const d = data;
+  state.micro = d.micro || null;
   paintBoundary(root.querySelector("canvas"), d, state);
   root.querySelector(".nnpg-caption").textContent = d.caption;
   const room = root.clientWidth - d.size - 30;

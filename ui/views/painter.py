@@ -24,11 +24,16 @@ _PAINTER = st.components.v2.component("nnpg_live_painter", js=JS, css=CSS, isola
 
 
 def live_painter(payload: dict, *, key: str, on_select: Callable[[], None],
-                 on_feature: Callable[[], None]) -> None:
+                 on_feature: Callable[[], None],
+                 on_micro: Callable[[], None] | None = None) -> None:
     """Mount or update the painter.
 
     Clicking a hidden neuron (or the big map) calls `on_select`; clicking an input neuron calls
     `on_feature`. Read the values from `st.session_state[key]` ("select": a label; "feature":
-    {"label", "id"}).
+    {"label", "id"}). In microscope mode (`payload["micro"]`) a click on the big map, on an
+    edge or on a hidden neuron calls `on_micro` instead ("point": [x, y] in data coordinates;
+    "edge": [column, out, in]; "neuron": a label).
     """
-    _PAINTER(data=payload, key=key, on_select_change=on_select, on_feature_change=on_feature)
+    micro = on_micro or (lambda: None)
+    _PAINTER(data=payload, key=key, on_select_change=on_select, on_feature_change=on_feature,
+             on_point_change=micro, on_edge_change=micro, on_neuron_change=micro)

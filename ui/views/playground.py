@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+import numpy as np
 import streamlit as st
 
 from datasets.base import Dataset
@@ -19,6 +20,9 @@ from viz.network import Column, network_svg
 from viz.raster import data_uri, draw_points, neuron_rgb, output_rgb, to_png, upscale
 
 BOUNDARY_PX = 360    # size of the big output map
+MICRO_CAPTION = ("Microscope: the ringed training point is followed through the network. Click "
+                 "another point to follow it; click an edge or a neuron to choose a weight or a "
+                 "bias.")
 RENDERERS = ("canvas", "png")
 
 
@@ -53,8 +57,15 @@ def _png_views(frame: PlaygroundSnapshot, ds: Dataset, *, show_test: bool, discr
     return to_png(big), network_svg(columns, list(frame.layout.weights), selected=large)
 
 
+def _head_maps(output: np.ndarray, head: tuple[str, ...]) -> dict[str, np.ndarray]:
+    """The microscope's output neurons (one per class): 2p − 1 of that class over the plane."""
+    if len(head) < 2:
+        return {}
+    return {label: 2 * output[..., c] - 1 for c, label in enumerate(head)}
+
+
 def _painter_payload(frame: PlaygroundSnapshot, ds: Dataset, *, show_test: bool, discretize: bool,
-                     large: str, serial: int) -> dict:
+                     large: str, serial: int, micro=None) -> dict:
     classification = ds.task == "classification"
     output = output_map(frame.grid.output, classification=classification, discretize=discretize)
     big = output
@@ -64,17 +75,29 @@ def _painter_payload(frame: PlaygroundSnapshot, ds: Dataset, *, show_test: bool,
     if show_test:
         points.append({**points_payload(ds.points_test, ds.y_test, ds.extent,
                                         classification=classification), "hollow": True})
-    payload = frame_payload(frame=serial, resolution=frame.grid.resolution, maps=frame.maps,
-                            big=big, caption=_caption(large, classification), points=points,
-                            layout=frame.layout, selected=large, size=BOUNDARY_PX)
+    maps, layout, caption = frame.maps, frame.layout, _caption(large, classification)
+    if micro is not None:
+        maps = {**maps, **_head_maps(frame.grid.output, micro.head)}
+        layout = micro.layout
+        caption = MICRO_CAPTION
+    payload = frame_payload(frame=serial, resolution=frame.grid.resolution, maps=maps,
+                            big=big, caption=caption, points=points,
+                            layout=layout, selected=large, size=BOUNDARY_PX)
+    if micro is not None:
+        payload["micro"] = micro.payload
     return {**payload, "inactive": list(frame.inactive), "output": output}
 
 
 def draw(frame: PlaygroundSnapshot, ds: Dataset, *, show_test: bool, discretize: bool, large: str,
          playing: bool = False, renderer: str = "canvas", serial: int = 0,
          on_select: Callable[[], None] | None = None,
-         on_feature: Callable[[], None] | None = None) -> None:
-    """Render one frame: numbers, output map and network, curves (no lock needed)."""
+         on_feature: Callable[[], None] | None = None, micro=None,
+         on_micro: Callable[[], None] | None = None,
+         panel: Callable[..., None] | None = None) -> None:
+    """Render one frame: numbers, output map and network, curves (no lock needed).
+
+    With `micro` (a ui.controls.microscope.MicroFrame) the network view is the microscope's
+    and `panel(micro)` draws its panel right under it."""
     classification = ds.task == "classification"
     numbers = run_numbers(frame.run, playing)
     # build every payload first, then emit quickly, most important first (research §3.5)
@@ -82,7 +105,7 @@ def draw(frame: PlaygroundSnapshot, ds: Dataset, *, show_test: bool, discretize:
         png, net = _png_views(frame, ds, show_test=show_test, discretize=discretize, large=large)
     else:
         payload = _painter_payload(frame, ds, show_test=show_test, discretize=discretize,
-                                   large=large, serial=serial)
+                                   large=large, serial=serial, micro=micro)
     with st.container(key="pg_epoch"):
         st.markdown(numbers)
     run_status(frame.run)
@@ -97,5 +120,7 @@ def draw(frame: PlaygroundSnapshot, ds: Dataset, *, show_test: bool, discretize:
         from ui.views.painter import live_painter
         with st.container(key="pg_live_view"):
             live_painter(payload, key="pg_painter", on_select=on_select or (lambda: None),
-                         on_feature=on_feature or (lambda: None))
+                         on_feature=on_feature or (lambda: None), on_micro=on_micro)
+        if micro is not None and panel is not None:
+            panel(micro)
     curves(frame.run, "pg")
