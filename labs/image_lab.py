@@ -24,6 +24,7 @@ from ui.controls.images import (LAB, dataset_picker, deep_layer_picker, full_tra
 from ui.controls.layer_editor import layer_editor, plan_panel, seed_stack, stack_from_state
 from ui.live import inside_view, live_view, play_bar
 from ui.messages import show_warning
+from ui.presentation import presentation_box
 from ui.views.images import cached_test_set, draw_image_frame, draw_test_set
 from ui.views.runs import record_run, runs_table
 from viz.images import class_gallery_html
@@ -59,6 +60,7 @@ def _view_options(cols, trainer: Trainer) -> None:
 
 
 def _page() -> None:
+    presentation_box(LAB)
     restore_missing(st.session_state[k("experiment")],
                     st.session_state.get(k("train_size"), 20))
     st.markdown("#### Image lab: what does each layer of a conv net learn?")

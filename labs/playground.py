@@ -16,6 +16,7 @@ from ui.controls.playground import (LAB, VIEW_KEY, experiment_from_state, k, lar
                                     sidebar, toggle_feature, write_url)
 from ui.live import inside_view, live_view, play_bar
 from ui.messages import show_error, show_warning
+from ui.presentation import presentation_box
 from ui.views.playground import RENDERERS, draw
 from ui.views.share import share_box
 from ui.views.summary import model_summary
@@ -35,6 +36,7 @@ def _first_visit() -> None:
 
 
 def _page() -> None:
+    presentation_box(LAB)
     hidden: set[str] = st.session_state[k("hidden")]
     st.markdown("#### 2D playground: watch a network learn to separate points")
     with st.expander("First time here? Press **Play**, then try…", expanded=True,

@@ -17,6 +17,7 @@ from engine.spec import DataSpec, Experiment, LayerSpec, ModelSpec, TrainSpec, m
 from engine.spec.fields import ACTIVATION_NAMES, LOSSES, applies, friendly
 from ui.controls.fields import field_widget, fit_link_values
 from ui.links import read_link
+from ui.presentation import link_params
 from ui.session import LabSession
 from viz.raster import thumbnail
 
@@ -135,6 +136,7 @@ def write_url(exp: Experiment, hide: set[str], view: str = "canvas") -> None:
         params[HIDE_KEY] = ",".join(sorted(hide))
     if view != "canvas":
         params[VIEW_KEY] = view
+    params.update(link_params())
     if dict(st.query_params) != params:
         st.query_params.from_dict(params)
 
