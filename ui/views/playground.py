@@ -13,12 +13,15 @@ import streamlit as st
 from datasets.base import Dataset
 from engine.inspect.playground import OUTPUT
 from engine.snapshot import PlaygroundSnapshot
+from ui.presentation import view_scale
 from ui.views.run import curves, run_numbers, run_status
 from viz.live_payload import b64, frame_payload, neuron_map, output_map, points_payload
 from viz.network import Column, network_svg
 from viz.raster import data_uri, draw_points, neuron_rgb, output_rgb, to_png, upscale
 
 BOUNDARY_PX = 360    # size of the big output map
+THUMB_PX = 40        # size of a neuron's map in the network (the painter's default)
+FONT_PX = 11         # the network's titles
 RENDERERS = ("canvas", "png")
 
 
@@ -64,10 +67,13 @@ def _painter_payload(frame: PlaygroundSnapshot, ds: Dataset, *, show_test: bool,
     if show_test:
         points.append({**points_payload(ds.points_test, ds.y_test, ds.extent,
                                         classification=classification), "hollow": True})
+    scale = view_scale()             # presentation mode draws larger (and stays crisp)
     payload = frame_payload(frame=serial, resolution=frame.grid.resolution, maps=frame.maps,
                             big=big, caption=_caption(large, classification), points=points,
-                            layout=frame.layout, selected=large, size=BOUNDARY_PX)
-    return {**payload, "inactive": list(frame.inactive), "output": output}
+                            layout=frame.layout, selected=large, size=round(BOUNDARY_PX * scale))
+    return {**payload, "inactive": list(frame.inactive), "output": output,
+            # titles grow a little more than the maps: read from the back of a room
+            "thumb": round(THUMB_PX * scale), "font": round(FONT_PX * scale * (1.1 if scale > 1 else 1))}
 
 
 def draw(frame: PlaygroundSnapshot, ds: Dataset, *, show_test: bool, discretize: bool, large: str,
@@ -90,7 +96,7 @@ def draw(frame: PlaygroundSnapshot, ds: Dataset, *, show_test: bool, discretize:
         left, right = st.columns([1, 1.5])
         with left.container(key="pg_boundary"):
             st.image(png, caption=_caption(large, classification), output_format="PNG",
-                     width=BOUNDARY_PX)
+                     width=round(BOUNDARY_PX * view_scale()))
         with right.container(key="pg_network"):
             st.markdown(f'<div style="overflow-x:auto">{net}</div>', unsafe_allow_html=True)
     else:
