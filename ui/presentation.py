@@ -25,7 +25,9 @@ import streamlit as st
 from ui.links import read_link
 from ui.session import LabSession
 
-KEY = "present"                 # URL key, and the session key of the sidebar switch
+KEY = "present"                 # URL key, and the sidebar switch's widget key
+ON_KEY = "present_on"           # the mode itself: a plain session key, because Streamlit
+                                # drops a widget's state when another page opens
 HIDE_KEY = "hide"               # the classroom list of hidden parts (`inside` hides the panel)
 INSIDE = "inside"
 _READ = "present_link_read"     # the link was read once this session (the switch owns it after)
@@ -59,22 +61,24 @@ def parse_present(values: Sequence[str]) -> tuple[bool, str | None]:
 
 
 def start() -> bool:
-    """Read the link once per session, keep the switch's value across pages; returns whether
+    """Read the link once per session (the switch owns the mode after that); returns whether
     the mode is on. Called by app.py on every run, before the page config."""
     if _READ not in st.session_state:
         st.session_state[_READ] = True
         params, _ = read_link()               # a too-long link: the lab says so
         on, note = parse_present(params.get(KEY, []))
-        st.session_state[KEY] = on
+        st.session_state[ON_KEY] = on
         if note:
             st.session_state[_NOTE] = note
-    # a widget's value is forgotten on a page that does not draw it (About): keep it
-    st.session_state[KEY] = bool(st.session_state.get(KEY, False))
-    return st.session_state[KEY]
+    return presenting()
 
 
 def presenting() -> bool:
-    return bool(st.session_state.get(KEY, False))
+    return bool(st.session_state.get(ON_KEY, False))
+
+
+def _switched() -> None:
+    st.session_state[ON_KEY] = bool(st.session_state[KEY])
 
 
 def sidebar_state(on: bool) -> str:
@@ -134,8 +138,9 @@ def presentation_box(lab: LabSession) -> None:
     note = st.session_state.pop(_NOTE, None)
     if note:
         st.session_state[lab.key("notes")] = [*lab.notes, note]
+    st.session_state[KEY] = presenting()     # the switch shows the mode, on every page
     with st.sidebar:
-        st.toggle("Presentation mode", key=KEY,
+        st.toggle("Presentation mode", key=KEY, on_change=_switched,
                   help="For a projector: larger type, views and play bar, sidebar folded "
                        "away (open it again with the arrow at the top left). The link keeps "
                        f"it (present=1). {KEYS_HELP}")

@@ -96,3 +96,22 @@ def test_switch_folds_and_unfolds_the_sidebar(server, browser):
     assert not _sidebar_folded(page)
     expect(page).not_to_have_url(re.compile(r"present="))
     page.close()
+
+
+def test_the_mode_stays_on_across_labs(server, browser):
+    """Streamlit drops a widget's state when another page opens: the mode must not go with it."""
+    page = browser.new_page(viewport=PROJECTOR)
+    page.goto(f"{server}/?present=1")
+    wait_for_app(page)
+    expect(page.locator(".st-key-pg_epoch")).to_contain_text("Epoch", timeout=60000)
+    page.get_by_test_id("stExpandSidebarButton").click()
+    page.get_by_role("link", name="Image lab").click()
+    expect(page.locator(".st-key-il_play_button")).to_be_visible(timeout=60000)
+    assert _root_px(page) == "20px"
+    expect(page).to_have_url(re.compile(r"/images\?.*present=1"), timeout=20000)
+    # close only once the lab's first frame is drawn: a run cut off mid-way can keep the
+    # server from stopping in time on a loaded machine
+    expect(page.locator(".st-key-il_epoch")).to_contain_text("Epoch", timeout=60000)
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']",
+                           state="attached", timeout=60000)
+    page.close()

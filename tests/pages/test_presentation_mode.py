@@ -24,7 +24,7 @@ def _has_inside(at) -> bool:
 def test_present_link_opens_the_lab_in_presentation_mode(app_path, lab, opener):
     at = opener(app_path, present="1")
     assert not at.exception
-    assert at.session_state["present"] is True
+    assert at.session_state["present_on"] is True
     assert "font-size: 20px" in _style(at) and f".st-key-{lab}_bar" in _style(at)
     assert at.button(key=f"{lab}_play_button").label == "Play"     # a button, with a key
     assert f"{lab}_play" not in [t.key for t in at.toggle]
@@ -93,7 +93,7 @@ def test_playing_goes_on_when_the_mode_changes(app_path):
 def test_a_present_value_not_understood_opens_normally_with_a_note(app_path, value):
     at = open_2d(app_path, present=value)
     assert not at.exception
-    assert at.session_state["present"] is False and _style(at) == ""
+    assert at.session_state["present_on"] is False and _style(at) == ""
     notes = [w.value for w in at.warning if "presentation mode stays off" in w.value]
     assert len(notes) == 1
     assert "](" not in notes[0]                         # shown literally, never as a link
@@ -101,5 +101,5 @@ def test_a_present_value_not_understood_opens_normally_with_a_note(app_path, val
 
 def test_present_0_is_off_without_a_note(app_path):
     at = open_2d(app_path, present="0")
-    assert at.session_state["present"] is False
+    assert at.session_state["present_on"] is False
     assert not [w for w in at.warning if "presentation" in w.value]
