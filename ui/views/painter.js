@@ -177,11 +177,19 @@ export default function (component) {
     root.querySelector("canvas").addEventListener("pointerdown", () => setTriggerValue("select", "output"));
   }
   const state = root.__nnpg || (root.__nnpg = {});
-  const d = data;
-  paintBoundary(root.querySelector("canvas"), d, state);
+  if (!state.resize) {      // the page got narrower or wider (a sidebar opened): fit the
+    state.resize = new ResizeObserver(() => state.last && layOut(root, state.last, state));
+    state.resize.observe(root);                // network again, even while paused
+  }
+  state.last = data;
+  paintBoundary(root.querySelector("canvas"), data, state);
   const caption = root.querySelector(".nnpg-caption");
-  caption.textContent = d.caption;
-  caption.style.maxWidth = `${Math.max(360, d.size)}px`;     // as wide as the map when larger
+  caption.textContent = data.caption;
+  caption.style.maxWidth = `${Math.max(360, data.size)}px`;  // as wide as the map when larger
+  layOut(root, data, state);
+}
+
+function layOut(root, d, state) {
   const room = root.clientWidth - d.size - 30;
   const g = geometry(d, room);
   if (state.layoutKey !== g.key) {            // a new network shape: build the diagram once
