@@ -146,9 +146,11 @@ def presentation_box(lab: LabSession) -> None:
                        f"it (present=1). {KEYS_HELP}")
         if presenting():
             st.session_state[lab.key("present_hide_inside")] = hides_inside(lab)
-            st.checkbox("Hide the inside-the-network panel", key=lab.key("present_hide_inside"),
+            st.checkbox("Hide the inside panel", key=lab.key("present_hide_inside"),
                         on_change=_set_inside, args=(lab,),
-                        help="Fewer things on the screen; the link keeps it (hide=inside).")
+                        help="Leave out the inside-the-network panel (diagnostics and layer "
+                             "charts): fewer things on the screen. The link keeps it "
+                             "(hide=inside).")
 
 
 def style(on: bool) -> None:
@@ -168,6 +170,9 @@ def style_sheet() -> str:
     itself (a zoomed canvas would blur)."""
     return "\n".join([
         f"html {{ font-size: {ROOT_PX}px; }}",
+        # with the sidebar open (changing a setting) the page is ~300 px narrower: normal type
+        # then, so wide rows such as the image lab's layer editor are never cut
+        'html:has([data-testid="stSidebar"][data-collapsed="false"]) { font-size: 16px; }',
         '[data-testid="stMainBlockContainer"] { padding: 3.2rem 1.5rem 2rem; max-width: none; }',
         # the play bar: taller, bolder buttons that still fit one row beside Speed at 1280 px
         _each(".st-key-{p}_bar button") + " { min-height: 2.6rem; padding: 0.25rem 0.8rem; }",

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_layout_browser import CUT_LABELS_JS, wait_for_app
+from tests.browser.test_layout_browser import CLIPPED_JS, CUT_LABELS_JS, wait_for_app
 
 pytestmark = pytest.mark.browser
 PROJECTOR = {"width": 1280, "height": 720}
@@ -107,8 +107,13 @@ def test_the_mode_stays_on_across_labs(server, browser):
     page.get_by_test_id("stExpandSidebarButton").click()
     page.get_by_role("link", name="Image lab").click()
     expect(page.locator(".st-key-il_play_button")).to_be_visible(timeout=60000)
-    assert _root_px(page) == "20px"
+    assert _root_px(page) == "16px"          # normal type while the sidebar is open...
     expect(page).to_have_url(re.compile(r"/images\?.*present=1"), timeout=20000)
+    rows = "[class*='st-key-il_row']"          # ...so the layer editor's values are never cut
+    page.wait_for_function(f"() => document.querySelectorAll({rows!r}).length > 0")
+    assert page.evaluate(CLIPPED_JS, rows) == []
+    page.get_by_test_id("stSidebarCollapseButton").click()
+    page.wait_for_function("() => getComputedStyle(document.documentElement).fontSize == '20px'")
     # close only once the lab's first frame is drawn: a run cut off mid-way can keep the
     # server from stopping in time on a loaded machine
     expect(page.locator(".st-key-il_epoch")).to_contain_text("Epoch", timeout=60000)
