@@ -74,10 +74,12 @@ def start() -> bool:
 
 
 def presenting() -> bool:
+    """Whether this session presents (views and the play bar ask; one mode for every lab)."""
     return bool(st.session_state.get(ON_KEY, False))
 
 
 def _switched() -> None:
+    """The switch moved: the mode follows (before app.py sets the page config)."""
     st.session_state[ON_KEY] = bool(st.session_state[KEY])
 
 
@@ -113,6 +115,8 @@ def link_params() -> dict[str, str]:
 
 
 def hides_inside(lab: LabSession) -> bool:
+    """Whether the lab leaves out the inside-the-network panel (`hide=inside`, from a
+    classroom link or the checkbox here): one set of hidden parts per lab, not two."""
     return INSIDE in st.session_state.get(lab.key("hidden"), ())
 
 
