@@ -1,9 +1,10 @@
 """NN Playground entry point: page config, per-session set-up and navigation. Nothing else
 (but the answers to links too long or too many-fielded for the server, installed once:
-ui/http_limits.py, ui/query_limits.py)."""
+ui/http_limits.py, ui/query_limits.py; and presentation mode, which folds the sidebar away:
+page config is where that is said)."""
 import streamlit as st
 
-from ui import http_limits, query_limits
+from ui import http_limits, presentation, query_limits
 from ui.labs import PAGES
 from ui.session import init_session
 
@@ -19,8 +20,10 @@ def _alias(target: st.Page, path: str) -> st.Page:
 
 def run() -> None:
     """Route to the pages (a function, so tests can drive the whole app)."""
+    presenting = presentation.start()
     st.set_page_config(page_title="NN Playground", page_icon=":material/neurology:",
-                       layout="wide")
+                       layout="wide", initial_sidebar_state=presentation.sidebar_state(presenting))
+    presentation.style(presenting)
     http_limits.install()       # once per server process; later runs only check it is there
     query_limits.install()      # a link with too many fields gets a note, not silence
     init_session()

@@ -28,6 +28,7 @@ from ui.controls.layer_editor import layer_editor, plan_panel, seed_stack, stack
 from ui.lessons import lesson_changed
 from ui.live import inside_view, live_view, play_bar
 from ui.messages import show_warning
+from ui.presentation import presentation_box
 from ui.views.export import export_panel
 from ui.views.images import cached_test_set, draw_image_frame, draw_test_set
 from ui.views.lesson_bar import lesson_bar
@@ -66,6 +67,7 @@ def _view_options(cols, trainer: Trainer) -> None:
 
 
 def _page() -> None:
+    presentation_box(LAB)
     restore_missing(st.session_state[k("experiment")],
                     st.session_state.get(k("train_size"), 20))
     st.markdown("#### Image lab: what does each layer of a conv net learn?")

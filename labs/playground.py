@@ -19,6 +19,7 @@ from ui.controls.playground import (LAB, LESSON_LAB, VIEW_KEY, experiment_from_s
 from ui.lessons import lesson_changed
 from ui.live import inside_view, live_view, play_bar
 from ui.messages import show_error, show_warning
+from ui.presentation import presentation_box
 from ui.views.lesson_bar import lesson_bar
 from ui.views.microscope import microscope_panel
 from ui.views.playground import RENDERERS, draw
@@ -41,6 +42,7 @@ def _first_visit() -> None:
 
 
 def _page() -> None:
+    presentation_box(LAB)
     hidden: set[str] = st.session_state[k("hidden")]
     st.markdown("#### 2D playground: watch a network learn to separate points")
     lesson = lesson_bar(LAB)          # the open lesson, if any: its goal is checked live

@@ -15,6 +15,7 @@ import streamlit as st
 
 from engine.train.runtime import configure_torch, warm_up_optimizers
 from ui.messages import show_info
+from ui.presentation import hides_inside, key_hint, presenting, shortcut
 from ui.session import LabSession
 from ui.views.inside import inside_panel
 from ui.views.timeline import timeline_control
@@ -36,20 +37,21 @@ def play_bar(lab: LabSession, *, hidden: set[str] = frozenset(), what: str = "po
     lab.settle_play_switch()
     top, right = st.columns([1.3, 1], vertical_alignment="bottom")
     with top.container(horizontal=True, vertical_alignment="center", key=lab.key("bar")):
-        playing = st.toggle("Play", key=lab.key("play"),
-                            help="Start or pause training. Settings you change while it runs "
-                                 "take effect at once, without resetting the weights.")
+        playing = _play_control(lab)
         if "step" not in hidden:
             st.button("Step batch", key=lab.key("step_batch"), on_click=lab.step,
-                      args=("batch",), help="Train on one mini-batch, then stop: watch a "
-                                            "single update.")
+                      args=("batch",), shortcut=shortcut("step_batch"),
+                      help="Train on one mini-batch, then stop: watch a single update."
+                           + key_hint("step_batch"))
             st.button("Step epoch", key=lab.key("step_epoch"), on_click=lab.step,
-                      args=("epoch",), help=f"Train one pass over all training {what}, "
-                                            "then stop.")
+                      args=("epoch",), shortcut=shortcut("step_epoch"),
+                      help=f"Train one pass over all training {what}, then stop."
+                           + key_hint("step_epoch"))
         if "reset" not in hidden:
             st.button("Reset", key=lab.key("reset"), on_click=lab.reset, args=(on_reset,),
+                      shortcut=shortcut("reset"),
                       help="Start again from the initial weights (the training seed picks "
-                           "them); the data and settings stay.")
+                           "them); the data and settings stay." + key_hint("reset"))
     cols = right.columns([1, 1.2], vertical_alignment="bottom")
     # Streamlit forgets a widget's value after a visit to another page: back at full speed
     st.session_state.setdefault(lab.key("speed"), SPEEDS[-1])
@@ -65,6 +67,26 @@ def play_bar(lab: LabSession, *, hidden: set[str] = frozenset(), what: str = "po
         with st.container(key=lab.key("timeline_slot")):
             timeline_control(lab, playing=playing)
     return playing
+
+
+def _play_control(lab: LabSession) -> bool:
+    """The Play switch; while presenting, a Play/Pause button with a key (a toggle takes no
+    shortcut). The button sets the value it shows, never flips it: a click that Streamlit
+    delivers twice (seen with a `run_every` fragment on the page) cannot cancel itself."""
+    help_text = ("Start or pause training. Settings you change while it runs take effect at "
+                 "once, without resetting the weights.")
+    if not presenting():
+        return st.toggle("Play", key=lab.key("play"), help=help_text)
+    playing = st.session_state[lab.key("play")] = lab.playing   # kept while the switch is away
+    st.button("Pause" if playing else "Play", key=lab.key("play_button"), type="primary",
+              icon=":material/pause:" if playing else ":material/play_arrow:",
+              on_click=_set_playing, args=(lab, not playing), shortcut=shortcut("play"),
+              help=help_text + key_hint("play"))
+    return playing
+
+
+def _set_playing(lab: LabSession, on: bool) -> None:
+    st.session_state[lab.key("play")] = on
 
 
 def live_view(lab: LabSession, *, capture: Callable[..., Snap], draw: Callable[[Snap], None],
@@ -115,7 +137,10 @@ def live_view(lab: LabSession, *, capture: Callable[..., Snap], draw: Callable[[
 
 
 def inside_view(lab: LabSession, *, expanded: bool = True) -> None:
-    """The inside-the-network panel in its own slow fragment (charts only while paused)."""
+    """The inside-the-network panel in its own slow fragment (charts only while paused);
+    none where the lab's hidden parts (classroom or presentation) include it."""
+    if hides_inside(lab):
+        return
 
     @st.fragment(run_every=INSIDE_TICK if lab.playing else None)
     def inside() -> None:

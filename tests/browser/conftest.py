@@ -42,7 +42,14 @@ def start_server(tmp_path_factory):
             time.sleep(0.2)
     yield f"http://127.0.0.1:{port}"
     proc.terminate()
-    proc.wait(10)
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        # Seen on a loaded 2-core box: the interpreter's final garbage collection of every
+        # session's torch objects outlasts 10 s (py-spy: main thread in gc_collect_main).
+        # A slow exit is no test failure: end it.
+        proc.kill()
+        proc.wait(10)
     log.close()
 
 

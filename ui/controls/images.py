@@ -16,6 +16,7 @@ from engine.spec.presets import DATA_DEFAULTS, IMAGE_SETS, preset_experiment
 from ui.controls.fields import field_widget, fit_link_values
 from ui.lessons import lesson_params, with_lesson
 from ui.links import read_link
+from ui.presentation import HIDE_KEY, INSIDE, hides_inside, link_params
 from ui.session import LabSession
 
 LAB = LabSession("il")
@@ -155,10 +156,13 @@ def read_params(params: dict[str, list[str]]) -> tuple[Experiment, int, list[str
 
 
 def write_url(exp: Experiment, train_size: int) -> None:
-    """Make the address bar a link to this exact image experiment."""
+    """Make the address bar a link to this exact image experiment (and presentation view)."""
     params = exp.to_query()
     params[TRAIN_SIZE_KEY] = str(train_size)
     params.update(lesson_params(LAB))
+    if hides_inside(LAB):
+        params[HIDE_KEY] = INSIDE
+    params.update(link_params())
     if dict(st.query_params) != params:
         st.query_params.from_dict(params)
 

@@ -20,6 +20,7 @@ from engine.spec.limits import LIMITS
 from ui.controls.fields import field_widget, fit_link_values
 from ui.lessons import lesson_params, with_lesson
 from ui.links import read_link
+from ui.presentation import link_params
 from ui.session import LabSession
 from viz.raster import thumbnail
 
@@ -164,6 +165,7 @@ def write_url(exp: Experiment, hide: set[str], view: str = "canvas") -> None:
     if view != "canvas":
         params[VIEW_KEY] = view
     params.update(lesson_params(LAB))
+    params.update(link_params())
     if dict(st.query_params) != params:
         st.query_params.from_dict(params)
 

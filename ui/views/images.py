@@ -11,6 +11,7 @@ import streamlit as st
 
 from engine.inspect.images import score_test_set
 from engine.snapshot import ImageSnapshot, TestSetView
+from ui.presentation import map_rows
 from ui.views.run import curves, run_numbers, run_status
 from viz.images import (enlarge, feature_maps_html, filter_grid, first_layer_filters,
                         gallery_html, image_rgb, layer_column, plot_confusion,
@@ -21,6 +22,7 @@ INPUT_PX = 168          # size of the chosen image and its saliency map
 MAPS_DRAWN = 32         # feature maps drawn per layer: a frame stays cheap for wide layers
 FILTER_ROWS = 16        # filters (rows) and input channels (columns) of the deeper-filter grid:
                         # 256×256 of them made a 7677-pixel picture every frame
+MAP_ROWS = 8            # feature maps per column before a layer wraps into another column
 HEAVY_EVERY = 5         # frames between refreshes of the confusion matrix and mistakes
 
 
@@ -45,10 +47,12 @@ def draw_image_frame(snap: ImageSnapshot, *, class_names: tuple[str, ...],
                      train_size: int, playing: bool) -> None:
     """Write one frame's elements (keys give the browser tests stable selectors)."""
     tile = tile_size(snap.image.shape[1])
+    rows = map_rows(MAP_ROWS)     # fewer, wider columns on a projector
     columns = [("input", "×".join(map(str, snap.image.shape)),
                 to_png(enlarge(image_rgb(snap.image), tile)))]
     columns += [(f"{lm.name} {lm.kind}", _maps_subtitle(lm.maps.shape),
-                 to_png(layer_column(lm.maps[:MAPS_DRAWN], tile=tile, scale=scale)))
+                 to_png(layer_column(lm.maps[:MAPS_DRAWN], tile=tile, scale=scale,
+                                     max_rows=rows)))
                 for lm in snap.layers]
     with st.container(key="il_epoch"):
         st.markdown(run_numbers(snap.run, playing) + f" · {train_size:,} training images")

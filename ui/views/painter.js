@@ -72,25 +72,28 @@ function esc(s) {
 // The network: an SVG built once per layout (edges, outlines, hover titles, click targets) over
 // one canvas holding every neuron's map. Per frame only edge colours/widths/titles and the
 // canvas pixels change: no HTML parsing and no PNG encoding in the browser.
-const THUMB = 40, GAP = 10, MICRO_GAP = 40;   // the microscope writes 3 lines under a neuron
+// Sizes scale with d.thumb (a neuron's map, 40 px by default; larger in presentation mode).
 const MORE_TIP = "Only the first neurons of a wide layer are drawn, so frames stay fast; all of them train.";
 
 function geometry(d, room) {
-  const cols = d.net.columns, gap = d.micro ? MICRO_GAP : GAP;
+  const cols = d.net.columns, THUMB = d.thumb || 40, s = THUMB / 40;
+  const GAP = (d.micro ? 40 : 10) * s;          // the microscope writes 3 lines under a neuron
+  const font = d.font || 11;
   // narrow the columns to sit beside the big map when the page is wide enough for that
-  const colWidth = Math.max(80, Math.min(150, (room - THUMB - 40) / Math.max(cols.length - 1, 1)));
+  const colWidth = Math.max(80 * s, Math.min(150 * s, (room - THUMB - 40) / Math.max(cols.length - 1, 1)));
   const tallest = Math.max(...cols.map(c => c.labels.length));
-  const height = 40 + tallest * (THUMB + gap), width = colWidth * (cols.length - 1) + THUMB + 40;
+  const top = 19 + font;
+  const height = top + 10 + tallest * (THUMB + GAP), width = colWidth * (cols.length - 1) + THUMB + 40;
   const pos = (ci, ni) => [20 + ci * colWidth,
-    30 + (tallest - cols[ci].labels.length) * (THUMB + gap) / 2 + ni * (THUMB + gap)];
-  return {width, height, pos, micro: !!d.micro, key: JSON.stringify([cols.map(c => [c.title, c.labels]), colWidth, !!d.micro,
+    top + (tallest - cols[ci].labels.length) * (THUMB + GAP) / 2 + ni * (THUMB + GAP)];
+  return {width, height, pos, thumb: THUMB, font, micro: !!d.micro, key: JSON.stringify([cols.map(c => [c.title, c.labels]), colWidth, THUMB, !!d.micro,
     (d.inactive || []).join(","), d.net.weights.map(w => w ? w.map(r => r.map(v => v === null ? 0 : 1).join("")).join("|") : "")])};
 }
 
 function buildNetwork(host, d, g) {
-  const cols = d.net.columns, off = new Set(d.inactive || []);
+  const cols = d.net.columns, off = new Set(d.inactive || []), THUMB = g.thumb;
   const parts = [`<canvas class="nnpg-maps" width="${g.width}" height="${g.height}" style="position:absolute;left:0;top:0"></canvas>`,
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${g.width}" height="${g.height}" viewBox="0 0 ${g.width} ${g.height}" font-family="sans-serif" font-size="11" style="position:relative">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${g.width}" height="${g.height}" viewBox="0 0 ${g.width} ${g.height}" font-family="sans-serif" font-size="${g.font}" style="position:relative">`,
     `<path class="halo" d="" fill="none" stroke="#111" stroke-opacity="0.3" stroke-linecap="round"/>`];
   const hits = [];
   d.net.weights.forEach((w, ci) => {
@@ -108,7 +111,7 @@ function buildNetwork(host, d, g) {
   parts.push(...hits);
   cols.forEach((col, ci) => {
     const [x] = g.pos(ci, 0);
-    parts.push(`<text x="${x + THUMB / 2}" y="14" text-anchor="middle" fill="#444">${esc(col.title)}</text>`);
+    parts.push(`<text x="${x + THUMB / 2}" y="${g.font + 3}" text-anchor="middle" fill="#444">${esc(col.title)}</text>`);
     col.labels.forEach((label, ni) => {
       const [x, y] = g.pos(ci, ni), input = ci === 0, faded = off.has(label);
       const tip = input ? (faded ? `${label}: switched off, click to feed it to the network`
@@ -122,7 +125,7 @@ function buildNetwork(host, d, g) {
     });
     if (col.more > 0) {                               // a wide layer: only its first neurons drawn
       const [x, y] = g.pos(ci, col.labels.length - 1);
-      parts.push(`<text class="more" x="${x + THUMB / 2}" y="${y + THUMB + (g.micro ? 45 : 11)}" text-anchor="middle" font-size="10" fill="#666"><title>${MORE_TIP}</title>+${col.more} more</text>`);
+      parts.push(`<text class="more" x="${x + THUMB / 2}" y="${y + THUMB + (g.micro ? 45 : g.font)}" text-anchor="middle" font-size="${g.font - 1}" fill="#666"><title>${MORE_TIP}</title>+${col.more} more</text>`);
     }
   });
   parts.push("</svg>");
@@ -136,7 +139,7 @@ function buildNetwork(host, d, g) {
 }
 
 function updateNetwork(net, d, g, state) {
-  const cols = d.net.columns, weights = d.net.weights, selected = d.net.selected;
+  const THUMB = g.thumb, cols = d.net.columns, weights = d.net.weights, selected = d.net.selected;
   let maxAbs = 1e-9;
   for (const w of weights) if (w) for (const row of w) for (const v of row) if (v !== null) maxAbs = Math.max(maxAbs, Math.abs(v));
   const micro = d.micro, back = micro && micro.stage === "backward";
@@ -233,10 +236,20 @@ export default function (component) {
     });
   }
   const state = root.__nnpg;
-  const d = data;
-  state.micro = d.micro || null;
-  paintBoundary(root.querySelector("canvas"), d, state);
-  root.querySelector(".nnpg-caption").textContent = d.caption;
+  state.micro = data.micro || null;
+  if (!state.resize) {      // the page got narrower or wider (a sidebar opened): fit the
+    state.resize = new ResizeObserver(() => state.last && layOut(root, state.last, state));
+    state.resize.observe(root);                // network again, even while paused
+  }
+  state.last = data;
+  paintBoundary(root.querySelector("canvas"), data, state);
+  const caption = root.querySelector(".nnpg-caption");
+  caption.textContent = data.caption;
+  caption.style.maxWidth = `${Math.max(360, data.size)}px`;  // as wide as the map when larger
+  layOut(root, data, state);
+}
+
+function layOut(root, d, state) {
   const room = root.clientWidth - d.size - 30;
   const g = geometry(d, room);
   if (state.layoutKey !== g.key) {            // a new network shape: build the diagram once

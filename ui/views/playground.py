@@ -14,6 +14,7 @@ import streamlit as st
 from datasets.base import Dataset
 from engine.inspect.playground import OUTPUT
 from engine.snapshot import PlaygroundSnapshot
+from ui.presentation import view_scale
 from ui.views.run import curves, run_numbers, run_status
 from viz.live_payload import b64, frame_payload, neuron_map, output_map, points_payload
 from viz.network import Column, network_svg
@@ -23,6 +24,8 @@ BOUNDARY_PX = 360    # size of the big output map
 MICRO_CAPTION = ("Microscope: the ringed training point is followed through the network. Click "
                  "another point to follow it; click an edge or a neuron to choose a weight or a "
                  "bias.")
+THUMB_PX = 40        # size of a neuron's map in the network (the painter's default)
+FONT_PX = 11         # the network's titles
 RENDERERS = ("canvas", "png")
 
 
@@ -80,12 +83,16 @@ def _painter_payload(frame: PlaygroundSnapshot, ds: Dataset, *, show_test: bool,
         maps = {**maps, **_head_maps(frame.grid.output, micro.head)}
         layout = micro.layout
         caption = MICRO_CAPTION
+    scale = view_scale()             # presentation mode draws larger (and stays crisp)
     payload = frame_payload(frame=serial, resolution=frame.grid.resolution, maps=maps,
                             big=big, caption=caption, points=points,
-                            layout=layout, selected=large, size=BOUNDARY_PX)
+                            layout=layout, selected=large, size=round(BOUNDARY_PX * scale))
     if micro is not None:
         payload["micro"] = micro.payload
-    return {**payload, "inactive": list(frame.inactive), "output": output}
+    return {**payload, "inactive": list(frame.inactive), "output": output,
+            # titles grow a little more than the maps: read from the back of a room
+            "thumb": round(THUMB_PX * scale),
+            "font": round(FONT_PX * scale * (1.1 if scale > 1 else 1))}
 
 
 def draw(frame: PlaygroundSnapshot, ds: Dataset, *, show_test: bool, discretize: bool, large: str,
@@ -113,7 +120,7 @@ def draw(frame: PlaygroundSnapshot, ds: Dataset, *, show_test: bool, discretize:
         left, right = st.columns([1, 1.5])
         with left.container(key="pg_boundary"):
             st.image(png, caption=_caption(large, classification), output_format="PNG",
-                     width=BOUNDARY_PX)
+                     width=round(BOUNDARY_PX * view_scale()))
         with right.container(key="pg_network"):
             st.markdown(f'<div style="overflow-x:auto">{net}</div>', unsafe_allow_html=True)
     else:
