@@ -93,8 +93,8 @@ def seed_state(exp: Experiment) -> list[str]:
     kept = tuple(layer for layer in exp.model.layers if layer.kind not in dropped)
     if group_stack(groups) != kept:
         notes.append("Each hidden layer of this page is a dense layer, then optionally one "
-                     "batch norm, then one dropout; the link's network was rebuilt that way: "
-                     f"{layers_to_text(group_stack(groups)) or 'no hidden layer'}.")
+                     "batch norm, then one dropout, in that order; the link's network was rebuilt "
+                     f"that way: {layers_to_text(group_stack(groups)) or 'no hidden layer'}.")
     if len(groups) > MAX_HIDDEN:
         notes.append(f"This page shows at most {MAX_HIDDEN} hidden layers; kept the first "
                      f"{MAX_HIDDEN}.")
