@@ -33,7 +33,8 @@ def home() -> None:
             f"- **Datasets**: {', '.join(DATASETS[name].title for name in lab.datasets)}\n"
             f"- **Layers**: {_names(lab.layers)}, with {len(ACTIVATION_NAMES)} activation "
             f"functions ({', '.join(map(friendly, ACTIVATION_NAMES))})\n"
-            f"- **Training settings**: {', '.join(training)}")
+            f"- **Training settings**: {', '.join(training)}"
+            + "".join(f"\n- {tool[0].upper()}{tool[1:]}" for tool in lab.tools))
     st.page_link(str(LESSONS.script), label=f"**{LESSONS.title}**", icon=LESSONS.icon)
     topics = catalog().topics()
     st.markdown(f"{LESSONS.description}\n\n"

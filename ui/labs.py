@@ -34,6 +34,7 @@ class Page:
     training: tuple[str, ...] = ()      # train settings (engine.spec.fields "train" names) it offers
     aliases: tuple[str, ...] = ()
     default: bool = False
+    tools: tuple[str, ...] = ()         # what else the page offers, one phrase each (About)
 
     @property
     def script(self) -> Path:
@@ -44,6 +45,11 @@ class Page:
         return bool(self.datasets)
 
 
+# what both labs offer besides their views (each checked by a test of its own feature)
+SHARED_TOOLS = ("download the experiment, its weights, its metrics or a standalone PyTorch "
+                "script, and open them again",
+                "presentation mode for a projector (larger views, keys P, S, E, 0)")
+
 PLAYGROUND = Page(
     file="playground.py", title="2D playground", url_path="", icon=":material/scatter_plot:",
     description="TensorFlow Playground on a live PyTorch model: 2D points, engineered input "
@@ -52,6 +58,9 @@ PLAYGROUND = Page(
     layers=("dense", "batchnorm", "dropout"),
     training=("lr", "optimizer", "momentum", "batch_size", "loss", "l1", "l2", "schedule",
               "epochs"),
+    tools=("backpropagation under a microscope: one training point forward and backward, "
+           "the chain rule in numbers, one update, weights edited by hand (while paused)",
+           *SHARED_TOOLS),
     aliases=("playground",), default=True)
 
 IMAGE_LAB = Page(
@@ -63,6 +72,7 @@ IMAGE_LAB = Page(
     layers=("conv2d", "maxpool2d", "avgpool2d", "batchnorm", "dropout", "flatten", "dense",
             "activation", "residual"),
     training=("lr", "optimizer", "momentum", "batch_size", "l2", "epochs"),
+    tools=SHARED_TOOLS,
     aliases=("image_lab",))
 
 LESSONS = Page(

@@ -62,3 +62,24 @@ def test_registry_matches_the_labs():
     assert ABOUT not in LABS and LESSONS not in LABS
     for page in PAGES:
         assert page.script.exists() and page.icon.startswith(":material/")
+
+
+def test_each_tool_the_about_page_names_is_on_its_lab(app_path):
+    """The About page's extra lines are promises: each must match a control on that lab."""
+    from tests.pages.apps import open_2d, open_images
+
+    text = page_text(open_about(app_path))
+    controls = {"microscope": "{p}_micro", "download": "{p}_download_json",
+                "presentation mode": "present"}
+    for lab, at, prefix in ((LABS[0], open_2d(app_path), "pg"),
+                            (IMAGE_LAB, open_images(app_path), "il")):
+        assert not at.exception
+        keys = {str(getattr(w, "key", "")) for w in at.main} | set(at.session_state)
+        keys |= {str(getattr(w, "key", "")) for w in at.sidebar}
+        for tool in lab.tools:
+            assert tool[0].upper() + tool[1:] in text
+            words = [word for word in controls if word in tool.lower()]
+            assert words, f"no check for the About line {tool!r}"
+            for word in words:
+                key = controls[word].format(p=prefix)
+                assert key in at.session_state or key in keys, (lab.title, tool)
