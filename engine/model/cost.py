@@ -106,24 +106,21 @@ def check_cost(rows: "list[LayerRow]", batch_size: int) -> StepCost:
     cost = step_cost(rows, batch_size)
     layers = [r for r in rows if r.kind not in ("input",)]
     mac_limit, memory_limit = LIMITS["step_macs"][1], LIMITS["step_memory"][1]
+    big = max(layers, key=lambda r: r.macs, default=rows[-1])
+    heaviest = (f"The heaviest layer is {big.name} ({big.description}, {_amount(big.macs)} per "
+                "example): give it fewer channels or units, add pooling or a stride before it")
     if cost.macs > mac_limit:
-        big = max(layers, key=lambda r: r.macs)
         raise SpecError(
             f"One training batch of {batch_size} would cost about {_amount(cost.macs)} "
             f"multiply-adds; this server allows {_amount(mac_limit)}, so each step would take "
-            f"seconds. The heaviest layer is {big.name} ({big.description}, "
-            f"{_amount(big.macs)} per example): give it fewer channels or units, add pooling "
-            "or a stride before it, or use a smaller batch size.")
+            f"seconds. {heaviest}, or use a smaller batch size.")
     example_limit = LIMITS["example_macs"][1]
     if cost.example_macs > example_limit:
-        big = max(layers, key=lambda r: r.macs)
         raise SpecError(
             f"One example costs about {_amount(cost.example_macs)} multiply-adds; this server "
             f"allows {_amount(example_limit)}, whatever the batch size, because the "
             f"inside-the-network view and the scoring of each epoch push hundreds of examples "
-            f"through the network between two frames. The heaviest layer is {big.name} "
-            f"({big.description}, {_amount(big.macs)} per example): give it fewer channels or "
-            "units, or add pooling or a stride before it.")
+            f"through the network between two frames. {heaviest}.")
     if cost.memory > memory_limit * 2 ** 20:
         big = max(layers, key=lambda r: r.activations)
         raise SpecError(

@@ -2,6 +2,8 @@
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.app_page import wait_for_app
+
 pytestmark = pytest.mark.browser
 
 # Words of a label that the browser broke across two lines (e.g. "neur-ons"), by Range rects.
@@ -26,10 +28,6 @@ CUT_LABELS_JS = """sel => [...document.querySelectorAll(sel)]
   .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth).map(e => e.innerText)"""
 VALUES_JS = """sel => [...document.querySelectorAll(sel + ' input[role=combobox]')].map(el => el.value)"""
 
-
-def wait_for_app(page) -> None:
-    page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']",
-                           state="attached", timeout=30000)
 
 
 @pytest.mark.parametrize("width", [1280, 1400])

@@ -3,12 +3,9 @@ met' while the network trains (no reload), then offers the next lesson."""
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.app_page import wait_for_app
+
 pytestmark = pytest.mark.browser
-
-
-def wait_for_app(page) -> None:
-    page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']",
-                           state="attached", timeout=30000)
 
 
 def test_a_lesson_from_the_list_to_goal_met(server, browser, tmp_path):

@@ -2,12 +2,9 @@
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.app_page import wait_for_app
+
 pytestmark = pytest.mark.browser
-
-
-def wait_for_app(page) -> None:
-    page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']",
-                           state="attached", timeout=30000)
 
 
 def test_play_trains_and_boundary_changes(server, browser, tmp_path):
