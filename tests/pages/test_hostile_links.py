@@ -104,9 +104,13 @@ def test_the_wide_conv_bomb_opens_the_preset_with_the_reason(app_path):
 
 
 def test_batch_norm_with_a_batch_of_one_is_refused_and_the_page_keeps_working(app_path):
-    at = open_2d(app_path, net="dense:8:tanh,batchnorm", bs="1")
+    at = open_2d(app_path, net="dense:8:tanh,batchnorm", bs="1", lr="0.1")
     assert not at.exception
-    assert any("at least 2 examples per batch" in shown(n) for n in messages(at))
+    notes = " ".join(shown(n) for n in messages(at))
+    assert "at least 2 examples per batch" in notes and "opened with batch size 10" in notes
+    spec = trainer(at).experiment                 # the rest of the link is kept
+    assert spec.train.batch_size == 10 and spec.train.lr == 0.1
+    assert at.slider(key="pg_train_batch_size").value == 10
     at = open_2d(app_path, net="dense:8:tanh,batchnorm", bs="7", n="50", tr="0.9")   # 45 = 6×7+3
     at.toggle(key="pg_play").set_value(True).run()
     assert not at.exception
@@ -222,10 +226,18 @@ def test_a_repeated_net_key_is_joined_and_said(app_path):
 def test_which_links_the_image_lab_cannot_read():
     from ui.controls.images import not_an_image_link
 
-    assert "no ds=" in not_an_image_link({"net": ["flatten,dense:8:relu"]})
     assert "cifar" in not_an_image_link({"ds": ["cifar"]})
     assert not_an_image_link({}) is None and not_an_image_link({"lesson": ["3"]}) is None
     assert not_an_image_link({"ds": ["spiral"], "lr": ["0.1"]}) is None   # the 2D page's
+
+
+def test_an_image_link_without_ds_is_read_on_the_default_image_set():
+    from ui.controls.images import read_params
+
+    exp, _, notes = read_params({"net": ["flatten,dense:16:relu"], "lr": ["5"]})
+    assert exp.data.dataset == "digits" and exp.train.lr == 5.0
+    assert [layer.kind for layer in exp.model.layers] == ["flatten", "dense"]
+    assert any("no ds=" in note for note in notes)
 
 
 @pytest.mark.parametrize("params", [{"ds": "cifar"},

@@ -98,13 +98,19 @@ def train_spec_from_state(current: TrainSpec) -> TrainSpec:
 
 
 def not_an_image_link(params: dict[str, list[str]]) -> str | None:
-    """The note for a link this lab cannot read: None for no link or another page's link."""
+    """The note for a link naming a dataset this lab cannot read: None for no dataset or
+    another page's dataset."""
     name = (params.get("ds") or [""])[-1]
-    experiment_keys = (MODEL_URL_KEY, *(f.url for f in FIELDS))
-    if name in DATASETS or not (name or any(key in params for key in experiment_keys)):
+    if not name or name in DATASETS:
         return None
-    return (f"This link names no image set this lab knows ({name or 'no ds='}); it opens the "
-            f"default. Image sets: {', '.join(IMAGE_SETS)}.")
+    return (f"This link names no image set this lab knows ({name}); it opens the default. "
+            f"Image sets: {', '.join(IMAGE_SETS)}.")
+
+
+def names_no_dataset(params: dict[str, list[str]]) -> bool:
+    """A hand-made link such as `/images?net=…&lr=…`: settings, but no `ds=`."""
+    experiment_keys = (MODEL_URL_KEY, *(f.url for f in FIELDS))
+    return not (params.get("ds") or [""])[-1] and any(key in params for key in experiment_keys)
 
 
 def read_url() -> tuple[Experiment, int, list[str]]:
@@ -120,12 +126,17 @@ def read_params(params: dict[str, list[str]]) -> tuple[Experiment, int, list[str
     """Experiment, training-set size and repair notes from a link's parameters (a page's
     link, or a lesson's: the lesson tests read theirs here, as the page does).
 
-    Only a link naming an image dataset is read. Another page's link (the 2D page's, which
-    AppTest and some browsers carry across a page switch) opens the default quietly; a link
-    with no dataset or an unknown one opens it with a note.
+    A link naming an image dataset is read, and one naming none is read on the default image
+    set, with a note. Another page's link (the 2D page's, which AppTest and some browsers
+    carry across a page switch) opens the default quietly; an unknown dataset opens it with
+    a note.
     """
     notes: list[str] = []
     base = preset_experiment()
+    if names_no_dataset(params):        # read the rest of it on the default image set
+        params = {**params, "ds": [base.data.dataset]}
+        notes.append(f"This link names no image set (no ds=); it opens "
+                     f"{DATASETS[base.data.dataset].title} with the rest of the link.")
     if (params.get("ds") or [""])[-1] not in IMAGE_SETS:
         note = not_an_image_link(params)
         return base, full_train_size(base.data.dataset), notes + ([note] if note else [])

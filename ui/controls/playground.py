@@ -6,17 +6,21 @@ instructor hid (classroom links) are not drawn, and the experiment keeps its val
 """
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import numpy as np
 import streamlit as st
 
 from datasets import DATASETS, FEATURE_LABELS, FEATURES, load_dataset
+from engine.data import DatasetError
 from engine.inspect.playground import OUTPUT, neuron_labels
-from engine.spec import DataSpec, Experiment, LayerSpec, ModelSpec, TrainSpec, make_layer
+from engine.spec import (DataSpec, Experiment, LayerSpec, ModelSpec, SpecError, TrainSpec,
+                         make_layer)
 from engine.spec.fields import ACTIVATION_NAMES, LOSSES, applies, friendly
 from engine.spec.layers import layers_to_text
 from engine.spec.limits import LIMITS
+from engine.train import Trainer
 from ui.controls.fields import field_widget, fit_link_values
 from ui.lessons import lesson_params, with_lesson
 from ui.links import read_link
@@ -154,7 +158,34 @@ def read_params(params: dict[str, list[str]]) -> tuple[Experiment, list[str], se
     exp, fitted = fit_link_values(exp, {"data": DATA_KEYS, "train": TRAIN_KEYS})
     notes += fitted
     hide = {h for raw in params.get(HIDE_KEY, []) for h in raw.split(",") if h in HIDABLE}
-    return exp, notes, hide
+    exp, opened = openable(exp)
+    return exp, notes + opened, hide
+
+
+def openable(exp: Experiment) -> tuple[Experiment, list[str]]:
+    """The link's experiment, or the least change to it that builds, with a note saying why.
+
+    A link can name settings that are each valid but cannot work together (batch norm with a
+    batch of one, a batch too costly for its network): rather than a page with nothing but an
+    error, it opens with the default batch size, then the default network, then the default
+    experiment, whichever builds first."""
+    fallbacks = ((lambda e: e.replace("train", batch_size=TFP_DEFAULT.train.batch_size),
+                  f"batch size {TFP_DEFAULT.train.batch_size}"),
+                 (lambda e: dataclasses.replace(e, model=TFP_DEFAULT.model), "the default network"),
+                 (lambda e: TFP_DEFAULT, "the default experiment"))
+    try:
+        Trainer(exp, device="cpu")
+        return exp, []
+    except (SpecError, DatasetError) as exc:
+        problem = str(exc)
+    for change, said in fallbacks:
+        fixed = change(exp)
+        try:
+            Trainer(fixed, device="cpu")
+        except (SpecError, DatasetError):
+            continue
+        return fixed, [f"{problem} So the link opened with {said} instead."]
+    return TFP_DEFAULT, [problem]
 
 
 def write_url(exp: Experiment, hide: set[str], view: str = "canvas") -> None:
