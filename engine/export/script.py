@@ -22,6 +22,7 @@ from engine.export import standalone
 from engine.model import init as init_module
 from engine.model import layers as L
 from engine.model.build import build_model
+from engine.model.cost import scored_examples
 from engine.spec.experiment import Experiment
 from engine.train import batches, objectives
 
@@ -163,7 +164,8 @@ def script_text(exp: Experiment, dataset: Dataset | None = None, *,
         script_file=script_file,
         epochs=epochs, task=ds.task, n_classes=max(ds.n_classes, 1),
         experiment=_literal(exp.to_dict()),
-        eval_limit=standalone.EVAL_LIMIT, eval_chunk=standalone.EVAL_CHUNK)
+        eval_limit=scored_examples(sum(row.macs for row in model.plan)),
+        eval_chunk=standalone.EVAL_CHUNK)
     columns = f"COLUMNS = {standalone.COLUMNS!r}\nRow = tuple[int, float, float, float, float, float]\n"
     body = [
         _section("layers", "engine/model/layers.py", layer_parts),

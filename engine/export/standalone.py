@@ -24,13 +24,12 @@ import numpy as np
 import torch
 from torch import nn
 
-from engine.model.cost import EVAL_CHUNK
+from engine.model.cost import EVAL_CHUNK, EVAL_LIMIT  # a script sets its network's own
 from engine.model.init import init_weights
 from engine.model.layers import Dropout
 from engine.train.batches import cut_batches
 from engine.train.objectives import (Objective, lr_at, make_optimizer, resolve_objective,
                                      set_hyperparameters)
-from engine.train.trainer import EVAL_LIMIT
 
 COLUMNS = ("epoch", "train_loss", "test_loss", "train_acc", "test_acc", "lr")
 Row = tuple[int, float, float, float, float, float]

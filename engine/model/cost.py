@@ -25,6 +25,17 @@ BYTES_PER_FLOAT = 4
 # the per-epoch scoring use these sizes, so the plan can bound them too.
 EVAL_CHUNK = 1024        # scoring and prediction run in chunks of this many examples
 PROBE_EXAMPLES = 256     # the inside-the-network probe batch (with gradients)
+EVAL_LIMIT = 4_096       # at most this many examples per split are scored each epoch ...
+MIN_SCORED = 512         # ... and at least this many (or the whole split)
+SCORING_MACS = 2_000_000_000   # multiply-adds one split's scoring may cost after an epoch
+
+
+def scored_examples(example_macs: int) -> int:
+    """Examples per split each epoch's scoring reads. Pause waits for the epoch in flight to
+    be scored, so a heavy network scores fewer (2 billion multiply-adds per split at most:
+    ~0.2–0.4 s here); every network under ~0.5 million per example, every 2D one included,
+    scores the full EVAL_LIMIT."""
+    return max(MIN_SCORED, min(EVAL_LIMIT, SCORING_MACS // max(example_macs, 1)))
 
 
 def layer_cost(layer: LayerSpec, shape: Shape, out: Shape) -> tuple[int, int]:

@@ -27,7 +27,7 @@ from torch import nn
 from engine.data import Dataset
 from engine.model.build import build_model
 from engine.train.batches import batch_count, cut_batches
-from engine.model.cost import EVAL_CHUNK, check_cost
+from engine.model.cost import EVAL_CHUNK, check_cost, scored_examples
 from engine.data import load_data
 from engine.model.init import init_weights
 from engine.model.layers import Dropout
@@ -40,7 +40,6 @@ from engine.train.runtime import pick_device
 
 READY, FINISHED, EARLY_STOPPED, DIVERGED = "ready", "finished", "early_stopped", "diverged"
 EVENTS = ("run_start", "step", "epoch_end", "diverged", "restored")
-EVAL_LIMIT = 4_096          # at most this many examples per split are scored each epoch
 
 
 @dataclass(frozen=True)
@@ -78,6 +77,8 @@ class Trainer:
         n_params = sum(p.numel() for p in self.model.parameters())
         self.device = torch.device(device) if device else pick_device(n_params)
         self.model.to(self.device)
+        # examples per split scored after each epoch (fewer for a heavy network: cost.py)
+        self.eval_limit = scored_examples(sum(row.macs for row in self.model.plan))
         self._tensors(ds)
         self._batch_norm = any(isinstance(m, nn.modules.batchnorm._BatchNorm)
                                for m in self.model.modules())
@@ -130,8 +131,8 @@ class Trainer:
         self.x_test = torch.tensor(ds.x_test, dtype=torch.float32, device=dev)
         self.y_test = obj.encode_targets(ds.y_test).to(dev)
         # Fixed scoring subsets, so per-epoch scoring stays cheap on big image sets.
-        self._labels_train = torch.tensor(ds.y_train[:EVAL_LIMIT], device=dev)
-        self._labels_test = torch.tensor(ds.y_test[:EVAL_LIMIT], device=dev)
+        self._labels_train = torch.tensor(ds.y_train[:self.eval_limit], device=dev)
+        self._labels_test = torch.tensor(ds.y_test[:self.eval_limit], device=dev)
 
     @property
     def done(self) -> bool:
@@ -348,7 +349,8 @@ class Trainer:
         with eval_mode(model) if self._stateful else nullcontext():
             for x, y, labels in ((self.x_train, self.y_train, self._labels_train),
                                  (self.x_test, self.y_test, self._labels_test)):
-                x, y, labels = x[:EVAL_LIMIT], y[:EVAL_LIMIT], labels[:EVAL_LIMIT]
+                n = self.eval_limit
+                x, y, labels = x[:n], y[:n], labels[:n]
                 loss = correct = 0.0
                 for xb, yb, lb in zip(x.split(EVAL_CHUNK), y.split(EVAL_CHUNK),
                                       labels.split(EVAL_CHUNK)):   # bounded memory (cost.py)

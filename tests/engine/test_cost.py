@@ -4,6 +4,8 @@ A link can ask for any network inside the parameter limit; these tests check tha
 estimate tracks torch's own counts (so the limit means what it says), that the issue's bombs
 are refused with the layer to shrink, and that everything the labs offer still fits.
 """
+import dataclasses
+
 import pytest
 import torch
 from torch.utils.flop_counter import FlopCounterMode
@@ -138,3 +140,27 @@ def test_chunked_scoring_gives_the_unchunked_numbers(monkeypatch):
     chunked = Trainer(exp).evaluate()
     assert chunked.test_loss == pytest.approx(whole.test_loss, rel=1e-5)
     assert chunked.train_acc == pytest.approx(whole.train_acc)
+
+
+def test_a_heavy_network_scores_fewer_examples_so_the_epoch_pause_waits_for_is_short():
+    """Corpus find: Pause waits for the epoch in flight to be scored; a residual stack at
+    3.6 million multiply-adds per example scored 2 × 4,096 examples there (about 2 s)."""
+    from engine.model.cost import EVAL_LIMIT, MIN_SCORED, SCORING_MACS, scored_examples
+
+    assert scored_examples(1_000) == scored_examples(400_000) == EVAL_LIMIT
+    heavy = scored_examples(3_600_000)
+    assert MIN_SCORED <= heavy < EVAL_LIMIT and heavy * 3_600_000 <= SCORING_MACS
+    assert scored_examples(LIMITS["example_macs"][1]) == MIN_SCORED
+
+
+def test_the_trainer_and_its_exported_script_score_the_same_examples():
+    from engine.export.script import script_text
+    from engine.spec.presets import preset_experiment
+    from engine.train import Trainer
+
+    exp = preset_experiment("tiny_lenet", "digits")
+    exp = dataclasses.replace(exp, model=net("conv2d:32:3:1:1:relu,conv2d:32:3:1:1:relu,"
+                                             "flatten,dense:32:relu"))
+    trainer = Trainer(exp, device="cpu")
+    assert trainer.eval_limit < 4_096
+    assert f"EVAL_LIMIT = {trainer.eval_limit} " in script_text(exp, trainer.dataset)
