@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import ctypes
 import json
+import math
 import os
 import shutil
 import signal
@@ -35,11 +36,31 @@ FAIL_TIMEOUT = "10s"        # how long nginx skips a replica that failed a conne
 
 
 def usable_cores() -> int:
-    """Cores this process may run on (a container's cpuset, not the host's count)."""
+    """Cores this process may use: its CPU set, capped by a cgroup CPU quota (`docker run
+    --cpus 2`, a Kubernetes limit), so a small container on a big host does not start a
+    replica (about 450 MB each) per host core."""
     try:
-        return len(os.sched_getaffinity(0))
+        cores = len(os.sched_getaffinity(0))
     except AttributeError:                      # not Linux
         return os.cpu_count() or 1
+    quota = _cgroup_cpu_quota()
+    return max(1, min(cores, math.ceil(quota))) if quota else cores
+
+
+def _cgroup_cpu_quota(root: Path = Path("/sys/fs/cgroup")) -> float | None:
+    """CPUs allowed by the cgroup quota (v2 cpu.max, else v1 cfs files), None when unlimited."""
+    try:
+        text = (root / "cpu.max").read_text().split()                    # "max 100000"
+        quota, period = text[0], text[1]
+    except (OSError, IndexError):
+        try:
+            quota = (root / "cpu" / "cpu.cfs_quota_us").read_text().strip()     # "-1"
+            period = (root / "cpu" / "cpu.cfs_period_us").read_text().strip()
+        except OSError:
+            return None
+    if quota in ("max", "-1") or not quota.lstrip("-").isdigit() or not period.isdigit():
+        return None
+    return int(quota) / int(period) if int(period) > 0 and int(quota) > 0 else None
 
 
 def find_nginx() -> str | None:
@@ -64,6 +85,18 @@ def upstreams_conf(ports: list[int]) -> str:
     lines += [f"    {addr} nnpg_{port};" for port, addr in zip(ports, addrs)]
     lines += ["}", ""]
     return "\n".join(lines)
+
+
+def write_nginx_files(run_dir: Path, ports: list[int], address: str, port: int) -> list[str]:
+    """nginx.conf, upstreams.conf, listen.conf and the temporary folders in `run_dir`;
+    returns nginx's arguments (prefix, configuration, error log) to run from there."""
+    for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
+        (run_dir / "tmp" / sub).mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(NGINX_CONF, run_dir / "nginx.conf")
+    (run_dir / "upstreams.conf").write_text(upstreams_conf(ports))
+    (run_dir / "listen.conf").write_text(f"listen {address}:{port};\n")
+    return ["-p", f"{run_dir}/", "-c", str(run_dir / "nginx.conf"),
+            "-e", str(run_dir / "error.log")]
 
 
 def _die_with_parent() -> None:
@@ -144,16 +177,10 @@ class Replicas:
         return f"http://{self.address}:{self.port}"
 
     def _start_nginx(self) -> None:
-        for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
-            (self.run_dir / "tmp" / sub).mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(NGINX_CONF, self.run_dir / "nginx.conf")
-        (self.run_dir / "upstreams.conf").write_text(upstreams_conf(self.ports))
-        (self.run_dir / "listen.conf").write_text(f"listen {self.address}:{self.port};\n")
+        args = write_nginx_files(self.run_dir, self.ports, self.address, self.port)
         log = open(self.run_dir / "nginx.log", "w")
-        self.nginx = subprocess.Popen(
-            [self.nginx_bin, "-p", f"{self.run_dir}/", "-c", str(self.run_dir / "nginx.conf"),
-             "-e", str(self.run_dir / "error.log")],
-            stdout=log, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent)
+        self.nginx = subprocess.Popen([self.nginx_bin, *args], stdout=log,
+                                      stderr=subprocess.STDOUT, preexec_fn=_die_with_parent)
         log.close()
 
     def _wait(self, ready, timeout: float, what: str) -> None:
@@ -211,7 +238,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--replicas", type=int,
                     default=int(os.environ.get("NNPG_REPLICAS", 0)) or usable_cores(),
-                    help="how many (default: $NNPG_REPLICAS, else one per usable core)")
+                    help="how many (default: $NNPG_REPLICAS, else one per usable core: "
+                         "the CPU set, capped by a cgroup CPU quota)")
     ap.add_argument("--port", type=int, default=int(os.environ.get("PORT", 8080)),
                     help="nginx's public port (default: $PORT, else 8080)")
     ap.add_argument("--address", default="0.0.0.0", help="nginx's public address")
