@@ -236,11 +236,16 @@ def _stop(procs: list[subprocess.Popen], grace: float) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--replicas", type=int,
-                    default=int(os.environ.get("NNPG_REPLICAS", 0)) or usable_cores(),
+    env_replicas = os.environ.get("NNPG_REPLICAS", "")
+    if env_replicas and not env_replicas.isdigit():
+        ap.error(f"NNPG_REPLICAS must be a whole number, not {env_replicas!r}")
+    ap.add_argument("--replicas", type=int, default=int(env_replicas or 0) or usable_cores(),
                     help="how many (default: $NNPG_REPLICAS, else one per usable core: "
                          "the CPU set, capped by a cgroup CPU quota)")
-    ap.add_argument("--port", type=int, default=int(os.environ.get("PORT", 8080)),
+    env_port = os.environ.get("PORT", "")
+    if env_port and not env_port.isdigit():
+        ap.error(f"PORT must be a port number, not {env_port!r}")
+    ap.add_argument("--port", type=int, default=int(env_port or 8080),
                     help="nginx's public port (default: $PORT, else 8080)")
     ap.add_argument("--address", default="0.0.0.0", help="nginx's public address")
     ap.add_argument("--first-port", type=int, default=8501,

@@ -5,6 +5,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -38,7 +39,6 @@ def _consecutive_free_ports(n: int) -> int:
 
 
 def _port_is_free(port: int) -> bool:
-    import socket
     with socket.socket() as s:
         try:
             s.bind(("127.0.0.1", port))
@@ -64,11 +64,12 @@ def _alive(pid: int) -> bool:
 def replicas(tmp_path):
     """deploy/replicas.py with two replicas; yields (launcher, replicas.json); stops it."""
     run = tmp_path / "run"
-    proc = subprocess.Popen(
-        [sys.executable, "deploy/replicas.py", "--replicas", "2", "--address", "127.0.0.1",
-         "--port", str(_free_port()), "--first-port", str(_consecutive_free_ports(2)),
-         "--run-dir", str(run), "--start-timeout", "60"],
-        cwd=ROOT, stdout=open(tmp_path / "launcher.log", "w"), stderr=subprocess.STDOUT)
+    with open(tmp_path / "launcher.log", "w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "deploy/replicas.py", "--replicas", "2", "--address", "127.0.0.1",
+             "--port", str(_free_port()), "--first-port", str(_consecutive_free_ports(2)),
+             "--run-dir", str(run), "--start-timeout", "60"],
+            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 75
         while not (run / "replicas.json").exists():
