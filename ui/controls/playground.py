@@ -168,23 +168,26 @@ def openable(exp: Experiment) -> tuple[Experiment, list[str]]:
     A link can name settings that are each valid but cannot work together (batch norm with a
     batch of one, a batch too costly for its network): rather than a page with nothing but an
     error, it opens with the default batch size, then the default network, then the default
-    experiment, whichever builds first."""
+    experiment, whichever builds first. What is tried is the network as the sidebar will show
+    it (seed_state notes the layers it leaves out)."""
+    groups = hidden_groups(exp.model.layers)[:MAX_HIDDEN]
+    shown = dataclasses.replace(exp, model=ModelSpec(group_stack(
+        [{**g, "units": min(g["units"], MAX_UNITS)} for g in groups])))
     fallbacks = ((lambda e: e.replace("train", batch_size=TFP_DEFAULT.train.batch_size),
                   f"batch size {TFP_DEFAULT.train.batch_size}"),
                  (lambda e: dataclasses.replace(e, model=TFP_DEFAULT.model), "the default network"),
                  (lambda e: TFP_DEFAULT, "the default experiment"))
     try:
-        Trainer(exp, device="cpu")
+        Trainer(shown, device="cpu")
         return exp, []
     except (SpecError, DatasetError) as exc:
         problem = str(exc)
     for change, said in fallbacks:
-        fixed = change(exp)
         try:
-            Trainer(fixed, device="cpu")
+            Trainer(change(shown), device="cpu")
         except (SpecError, DatasetError):
             continue
-        return fixed, [f"{problem} So the link opened with {said} instead."]
+        return change(exp), [f"{problem} So the link opened with {said} instead."]
     return TFP_DEFAULT, [problem]
 
 
