@@ -49,15 +49,17 @@ class DatasetInfo:
     options: tuple[str, ...] = ()  # which of SEQ_LEN, DELAY, HORIZON this set honours
     tokens: bool = False    # inputs are one-hot tokens (Dataset.vocab), so embedding applies
     per_step: bool = False  # targets per time step (Dataset.per_step)
+    next_token: bool = False  # each step's target is the next input, so no layer may look ahead
 
 
 def _info(name: str, title: str, kind: str, task: str, description: str, default_samples: int,
           *, needs_download: bool = False, multi_class: bool = False,
           classes: int = 2, length: int = 0, options: tuple[str, ...] = (), tokens: bool = False,
-          per_step: bool = False) -> tuple[str, DatasetInfo]:
+          per_step: bool = False, next_token: bool = False) -> tuple[str, DatasetInfo]:
     classes = 0 if task == REGRESSION else classes
     return name, DatasetInfo(name, title, kind, task, description, needs_download, multi_class,
-                             default_samples, classes, length, options, tokens, per_step)
+                             default_samples, classes, length, options, tokens, per_step,
+                             next_token)
 
 
 _C, _R = CLASSIFICATION, REGRESSION
@@ -106,10 +108,11 @@ DATASETS: Mapping[str, DatasetInfo] = MappingProxyType(dict([
           2000, classes=11, length=10, options=(SEQ_LEN,), tokens=True),
     _info("sentences", "Toy sentences", KIND_SEQUENCE, _C,
           "Predict the next character of simple made-up sentences ('the cat sees a dog.').", 2000,
-          classes=25, length=32, options=(SEQ_LEN,), tokens=True, per_step=True),
+          classes=25, length=32, options=(SEQ_LEN,), tokens=True, per_step=True, next_token=True),
     _info("brackets", "Balanced brackets", KIND_SEQUENCE, _C,
           "Predict the next character of nested brackets such as ([()]): each must be closed.",
-          2000, classes=5, length=32, options=(SEQ_LEN,), tokens=True, per_step=True),
+          2000, classes=5, length=32, options=(SEQ_LEN,), tokens=True, per_step=True,
+          next_token=True),
 ]))
 
 _GENERATORS: Mapping[str, toy2d.Generator2D] = MappingProxyType({

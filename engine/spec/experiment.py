@@ -293,6 +293,14 @@ def _check_cross_fields(exp: Experiment) -> None:
     if info.task == "regression" and loss == "cross_entropy":
         raise SpecError(f"Cross-entropy needs classes, but '{exp.data.dataset}' asks for "
                         "numbers (regression). Use mean squared error, Huber or Automatic.")
+    if info.next_token:
+        for layer, name in zip(exp.model.layers, layer_names(x.kind for x in exp.model.layers)):
+            peeks = ((layer.kind in ("rnn", "lstm", "gru") and layer.bidirectional)
+                     or (layer.kind in ("self_attention", "transformer") and not layer.causal))
+            if peeks:
+                fix = "bidirectional off" if layer.kind in ("rnn", "lstm", "gru") else "causal on"
+                raise SpecError(f"Layer {name} ({layer.kind}) can see the next character, which "
+                                f"is the answer it must predict; switch {fix}.")
     if info.per_step and loss not in ("auto", "cross_entropy"):
         raise SpecError(f"'{exp.data.dataset}' asks for a symbol at every step, some of which "
                         "are not scored; that needs cross-entropy. Use Automatic or "
