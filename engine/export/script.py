@@ -109,6 +109,8 @@ EXPERIMENT = {experiment}
 TRAIN = SimpleNamespace(**EXPERIMENT["train"])
 TASK = {task!r}
 N_CLASSES = {n_classes}
+N_VALUES = {n_values}           # values a regression predicts per example
+PER_STEP = {per_step}       # a class per time step (-1: no answer due at that step)
 DATA_FILE = Path(__file__).with_name({data_file!r})
 DEFAULT_EPOCHS = {epochs}
 EVAL_LIMIT = {eval_limit}       # examples per split scored after each epoch
@@ -171,6 +173,7 @@ def script_text(exp: Experiment, dataset: Dataset | None = None, *,
         title=_title(exp, ds), details=_details(exp, ds), data_file=data_file,
         script_file=script_file,
         epochs=epochs, task=ds.task, n_classes=max(ds.n_classes, 1),
+        n_values=ds.n_outputs, per_step=ds.per_step,
         experiment=_literal(exp.to_dict()),
         eval_limit=standalone.EVAL_LIMIT, eval_chunk=standalone.EVAL_CHUNK)
     columns = f"COLUMNS = {standalone.COLUMNS!r}\nRow = tuple[int, float, float, float, float, float]\n"
@@ -183,7 +186,8 @@ def script_text(exp: Experiment, dataset: Dataset | None = None, *,
         _section("losses and optimizers", "engine/train/objectives.py", loss_parts),
         _section("training", "engine/export/standalone.py", [columns] + loop_parts),
         'if __name__ == "__main__":\n'
-        "    main(build_model, TRAIN, TASK, N_CLASSES, DATA_FILE, DEFAULT_EPOCHS)\n",
+        "    main(build_model, TRAIN, TASK, N_CLASSES, DATA_FILE, DEFAULT_EPOCHS,\n"
+        "         n_values=N_VALUES, per_step=PER_STEP)\n",
     ]
     return header + "\n\n" + "\n\n".join(body)
 
