@@ -43,9 +43,3 @@ def init_weights(model: nn.Module, scheme: str, gen: torch.Generator) -> None:
                         p[h:2 * h] = 0.0
         elif isinstance(module, nn.Embedding):
             module.weight.normal_(0.0, 1.0, generator=gen)      # as nn.Embedding's default
-        elif isinstance(module, nn.MultiheadAttention):
-            w = module.in_proj_weight
-            bound = math.sqrt(6 / (w.shape[1] + w.shape[0] // 3))  # xavier per q/k/v block
-            w.uniform_(-bound, bound, generator=gen)
-            module.in_proj_bias.zero_()
-            module.out_proj.bias.zero_()

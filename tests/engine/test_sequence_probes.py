@@ -71,7 +71,7 @@ def test_the_lstm_snapshot_has_every_view_in_units_by_time():
     assert np.allclose(snap.output.sum(axis=1), 1, atol=1e-5)
     assert np.array_equal(snap.target, tr.dataset.y_test[2])
     # the unrolled network computes what the real one does: the same prediction
-    assert np.allclose(snap.output, tr.predict(tr.dataset.x_test[2:3])[0], atol=1e-5)
+    assert np.allclose(snap.output, tr.predict(tr.dataset.x_test[2:3].copy())[0], atol=1e-5)
     assert snap.run is not None and snap.run.steps == 3
 
 
