@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Mapping
 
+from engine.data import DATASETS
 from engine.spec.layers import layers_from_text
 from engine.spec.experiment import DataSpec, Experiment, ModelSpec, TrainSpec
 
@@ -69,6 +70,10 @@ def preset_experiment(name: str = DEFAULT_PRESET, dataset: str = "digits") -> Ex
 
 
 # ---- the sequence lab ----------------------------------------------------------------------
+SEQUENCE_SETS = tuple(name for name, info in DATASETS.items() if info.kind == "sequence")
+# The kinds a sequence editor offers: all of them read (T, F) sequences (last_step ends that).
+SEQUENCE_KINDS = ("embedding", "positional", "rnn", "lstm", "gru", "self_attention",
+                  "transformer", "last_step", "dense", "dropout", "layernorm", "activation")
 # Adam at 0.01 in batches of 32: an LSTM copies 4 digits across 10 blank steps in ~30 epochs
 # (a few seconds on one core); the Transformer preset reverses 8 digits in ~5.
 SEQUENCE_TRAIN = TrainSpec(optimizer="adam", lr=0.01, momentum=0.9, batch_size=32)
@@ -103,6 +108,12 @@ SEQUENCE_PRESETS: Mapping[str, SequencePreset] = MappingProxyType({
         "dense:32:linear,positional,transformer:4:64:1,transformer:4:64:1", lr=0.003),
 })
 DEFAULT_SEQUENCE_PRESET = "lstm"
+
+
+def sequence_data(name: str, **changes) -> DataSpec:
+    """The lab's data settings for one sequence set: its usual size, 80% to train."""
+    return dataclasses.replace(DataSpec(name, n_samples=DATASETS[name].default_samples,
+                                        train_ratio=0.8), **changes)
 
 
 def sequence_preset_experiment(name: str = DEFAULT_SEQUENCE_PRESET,

@@ -1,6 +1,7 @@
 """The sequence lab's layers: shapes, parameter counts, refusals, cost estimates, attention."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import torch
 from torch.utils.flop_counter import FlopCounterMode
@@ -12,8 +13,10 @@ from engine.model.init import init_weights
 from engine.spec import ModelSpec
 from engine.spec.experiment import DataSpec, Experiment
 from engine.spec.fields import SpecError
-from engine.spec.layers import layers_from_text
-from engine.spec.presets import SEQUENCE_PRESETS, sequence_preset_experiment
+from engine.spec.layers import LAYER_KINDS, layers_from_text
+from engine.spec.presets import (SEQUENCE_KINDS, SEQUENCE_PRESETS, SEQUENCE_SETS, sequence_data,
+                                 sequence_preset_experiment)
+from engine.train.trainer import Trainer
 
 # (text, input shape, tokens, per step)
 NETS = [
@@ -171,11 +174,20 @@ def test_the_lstm_starts_with_open_forget_gates_from_its_own_generator():
     assert all(torch.equal(p, q) for p, q in zip(a.parameters(), b.parameters()))
 
 
-@pytest.mark.parametrize("dataset", ["copy", "reverse", "count", "sentences", "sine", "parity"])
+@pytest.mark.parametrize("dataset", SEQUENCE_SETS)
 @pytest.mark.parametrize("preset", list(SEQUENCE_PRESETS))
-def test_every_sequence_preset_builds_on_every_kind_of_task(preset, dataset):
-    from engine.data import load_data
-    exp = sequence_preset_experiment(preset, DataSpec(dataset, n_samples=40))
-    ds = load_data(exp.data)
-    plan_model(exp.model, ds.input_shape, ds.n_outputs, tokens=bool(ds.vocab),
-               per_step=ds.per_step, batch_size=256)
+def test_every_sequence_preset_trains_on_every_sequence_set(preset, dataset):
+    exp = sequence_preset_experiment(preset, sequence_data(dataset, n_samples=40))
+    trainer = Trainer(exp)
+    assert trainer.step(2) == 2 and np.isfinite(trainer.evaluate().train_loss)
+    plan_model(exp.model, trainer.dataset.input_shape, trainer.dataset.n_outputs,
+               tokens=bool(trainer.dataset.vocab), per_step=trainer.dataset.per_step,
+               batch_size=256)                    # the largest batch the lab is likely to offer
+
+
+def test_every_kind_the_sequence_editor_offers_builds_in_one_stack():
+    assert set(SEQUENCE_KINDS) <= set(LAYER_KINDS)
+    text = ("embedding:16,positional,rnn:8,lstm:8:1,gru:8,self_attention:2:1,transformer:2:16:1,"
+            "dense:8:relu,dropout:0.1,layernorm,activation:tanh,last_step")
+    assert {layer.kind for layer in layers_from_text(text)} == set(SEQUENCE_KINDS)
+    assert build_model(net(text), (6, 5), 3, tokens=True)(one_hot((6, 5))).shape == (4, 3)
