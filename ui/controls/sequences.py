@@ -203,7 +203,8 @@ def write_url(exp: Experiment) -> None:
 
 
 def layer_pickers(where, plan_rows) -> tuple[str | None, str | None]:
-    """Which recurrent layer's memory and which attention layer's maps to show."""
+    """Which recurrent layer's memory and which attention layer's maps to show (at first: the
+    first recurrent layer, and the last attention layer, where the task's reading shows)."""
     from engine.spec.layers import ATTENTION, RECURRENT
     recurrent = [r.name for r in plan_rows if r.kind in RECURRENT]
     attention = [r.name for r in plan_rows if r.kind in ATTENTION]
@@ -213,7 +214,8 @@ def layer_pickers(where, plan_rows) -> tuple[str | None, str | None]:
         if st.session_state.get(k(key)) not in names:
             st.session_state.pop(k(key), None)
         if len(names) > 1:
-            chosen.append(where.selectbox(label, names, key=k(key)))
+            first = len(names) - 1 if key == "attn_layer" else 0
+            chosen.append(where.selectbox(label, names, index=first, key=k(key)))
         else:
             chosen.append(names[0] if names else None)
     return chosen[0], chosen[1]
