@@ -12,6 +12,7 @@ from engine.snapshot import MemorySweep
 INK, GREY, BLUE, ORANGE = "#111111", "#8a8a8a", "#0877bd", "#f59322"
 DIVERGING = [[0, ORANGE], [0.5, "#f4f4f4"], [1, BLUE]]    # the playground's -/+ colours
 SWEEP_COLOURS = ("#0877bd", "#f59322", "#2ca02c", "#d62728", "#9467bd")
+LONG_STRIP = 20          # positions beyond which the token strip leaves the % to the hover
 
 
 def _layout(fig: go.Figure, height: int, **kw) -> go.Figure:
@@ -58,16 +59,21 @@ def token_strip(tokens: Sequence[str], target: np.ndarray, probabilities: np.nda
     z = np.full((3, len(tokens)), np.nan)
     z[2] = right
     text = [[f"{a}" for a in row] for row in rows]
-    text[2] = [f"{a}<br>{p:.0%}" if d else f"<i>{a}</i>"
+    long = len(tokens) > LONG_STRIP          # no room for a % under each character
+    text[2] = [f"<i>{a}</i>" if not d else a if long else f"{a}<br>{p:.0%}"
                for a, p, d in zip(rows[2], right, due)]
+    size = 14 if not long else 11
+    hover = [[""] * len(tokens), [""] * len(tokens),
+             [f"step {i}: {p:.0%}" for i, p in enumerate(right)]]
     fig = go.Figure(go.Heatmap(
-        z=z, text=text, texttemplate="%{text}", zmin=0, zmax=1,
-        colorscale=[[0, "#fde0c5"], [1, "#b3d4ec"]], showscale=False, hoverinfo="skip",
-        xgap=2, ygap=2, textfont=dict(size=14)))
+        z=z, text=text, texttemplate="%{text}", zmin=0, zmax=1, customdata=hover,
+        colorscale=[[0, "#fde0c5"], [1, "#b3d4ec"]], showscale=False,
+        hovertemplate="%{customdata}<extra></extra>", xgap=2, ygap=2,
+        textfont=dict(size=size)))
     fig.add_trace(go.Heatmap(z=np.where(np.isnan(z), 0.0, np.nan), text=text,
                              texttemplate="%{text}", colorscale=[[0, "#f4f4f4"], [1, "#f4f4f4"]],
                              showscale=False, hoverinfo="skip", xgap=2, ygap=2,
-                             textfont=dict(size=14)))
+                             textfont=dict(size=size)))
     fig.update_yaxes(tickvals=[0, 1, 2], ticktext=["input", "answer due", "network says"],
                      autorange="reversed")
     fig.update_xaxes(title_text="position", showgrid=False)
@@ -92,8 +98,10 @@ def units_heatmap(values: np.ndarray, labels: Sequence[str], title: str, *, zmin
     fig = go.Figure(go.Heatmap(
         z=values, x=list(range(values.shape[1])), zmin=zmin, zmax=zmax,
         colorscale=DIVERGING if diverging else "Blues", colorbar=dict(thickness=10)))
-    fig.update_xaxes(title_text="time step", tickvals=list(range(len(labels))),
-                     ticktext=[show_token(t) for t in labels] if labels else None)
+    fig.update_xaxes(title_text="time step")
+    if labels:
+        fig.update_xaxes(tickvals=list(range(len(labels))),
+                         ticktext=[show_token(t) for t in labels])
     fig.update_yaxes(title_text="unit", autorange="reversed")
     return _layout(fig, 300, title=dict(text=title, font=dict(size=13)))
 
@@ -115,7 +123,7 @@ def gradient_through_time(norms: Mapping[str, np.ndarray]) -> go.Figure:
     for colour, (name, values) in zip(SWEEP_COLOURS, norms.items()):
         shown = np.where(np.asarray(values) > 0, values, np.nan)
         fig.add_scatter(y=shown, mode="lines+markers", name=name, line=dict(color=colour))
-    fig.update_yaxes(type="log", title_text="‖∂loss/∂hₜ‖")
+    fig.update_yaxes(type="log", dtick=1, exponentformat="power", title_text="‖∂loss/∂hₜ‖")
     fig.update_xaxes(title_text="time step t")
     return _layout(fig, 260)
 
@@ -141,11 +149,12 @@ def sweep_figure(sweeps: Mapping[str, MemorySweep]) -> go.Figure:
         fig.add_scatter(x=sweep.values, y=sweep.scores, mode="lines+markers", name=name,
                         line=dict(color=colour))
     fig.add_vline(x=first.trained, line=dict(color=GREY, dash="dash"),
-                  annotation_text="trained at", annotation_position="top")
+                  annotation_text="trained at", annotation_position="bottom right")
     fig.update_xaxes(title_text="delay (blank steps)" if first.setting == "delay"
                      else "sequence length")
     if first.metric == "accuracy":
         fig.update_yaxes(range=[0, 1.02], title_text="accuracy on fresh examples")
     else:
-        fig.update_yaxes(type="log", title_text="mean squared error")
+        fig.update_yaxes(type="log", dtick=1, exponentformat="power",
+                         title_text="mean squared error")
     return _layout(fig, 300)

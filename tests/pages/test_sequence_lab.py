@@ -47,11 +47,9 @@ def test_opens_on_copy_with_the_lstm_and_play_trains(app_path):
     text = markdown(at)
     for title in ("Test example", "Memory", "Gradients through time", "Attention"):
         assert title in text, title
-    keys = {c.proto.id and c.key for c in at.get("plotly_chart")}
-    charts = [c for c in at.get("plotly_chart")]
-    assert len(charts) >= 3                      # tokens, hidden state, gradients
+    assert len(at.get("plotly_chart")) >= 3      # tokens, hidden state, gradients
     assert any("no attention layer" in c.value for c in at.caption)
-    assert at.query_params["ds"] in ("copy", ["copy"]) and keys
+    assert at.query_params["ds"] in ("copy", ["copy"])
 
 
 def test_the_tiny_transformer_on_reverse_draws_attention_per_head(app_path):

@@ -54,8 +54,9 @@ def _example_view(snap: SequenceSnapshot, ds: Dataset) -> None:
         st.plotly_chart(token_strip(snap.tokens, snap.target, snap.output, ds.class_names),
                         key="sq_tokens_chart", width="stretch")
         st.caption("Each column is one step. Blue: the network gives the right answer a high "
-                   "probability (the % it gives it); orange: a low one. Italic: no answer is "
-                   "due there (it is still reading), so its guess is not scored.")
+                   "probability (the % it gives it: under the character, or on hover); "
+                   "orange: a low one. Italic: no answer is due there (it is still reading), "
+                   "so its guess is not scored.")
     else:                                                  # one answer for the sequence
         if snap.tokens:
             st.markdown("Input: " + " ".join(f"`{t}`" for t in snap.tokens))
