@@ -87,6 +87,10 @@ def test_bad_links_open_with_notes_shown_literally(app_path):
     at = open_lab(app_path, ds="sine", net="embedding:16,lstm:32")
     assert any("Opened the LSTM preset instead" in shown(w.value) for w in at.warning)
     assert [r.kind for r in trainer(at).plan][1:] == ["lstm", "head"]
+    at = open_lab(app_path, ds="sentences", net="lstm:32:1")   # would read the answer
+    notes = [shown(w.value) for w in at.warning]
+    assert any("can see the next character" in n for n in notes) and len(set(notes)) == len(notes)
+    assert trainer(at).experiment.model.layers[-1].bidirectional == 0
 
 
 def test_an_impossible_stack_gets_a_message_and_training_goes_on(app_path):
@@ -99,6 +103,11 @@ def test_an_impossible_stack_gets_a_message_and_training_goes_on(app_path):
     assert trainer(at) is before                 # the last network that worked trains on
     at.text_input(key="sq_net_text").set_value("conv2d:8:3").run()
     assert "not a layer of this lab" in " ".join(shown(e.value) for e in at.error)
+    at = open_lab(app_path, ds="sentences")
+    before = trainer(at)
+    at.text_input(key="sq_net_text").set_value("embedding:16,self_attention:2:0").run()
+    assert "can see the next character" in " ".join(shown(e.value) for e in at.error)
+    assert trainer(at) is before and not at.exception
 
 
 def test_task_switch_reloads_a_preset_that_fits_and_the_sweep_answers(app_path):

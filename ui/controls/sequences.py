@@ -65,8 +65,10 @@ def editor(dataset: str, ds: Dataset) -> Editor:
 
 
 def plan_error(exp: Experiment, ds: Dataset) -> str | None:
-    """Why the experiment's stack cannot read this task (None: it can)."""
+    """Why the experiment's stack cannot read this task (None: it can): the shape plan, and
+    the rules across fields (no layer may look ahead on a next-character task)."""
     try:
+        exp.validated()
         plan_model(exp.model, ds.input_shape, ds.n_outputs, batch_size=exp.train.batch_size,
                    tokens=bool(ds.vocab), per_step=ds.per_step)
     except SpecError as exc:
@@ -188,7 +190,7 @@ def read_params(params: dict[str, list[str]]) -> tuple[Experiment, list[str]]:
             if n == "noise" or applies("data", n, values)}
     exp = Experiment(sequence_data(name, seed=exp.data.seed, **kept), exp.model, exp.train)
     exp, fitted = fit_link_values(exp, {"data": tuple(kept), "train": TRAIN_KEYS})
-    return exp, notes + fitted
+    return exp, list(dict.fromkeys(notes + fitted))      # each note once
 
 
 def write_url(exp: Experiment) -> None:
