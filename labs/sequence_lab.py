@@ -19,7 +19,8 @@ from engine.spec.presets import DEFAULT_SEQUENCE_PRESET, SEQUENCE_PRESETS
 from engine.train import Trainer
 from ui.controls.layer_editor import layer_editor, plan_panel, seed_stack, stack_from_state
 from ui.controls.sequences import (LAB, LESSON_LAB, data_spec_from_state, editor, k,
-                                   layer_pickers, load_sequences, plan_error, preset_layers,
+                                   layer_pickers, load_sequences, matching_preset, plan_error,
+                                   preset_layers,
                                    read_url, restore_missing, seed_controls, task_controls,
                                    train_spec_from_state, training_controls, write_url)
 from ui.lessons import lesson_changed
@@ -49,7 +50,7 @@ def _first_visit() -> None:
     st.session_state.update({k("experiment"): exp, k("frames"): 0, k("sweeps"): None,
                              k("generated"): None, k("example_index"): 0})
     seed_controls(exp)
-    st.session_state.setdefault(k("preset"), DEFAULT_SEQUENCE_PRESET)
+    st.session_state[k("preset")] = matching_preset(exp.model.layers, exp.data.dataset)
     seed_stack(exp.model.layers, editor(exp.data.dataset, ds))
 
 

@@ -64,6 +64,12 @@ def editor(dataset: str, ds: Dataset) -> Editor:
         column_widths=(0.9, 0.75, 1.25, 1.15, 1.2))
 
 
+def matching_preset(layers: tuple[LayerSpec, ...], dataset: str) -> str:
+    """The preset whose stack this is (the picker shows it), else the default preset."""
+    return next((name for name in SEQUENCE_PRESETS
+                 if preset_layers(name, dataset) == tuple(layers)), DEFAULT_SEQUENCE_PRESET)
+
+
 def plan_error(exp: Experiment, ds: Dataset) -> str | None:
     """Why the experiment's stack cannot read this task (None: it can): the shape plan, and
     the rules across fields (no layer may look ahead on a next-character task)."""
@@ -117,9 +123,11 @@ def task_controls() -> str:
                      f"{DATASETS[n].title}: {DATASETS[n].description}" for n in SEQUENCE_SETS))
     name = st.session_state[k("dataset")]
     values = {"dataset": name}
+    usual = DATASETS[name].length
     for n in DATA_KEYS:
         if n == "noise" or applies("data", n, values):
-            field_widget("data", n, k("data_" + n))
+            field_widget("data", n, k("data_" + n), label=(
+                f"Sequence length (0 = the usual {usual})" if n == "seq_len" else None))
     return name
 
 
