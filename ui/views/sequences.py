@@ -44,15 +44,28 @@ def cached_example(lab: LabSession, trainer: Trainer, index: int) -> SequenceSna
     return snap
 
 
+def _chart(snap: SequenceSnapshot, name: str, build, key: str) -> None:
+    """Draw a figure of this snapshot, built once per snapshot: while playing, the frames
+    between two captures redraw the same figures (building one costs ~15 ms; a frame draws
+    up to seven)."""
+    cache = st.session_state.setdefault("sq_figures", {})
+    if cache.get("snap") is not snap:
+        cache.clear()
+        cache["snap"] = snap
+    if name not in cache:
+        cache[name] = build()
+    st.plotly_chart(cache[name], key=key, width="stretch")
+
+
 def _example_view(snap: SequenceSnapshot, ds: Dataset) -> None:
     if not ds.class_names:                                 # forecasting: values ahead
-        st.plotly_chart(forecast_figure(snap.inputs, snap.target, snap.output),
-                        key="sq_forecast_chart", width="stretch")
+        _chart(snap, "forecast", lambda: forecast_figure(snap.inputs, snap.target, snap.output),
+               "sq_forecast_chart")
         st.caption("Grey: the window the network reads. Black: what really comes next. "
                    "Orange dots: its forecast.")
     elif snap.output.ndim == 2:                            # an answer per step
-        st.plotly_chart(token_strip(snap.tokens, snap.target, snap.output, ds.class_names),
-                        key="sq_tokens_chart", width="stretch")
+        _chart(snap, "tokens", lambda: token_strip(snap.tokens, snap.target, snap.output,
+                                                   ds.class_names), "sq_tokens_chart")
         st.caption("Each column is one step. Blue: the network gives the right answer a high "
                    "probability (the % it gives it: under the character, or on hover); "
                    "orange: a low one. Italic: no answer is due there (it is still reading), "
@@ -62,8 +75,8 @@ def _example_view(snap: SequenceSnapshot, ds: Dataset) -> None:
             st.markdown("Input: " + " ".join(f"`{t}`" for t in snap.tokens))
         else:
             st.markdown("Input: " + " ".join(f"`{v:g}`" for v in snap.inputs[:, 0]))
-        st.plotly_chart(class_bars(snap.output, ds.class_names, int(snap.target)),
-                        key="sq_classes_chart", width="stretch")
+        _chart(snap, "classes", lambda: class_bars(snap.output, ds.class_names,
+                                                   int(snap.target)), "sq_classes_chart")
         st.caption("The probability the network gives each answer; the true one is black.")
 
 
@@ -77,9 +90,9 @@ def _memory_view(snap: SequenceSnapshot, layer: str | None) -> None:
     tabs = st.tabs(["hidden state", *(["cell state"] if trace.cell is not None else []),
                     *(["gates"] if trace.gates else [])])
     with tabs[0]:
-        st.plotly_chart(units_heatmap(trace.hidden, labels, f"{trace.name} {trace.kind}: h_t",
-                                      zmin=-1, zmax=1, diverging=True),
-                        key="sq_hidden_chart", width="stretch")
+        _chart(snap, f"hidden {trace.name}", lambda: units_heatmap(
+            trace.hidden, labels, f"{trace.name} {trace.kind}: h_t", zmin=-1, zmax=1,
+            diverging=True), "sq_hidden_chart")
         st.caption("One row per unit, one column per step: the memory the layer carries "
                    "forward (blue positive, orange negative)."
                    + (" The first half of the rows reads forwards, the second backwards."
@@ -88,21 +101,22 @@ def _memory_view(snap: SequenceSnapshot, layer: str | None) -> None:
     if trace.cell is not None:
         with tabs[at]:
             top = max(float(np.abs(trace.cell).max()), 1e-6)
-            st.plotly_chart(units_heatmap(trace.cell, labels, "cell state c_t", zmin=-top,
-                                          zmax=top, diverging=True),
-                            key="sq_cell_chart", width="stretch")
+            _chart(snap, f"cell {trace.name}", lambda: units_heatmap(
+                trace.cell, labels, "cell state c_t", zmin=-top, zmax=top, diverging=True),
+                "sq_cell_chart")
             st.caption("The LSTM's long-term memory: what the forget gate keeps and the input "
                        "gate writes. A value that stays the same colour across the blank steps "
                        "is being remembered.")
         at += 1
     if trace.gates:
         with tabs[at]:
-            st.plotly_chart(gate_means(trace.gates), key="sq_gates_chart", width="stretch")
+            _chart(snap, f"gates {trace.name}", lambda: gate_means(trace.gates),
+                   "sq_gates_chart")
             gate = st.radio("Gate per unit", list(trace.gates), horizontal=True,
                             key="sq_gate_pick")
-            st.plotly_chart(units_heatmap(trace.gates[gate], labels, f"{gate} gate",
-                                          zmin=0, zmax=1, diverging=False),
-                            key="sq_gate_chart", width="stretch")
+            _chart(snap, f"gate {trace.name} {gate}", lambda: units_heatmap(
+                trace.gates[gate], labels, f"{gate} gate", zmin=0, zmax=1, diverging=False),
+                "sq_gate_chart")
             st.caption("0 = closed, 1 = open. A forget gate near 1 keeps the cell's memory; "
                        "an input gate opens where something must be written.")
 
@@ -111,9 +125,8 @@ def _gradient_view(snap: SequenceSnapshot) -> None:
     if not snap.recurrent:
         st.caption("No recurrent layer: no gradient flows back through time steps here.")
         return
-    st.plotly_chart(gradient_through_time({f"{r.name} {r.kind}": r.grad_norm
-                                           for r in snap.recurrent}),
-                    key="sq_grad_chart", width="stretch")
+    _chart(snap, "gradients", lambda: gradient_through_time(
+        {f"{r.name} {r.kind}": r.grad_norm for r in snap.recurrent}), "sq_grad_chart")
     st.caption("How strongly this example's loss pulls on the memory at each step (log "
                "scale). In a vanilla RNN it shrinks step by step going back from where the "
                "answers are due, so early inputs hardly learn; an LSTM keeps it alive.")
@@ -131,8 +144,8 @@ def _attention_view(snap: SequenceSnapshot, layer: str | None) -> None:
     head = st.radio("Head", list(range(heads)), horizontal=True, key="sq_head",
                     format_func=lambda h: f"head {h + 1}") if heads > 1 else 0
     with st.container(key="sq_attention"):
-        st.plotly_chart(attention_map(trace.weights[head], snap.tokens),
-                        key="sq_attention_chart", width="stretch")
+        _chart(snap, f"attention {trace.name} {head}",
+               lambda: attention_map(trace.weights[head], snap.tokens), "sq_attention_chart")
     st.caption(f"{trace.name} ({trace.kind}{', causal' if trace.causal else ''}): each row is "
                "a step reading; its colours show how much it reads from each step (a row "
                "sums to 1)." + (" Causal: no step may look ahead, so the upper right is empty."
