@@ -16,8 +16,9 @@ LONG_STRIP = 20          # positions beyond which the token strip leaves the % t
 
 
 def _layout(fig: go.Figure, height: int, **kw) -> go.Figure:
-    fig.update_layout(height=height, margin=dict(l=40, r=10, t=30, b=30),
-                      plot_bgcolor="white", legend=dict(orientation="h", y=1.12, x=0), **kw)
+    fig.update_layout(height=height, margin=dict(l=40, r=10, t=45, b=30),
+                      plot_bgcolor="white",
+                      legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0), **kw)
     return fig
 
 
@@ -112,7 +113,7 @@ def gate_means(gates: Mapping[str, np.ndarray]) -> go.Figure:
     for colour, (name, values) in zip(SWEEP_COLOURS, gates.items()):
         fig.add_scatter(y=values.mean(axis=0), mode="lines+markers", name=f"{name} gate",
                         line=dict(color=colour))
-    fig.update_yaxes(range=[0, 1], title_text="mean over units")
+    fig.update_yaxes(range=[-0.03, 1.03], title_text="mean over units")
     fig.update_xaxes(title_text="time step")
     return _layout(fig, 240)
 
