@@ -134,3 +134,16 @@ def test_the_text_generator_writes_on_the_text_tasks(app_path):
     at.text_input(key="sq_prompt").set_value("THE!").run()
     at.button(key="sq_generate").click().run()
     assert any("never saw" in shown(e.value) for e in at.error)
+
+
+def test_a_lesson_link_opens_its_task_and_presentation_mode_works(app_path):
+    at = open_lab(app_path, lesson="rnn-versus-lstm")
+    assert not at.exception and not at.warning
+    data = trainer(at).experiment.data
+    assert (data.dataset, data.delay) == ("copy", 20)
+    assert [r.kind for r in trainer(at).plan][1] == "rnn"
+    assert "Vanilla RNN vs LSTM" in markdown(at) + " ".join(s.value for s in at.subheader)
+    at = open_lab(app_path, ds="reverse", net=TRANSFORMER, present="1")
+    assert not at.exception and not at.warning
+    at.button(key="sq_play_button").click().run()
+    assert at.session_state["sq_play"] and not at.exception
