@@ -102,7 +102,7 @@ def test_an_impossible_stack_gets_a_message_and_training_goes_on(app_path):
     assert "head" in errors.lower() and "30" in errors
     assert trainer(at) is before                 # the last network that worked trains on
     at.text_input(key="sq_net_text").set_value("conv2d:8:3").run()
-    assert "not a layer of this lab" in " ".join(shown(e.value) for e in at.error)
+    assert "not a layer of the sequence lab" in " ".join(shown(e.value) for e in at.error)
     at = open_lab(app_path, ds="sentences")
     before = trainer(at)
     at.text_input(key="sq_net_text").set_value("embedding:16,self_attention:2:0").run()
@@ -147,3 +147,5 @@ def test_a_lesson_link_opens_its_task_and_presentation_mode_works(app_path):
     assert not at.exception and not at.warning
     at.button(key="sq_play_button").click().run()
     assert at.session_state["sq_play"] and not at.exception
+    at.button(key="sq_play_button").click().run()          # Pause: the trainer thread stops
+    assert not at.session_state["sq_play"] and not at.exception

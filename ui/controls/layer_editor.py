@@ -70,6 +70,7 @@ class Editor:
     preset_layers: Callable[[str], tuple[LayerSpec, ...]]
     input_text: str = "Input image"
     output_text: str = "output (one score per class, added for you)"
+    lab_name: str = "the image lab"
     foreign_note: str = "Recurrent and attention layers read sequences, not images."
     text_help: str = ("The same stack as text, as in the page link: kind:param:param, "
                       "e.g. conv2d:8:3:1:1:relu (channels, kernel, stride, padding, "
@@ -188,7 +189,7 @@ def _apply_text(ed: Editor, input_shape: tuple[int, ...], n_classes: int,
                if layer.kind not in ed.kinds]
     if foreign:
         st.session_state[error] = (
-            f"{', '.join(foreign)}: not a layer of this lab, which builds from "
+            f"{', '.join(foreign)}: not a layer of {ed.lab_name}, which builds from "
             f"{', '.join(ed.kinds)}. {ed.foreign_note}")
         return
     seed_stack(layers, ed)

@@ -55,6 +55,7 @@ def editor(dataset: str, ds: Dataset) -> Editor:
         input_text="Input sequence" + (" (tokens)" if ds.vocab else " (values)"),
         output_text=("output (a prediction per step" if ds.per_step else
                      "output (one prediction for the sequence") + ", added for you)",
+        lab_name="the sequence lab",
         foreign_note="Convolution and pooling layers read images, not sequences.",
         text_help="The same stack as text, as in the page link: kind:param:param, e.g. "
                   "embedding:32, positional, lstm:64 (units, then 1 = both directions), "
