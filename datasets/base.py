@@ -17,6 +17,7 @@ KIND_2D = "2d"            # points in the plane; the 2D playground page
 KIND_TABULAR = "tabular"  # feature vectors (iris, wine, breast cancer)
 KIND_IMAGE = "image"      # C×H×W images
 KIND_SEQUENCE = "sequence"  # T×F sequences
+IGNORE = -1   # a per-step target with no answer due: left out of the loss and the accuracy
 
 # Called with (bytes_done, bytes_total or None) while a download runs.
 ProgressFn = Callable[[int, "int | None"], None]
@@ -47,11 +48,19 @@ class Dataset:
     extent: tuple[float, float, float, float] | None = None  # 2D domain (xmin, xmax, ymin, ymax)
     points_train: np.ndarray | None = None     # raw (N, 2) coordinates, for 2D plots
     points_test: np.ndarray | None = None
+    # Token sequences: x is one-hot over `vocab` (input_shape (T, len(vocab))), so every layer
+    # reads them as they are and an embedding layer can look the token up instead.
+    vocab: tuple[str, ...] = ()
+    # Per-step targets: y is (N, T) int64 class per time step, IGNORE where no answer is due
+    # (the copy task's reading phase); the head then answers at every step.
+    per_step: bool = False
 
     @property
     def n_outputs(self) -> int:
-        """Logits per class for classification, one value for regression."""
-        return len(self.class_names) if self.task == CLASSIFICATION else 1
+        """Logits per class for classification; values per example for regression (k ahead)."""
+        if self.task == CLASSIFICATION:
+            return len(self.class_names)
+        return 1 if self.y_train.ndim == 1 else int(self.y_train.shape[-1])
 
     @property
     def n_classes(self) -> int:

@@ -19,11 +19,17 @@ from .base import (CLASSIFICATION, KIND_2D, KIND_IMAGE, KIND_SEQUENCE, KIND_TABU
 from .features import DEFAULT_EXTENT, apply_features, check_features
 from .images import load_digits, load_shapes
 from .mnist import load_mnist
-from .sequences import load_parity, load_sine
+from .memory_tasks import RECALL_TASKS, load_count, load_recall
+from .sequences import SERIES, load_forecast, load_parity
+from .toy_text import load_next_char
 from .tabular import load_tabular
 
 NOISE_MAX = 0.8
 MIN_CLASSES, MAX_CLASSES = 2, 5
+MIN_LENGTH, MAX_LENGTH = 2, 64   # sequence length (engine/spec/limits.py has the same bounds)
+MAX_DELAY = 100                  # blank steps of the copy task
+MAX_HORIZON = 20                 # values a forecast predicts
+SEQ_LEN, DELAY, HORIZON = "seq_len", "delay", "horizon"   # the sequence settings
 
 
 @dataclass(frozen=True)
@@ -39,14 +45,21 @@ class DatasetInfo:
     multi_class: bool       # True where load_dataset honours n_classes
     default_samples: int
     classes: int            # number of classes (0 for regression; the default for multi-class)
+    length: int = 0         # sequence sets: the length used when seq_len is 0 (its default)
+    options: tuple[str, ...] = ()  # which of SEQ_LEN, DELAY, HORIZON this set honours
+    tokens: bool = False    # inputs are one-hot tokens (Dataset.vocab), so embedding applies
+    per_step: bool = False  # targets per time step (Dataset.per_step)
+    next_token: bool = False  # each step's target is the next input, so no layer may look ahead
 
 
 def _info(name: str, title: str, kind: str, task: str, description: str, default_samples: int,
           *, needs_download: bool = False, multi_class: bool = False,
-          classes: int = 2) -> tuple[str, DatasetInfo]:
+          classes: int = 2, length: int = 0, options: tuple[str, ...] = (), tokens: bool = False,
+          per_step: bool = False, next_token: bool = False) -> tuple[str, DatasetInfo]:
     classes = 0 if task == REGRESSION else classes
     return name, DatasetInfo(name, title, kind, task, description, needs_download, multi_class,
-                             default_samples, classes)
+                             default_samples, classes, length, options, tokens, per_step,
+                             next_token)
 
 
 _C, _R = CLASSIFICATION, REGRESSION
@@ -71,8 +84,35 @@ DATASETS: Mapping[str, DatasetInfo] = MappingProxyType(dict([
           10000, needs_download=True, classes=10),
     _info("fashion_mnist", "Fashion-MNIST", KIND_IMAGE, _C,
           "28×28 pictures of clothes and shoes (downloads ~30 MB once).", 10000, needs_download=True, classes=10),
-    _info("sine", "Sine wave", KIND_SEQUENCE, _R, "Predict the next point of a wave from the last 20.", 1000),
-    _info("parity", "Parity", KIND_SEQUENCE, _C, "Is the number of ones in 8 bits even or odd?", 1000),
+    _info("sine", "Sine wave", KIND_SEQUENCE, _R, "Predict the next point of a wave from the last 20.", 1000,
+          length=20, options=(SEQ_LEN, HORIZON)),
+    _info("parity", "Parity", KIND_SEQUENCE, _C, "Is the number of ones in 8 bits even or odd?", 1000,
+          length=8, options=(SEQ_LEN,)),
+    _info("sines", "Sum of sines", KIND_SEQUENCE, _R,
+          "Three waves added together, with noise: forecast what comes next.", 1000,
+          length=30, options=(SEQ_LEN, HORIZON)),
+    _info("damped", "Damped wave", KIND_SEQUENCE, _R,
+          "A wave that dies away: forecast the next values, decay included.", 1000,
+          length=30, options=(SEQ_LEN, HORIZON)),
+    _info("logistic", "Chaotic series", KIND_SEQUENCE, _R,
+          "The logistic map: a simple rule whose small errors grow fast.", 1000,
+          length=10, options=(SEQ_LEN, HORIZON)),
+    _info("copy", "Copy after a delay", KIND_SEQUENCE, _C,
+          "Read a few digits, wait through blank steps, then repeat them: a memory test.", 2000,
+          classes=8, length=4, options=(SEQ_LEN, DELAY), tokens=True, per_step=True),
+    _info("reverse", "Reverse", KIND_SEQUENCE, _C, "Read digits, then say them backwards.", 2000,
+          classes=8, length=8, options=(SEQ_LEN,), tokens=True, per_step=True),
+    _info("sort", "Sort digits", KIND_SEQUENCE, _C, "Read digits, then say them in order.", 2000,
+          classes=8, length=6, options=(SEQ_LEN,), tokens=True, per_step=True),
+    _info("count", "Count a symbol", KIND_SEQUENCE, _C, "How many a's are in a string of a, b, c, d?",
+          2000, classes=11, length=10, options=(SEQ_LEN,), tokens=True),
+    _info("sentences", "Toy sentences", KIND_SEQUENCE, _C,
+          "Predict the next character of simple made-up sentences ('the cat sees a dog.').", 2000,
+          classes=25, length=32, options=(SEQ_LEN,), tokens=True, per_step=True, next_token=True),
+    _info("brackets", "Balanced brackets", KIND_SEQUENCE, _C,
+          "Predict the next character of nested brackets such as ([()]): each must be closed.",
+          2000, classes=5, length=32, options=(SEQ_LEN,), tokens=True, per_step=True,
+          next_token=True),
 ]))
 
 _GENERATORS: Mapping[str, toy2d.Generator2D] = MappingProxyType({
@@ -123,14 +163,33 @@ def _load_2d(name: str, n_samples: int, noise: float, train_ratio: float, featur
     )
 
 
+def _check_sequence(name: str, seq_len: int, delay: int, horizon: int) -> tuple[int, int, int]:
+    """The sequence settings a set uses (seq_len 0 = its default length); DatasetError if
+    out of range."""
+    info = DATASETS[name]
+    checks = ((SEQ_LEN, seq_len, 0, MAX_LENGTH), (DELAY, delay, 0, MAX_DELAY),
+              (HORIZON, horizon, 1, MAX_HORIZON))
+    for key, value, lo, hi in checks:
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not lo <= value <= hi:
+            raise DatasetError(f"{key} must be a whole number from {lo} to {hi}, got {value!r}.")
+    length = int(seq_len) or info.length
+    if SEQ_LEN in info.options and length < MIN_LENGTH:
+        raise DatasetError(f"seq_len must be at least {MIN_LENGTH} (or 0 for the default), "
+                           f"got {seq_len!r}.")
+    return length, int(delay), int(horizon)
+
+
 def load_dataset(name: str, *, n_samples: int = 500, noise: float = 0.0, train_ratio: float = 0.5,
                  seed: int = 0, features: tuple[str, ...] = ("x1", "x2"), n_classes: int = 3,
+                 seq_len: int = 0, delay: int = 10, horizon: int = 1,
                  cache_dir: Path | None = None, progress: ProgressFn | None = None) -> Dataset:
     """Build one dataset as a read-only train/test split; the same arguments give identical arrays.
 
     Arguments that do not apply are ignored (features: 2D sets only; n_classes: blobs
     and spiral_multi; noise: not for tabular sets, digits, MNIST or parity; cache_dir
-    and progress: download sets only). Fixed-size sets clamp n_samples to their size.
+    and progress: download sets only; seq_len, delay, horizon: the sequence sets whose
+    DatasetInfo.options name them, seq_len 0 meaning the set's default length; noise is
+    ignored by the token sets). Fixed-size sets clamp n_samples to their size.
     Raises DatasetError on bad arguments, OfflineError when a download is impossible.
     """
     n_samples, noise, train_ratio, n_classes = _check_args(name, n_samples, noise, train_ratio, n_classes)
@@ -146,8 +205,16 @@ def load_dataset(name: str, *, n_samples: int = 500, noise: float = 0.0, train_r
         return load_shapes(n_samples, noise, train_ratio, rng)
     if name in ("mnist", "fashion_mnist"):
         return load_mnist(name, n_samples, train_ratio, rng, cache_dir=cache_dir, progress=progress)
-    if name == "sine":
-        return load_sine(n_samples, noise, train_ratio, rng)
-    if name == "parity":
-        return load_parity(n_samples, train_ratio, rng)
+    if kind == KIND_SEQUENCE:
+        length, delay, horizon = _check_sequence(name, seq_len, delay, horizon)
+        if name in SERIES:
+            return load_forecast(name, n_samples, noise, train_ratio, rng, length, horizon)
+        if name == "parity":
+            return load_parity(n_samples, train_ratio, rng, length)
+        if name in RECALL_TASKS:
+            return load_recall(name, n_samples, train_ratio, rng, length, delay)
+        if name == "count":
+            return load_count(n_samples, train_ratio, rng, length)
+        if name in ("sentences", "brackets"):
+            return load_next_char(name, n_samples, train_ratio, rng, length)
     raise DatasetError(f"No loader for dataset {name!r}.")   # a DATASETS entry without a branch

@@ -24,4 +24,5 @@ def load_data(spec: "DataSpec", *, cache_dir: Path | None = None,
     """Load the dataset a DataSpec describes (deterministic for the same spec)."""
     return load_dataset(spec.dataset, n_samples=spec.n_samples, noise=spec.noise,
                         train_ratio=spec.train_ratio, seed=spec.seed, features=spec.features,
-                        n_classes=spec.n_classes, cache_dir=cache_dir, progress=progress)
+                        n_classes=spec.n_classes, seq_len=spec.seq_len, delay=spec.delay,
+                        horizon=spec.horizon, cache_dir=cache_dir, progress=progress)

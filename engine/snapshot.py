@@ -185,3 +185,59 @@ class PointTrace:
     loss: float                      # the loss of this point alone (no L1/L2 penalty)
     loss_name: str                   # the objective's loss ("cross_entropy", "mse", ...)
     layers: tuple[DenseTrace, ...]   # every dense layer, then the head
+
+
+@dataclass(frozen=True)
+class RecurrentTrace:
+    """One recurrent layer reading the chosen example: its memory, gates and gradients in time.
+
+    Bidirectional layers list the forward units first, then the backward ones (as torch does).
+    """
+
+    name: str                        # "L1".."Ln"
+    kind: str                        # rnn, lstm or gru
+    bidirectional: bool
+    hidden: np.ndarray               # (units, T) hidden state h_t after each step
+    cell: np.ndarray | None          # (units, T) LSTM cell state c_t; None for rnn/gru
+    gates: dict[str, np.ndarray]     # (units, T) each, in [0, 1]: LSTM input/forget/output,
+                                     # GRU update/reset; {} for a vanilla RNN
+    grad_norm: np.ndarray            # (T,) ‖∂loss/∂h_t‖, through the later steps as well
+
+
+@dataclass(frozen=True)
+class AttentionTrace:
+    """One attention layer (self_attention or a Transformer block) on the chosen example."""
+
+    name: str
+    kind: str
+    causal: bool
+    weights: np.ndarray              # (heads, T queries, T keys); each row sums to 1
+
+
+@dataclass(frozen=True)
+class SequenceSnapshot:
+    """One frame of the sequence lab for one example: what it read, should say, said, and
+    what its recurrent and attention layers did meanwhile."""
+
+    run: RunState | None
+    split: str                       # "train" or "test"
+    index: int                       # the example's row in that split
+    inputs: np.ndarray               # (T, F) what the model read (one-hot for tokens)
+    tokens: tuple[str, ...]          # the input token per step; () for real-valued inputs
+    target: np.ndarray               # per step (T,) classes, -1 = nothing due; () a class;
+                                     # (k,) values ahead
+    output: np.ndarray               # (T, C) or (C,) probabilities; (k,) predicted values
+    loss: float                      # this example's loss
+    recurrent: tuple[RecurrentTrace, ...]
+    attention: tuple[AttentionTrace, ...]
+
+
+@dataclass(frozen=True)
+class MemorySweep:
+    """How the current model does as the task gets longer (copy: the delay; others: length)."""
+
+    setting: str                     # "delay" or "seq_len"
+    values: np.ndarray               # (n,) the settings tried, ascending
+    scores: np.ndarray               # (n,) accuracy (per scored step) or MSE; nan: not scorable
+    metric: str                      # "accuracy" or "mse"
+    trained: int                     # the value the model was trained at

@@ -26,6 +26,10 @@ def read(lesson: Lesson, params: dict[str, list[str]]) -> tuple[Experiment, int 
         from ui.controls.playground import read_params
         exp, notes, _hide = read_params(params)
         return exp, None, notes
+    if lesson.lab == "sequences":
+        from ui.controls.sequences import read_params as read_sequences
+        exp, notes = read_sequences(params)
+        return exp, None, notes
     from ui.controls.images import read_params
     exp, size, notes = read_params(params)
     return exp, size, notes

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from datasets import DATASETS
-from engine.spec.presets import IMAGE_SETS
+from engine.spec.presets import IMAGE_SETS, SEQUENCE_KINDS, SEQUENCE_SETS
 
 PAGES_DIR = Path(__file__).resolve().parents[1] / "labs"
 
@@ -75,6 +75,16 @@ IMAGE_LAB = Page(
     tools=SHARED_TOOLS,
     aliases=("image_lab",))
 
+SEQUENCE_LAB = Page(
+    file="sequence_lab.py", title="Sequence lab", url_path="sequences", icon=":material/timeline:",
+    description="Recurrent networks (RNN, LSTM, GRU) and a tiny Transformer on series, memory "
+                "tasks and toy text: hidden states, gates, gradients through time, attention.",
+    datasets=SEQUENCE_SETS,
+    # The kinds in the sequence lab's layer editor (the shared editor reads them from here).
+    layers=SEQUENCE_KINDS,
+    training=("lr", "optimizer", "momentum", "batch_size", "l2", "epochs"),
+    aliases=("sequence_lab",))
+
 LESSONS = Page(
     file="lessons.py", title="Lessons", url_path="lessons", icon=":material/school:",
     description="Guided lessons by topic: each opens a lab with a goal the app checks live, "
@@ -84,7 +94,7 @@ ABOUT = Page(
     file="home.py", title="About", url_path="about", icon=":material/info:",
     description="What this app is and what each lab offers.", aliases=("home",))
 
-LABS: tuple[Page, ...] = (PLAYGROUND, IMAGE_LAB)
+LABS: tuple[Page, ...] = (PLAYGROUND, IMAGE_LAB, SEQUENCE_LAB)
 PAGES: tuple[Page, ...] = (*LABS, LESSONS, ABOUT)
 
 

@@ -46,8 +46,14 @@ CONSTRUCTORS: dict[type, Callable[[nn.Module], str]] = {
     L.ResidualConv: lambda m: (f"ResidualConv({m.conv1.in_channels}, {m.conv1.out_channels}, "
                                f"{m.activation_name!r})"),
     L.Recurrent: lambda m: (f"Recurrent({type(m.rnn).__name__.lower()!r}, {m.rnn.input_size}, "
-                            f"{m.rnn.hidden_size})"),
-    L.SelfAttention: lambda m: f"SelfAttention({m.attn.embed_dim}, {m.attn.num_heads})",
+                            f"{m.rnn.hidden_size}, {m.rnn.bidirectional})"),
+    L.Attention: lambda m: f"Attention({m.dim}, {m.heads}, {m.causal})",
+    L.SelfAttention: lambda m: f"SelfAttention({m.attn.dim}, {m.attn.heads}, {m.attn.causal})",
+    L.TransformerBlock: lambda m: (f"TransformerBlock({m.attn.dim}, {m.attn.heads}, "
+                                   f"{m.fc1.out_features}, {m.attn.causal})"),
+    L.Embedding: lambda m: f"Embedding({m.num_embeddings}, {m.embedding_dim})",
+    L.Positional: lambda m: "Positional()",
+    L.LastStep: lambda m: "LastStep()",
     L.Dropout: lambda m: f"Dropout({m.p!r})",
     L.SequenceBatchNorm: lambda m: f"SequenceBatchNorm({m.num_features})",
     L.Head: lambda m: f"Head({m.in_features}, {m.out_features}, {m.activation_name!r}, "
@@ -104,6 +110,8 @@ EXPERIMENT = {experiment}
 TRAIN = SimpleNamespace(**EXPERIMENT["train"])
 TASK = {task!r}
 N_CLASSES = {n_classes}
+N_VALUES = {n_values}           # values a regression predicts per example
+PER_STEP = {per_step}       # a class per time step (-1: no answer due at that step)
 DATA_FILE = Path(__file__).with_name({data_file!r})
 DEFAULT_EPOCHS = {epochs}
 EVAL_LIMIT = {eval_limit}       # examples per split scored after each epoch
@@ -142,10 +150,12 @@ def script_text(exp: Experiment, dataset: Dataset | None = None, *,
     reading its data from `data_file` beside it."""
     exp = exp.validated()
     ds = dataset if dataset is not None else load_data(exp.data)
-    objective = objectives.resolve_objective(exp.train.loss, ds.task, max(ds.n_classes, 1))
+    objective = objectives.resolve_objective(exp.train.loss, ds.task, max(ds.n_classes, 1),
+                                             n_values=ds.n_outputs, per_step=ds.per_step)
     with torch.device("meta"):      # shapes only: no memory, and torch's global RNG untouched
         model = build_model(exp.model, ds.input_shape, objective.n_outputs,
-                            objective.head_activation)
+                            objective.head_activation, tokens=bool(ds.vocab),
+                            per_step=ds.per_step)
     used = {type(m) for m in model.modules()}
     activations = ("ACTIVATIONS: dict[str, Callable[[Tensor], Tensor]] = {\n"
                    + "".join(f"    {name!r}: {code},\n" for name, code in ACTIVATION_CODE.items())
@@ -153,7 +163,8 @@ def script_text(exp: Experiment, dataset: Dataset | None = None, *,
     layer_parts = [_source(L.identity), activations] + [    # the loop always names Dropout
         _source(cls) for cls in LAYER_CLASSES if cls in used or cls is L.Dropout]
     loss_parts = ["LossFn = Callable[[Tensor, Tensor], Tensor]\n"] + [_source(f) for f in (
-        objectives.Objective, objectives._half_squared, objectives._softmax_mse,
+        objectives.Objective, objectives._half_squared, objectives._per_step_cross_entropy,
+        objectives._softmax_mse,
         objectives._softmax_huber, objectives.resolve_objective, objectives.make_optimizer,
         objectives.set_hyperparameters, objectives.lr_at)]
     loop_parts = [_source(f) for f in (standalone.evaluate, standalone.train,
@@ -163,6 +174,7 @@ def script_text(exp: Experiment, dataset: Dataset | None = None, *,
         title=_title(exp, ds), details=_details(exp, ds), data_file=data_file,
         script_file=script_file,
         epochs=epochs, task=ds.task, n_classes=max(ds.n_classes, 1),
+        n_values=ds.n_outputs, per_step=ds.per_step,
         experiment=_literal(exp.to_dict()),
         eval_limit=scored_examples(sum(row.macs for row in model.plan)),
         eval_chunk=standalone.EVAL_CHUNK)
@@ -176,7 +188,8 @@ def script_text(exp: Experiment, dataset: Dataset | None = None, *,
         _section("losses and optimizers", "engine/train/objectives.py", loss_parts),
         _section("training", "engine/export/standalone.py", [columns] + loop_parts),
         'if __name__ == "__main__":\n'
-        "    main(build_model, TRAIN, TASK, N_CLASSES, DATA_FILE, DEFAULT_EPOCHS)\n",
+        "    main(build_model, TRAIN, TASK, N_CLASSES, DATA_FILE, DEFAULT_EPOCHS,\n"
+        "         n_values=N_VALUES, per_step=PER_STEP)\n",
     ]
     return header + "\n\n" + "\n\n".join(body)
 

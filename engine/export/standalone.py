@@ -48,14 +48,17 @@ def evaluate(model: nn.Module, objective: Objective, x: torch.Tensor, y: torch.T
         model.eval()
     try:
         x, y, labels = x[:EVAL_LIMIT], y[:EVAL_LIMIT], labels[:EVAL_LIMIT]
-        loss = correct = 0.0
+        loss = correct = scored = 0.0
         for xb, yb, lb in zip(x.split(EVAL_CHUNK), y.split(EVAL_CHUNK), labels.split(EVAL_CHUNK)):
             out = model(xb)
             loss += float(objective.loss(out, yb)) * len(xb)
-            if objective.classification:
-                correct += float((objective.predict_class(out) == lb).sum())
+            if objective.classification:        # per step: only the steps with an answer due
+                due = lb >= 0
+                correct += float(((objective.predict_class(out) == lb) & due).sum())
+                scored += float(due.sum())
         n = max(len(x), 1)
-        return loss / n, (correct / n if objective.classification else float("nan"))
+        return loss / n, (correct / max(scored, 1.0) if objective.classification
+                          else float("nan"))
     finally:
         model.train(was_training)
 
@@ -144,7 +147,8 @@ def print_row(row: Row) -> None:
 
 
 def main(build_model: Callable[[], nn.Module], spec: Any, task: str, n_classes: int,
-         data_file: Path, default_epochs: int, argv: list[str] | None = None) -> None:
+         data_file: Path, default_epochs: int, argv: list[str] | None = None,
+         n_values: int = 1, per_step: bool = False) -> None:
     """The command line: read the data, build, train and print the loss per epoch."""
     parser = argparse.ArgumentParser(description="Train the exported experiment and print "
                                      "its loss and accuracy per epoch.")
@@ -170,7 +174,8 @@ def main(build_model: Callable[[], nn.Module], spec: Any, task: str, n_classes: 
     if args.load_weights is not None:
         weights = torch.load(args.load_weights, map_location="cpu", weights_only=True)
     model = build_model()
-    objective = resolve_objective(spec.loss, task, n_classes)
+    objective = resolve_objective(spec.loss, task, n_classes, n_values=n_values,
+                                  per_step=per_step)
     print(model)
     print(f"data: {len(arrays['x_train'])} training and {len(arrays['x_test'])} test examples; "
           f"{sum(p.numel() for p in model.parameters()):,} parameters")

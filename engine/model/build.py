@@ -44,26 +44,43 @@ def describe_shape(shape: Shape) -> str:
 
 
 def plan_model(spec: ModelSpec, input_shape: Shape, n_outputs: int,
-               head_activation: str = "linear", batch_size: int | None = None) -> list[LayerRow]:
+               head_activation: str = "linear", batch_size: int | None = None, *,
+               tokens: bool = False, per_step: bool = False) -> list[LayerRow]:
     """Infer every layer's output shape, parameters and cost; raise SpecError on nonsense.
 
     With a `batch_size`, a network whose training batch or probes would cost more compute or
-    memory than LIMITS allows is refused too (engine.model.cost)."""
+    memory than LIMITS allows is refused too (engine.model.cost). `tokens`: the input is
+    one-hot tokens (an embedding may read it); `per_step`: the task wants an answer at every
+    step, so the head runs per step and the stack must keep the sequence."""
     if len(spec.layers) > LIMITS["layers"][1]:
         raise SpecError(f"The network has {len(spec.layers)} layers; the limit is "
                         f"{LIMITS['layers'][1]}. Remove some layers.")
     rows = [LayerRow("input", "input", "input", tuple(input_shape), 0)]
     shape = tuple(input_shape)
     names = layer_names(layer.kind for layer in spec.layers)
-    for name, layer in zip(names, spec.layers):
+    for i, (name, layer) in enumerate(zip(names, spec.layers)):
+        if layer.kind == "embedding":
+            _check_embedding(layer, shape, name, tokens, first=i == 0)
         out, params = _infer(layer, shape, name)
         rows.append(LayerRow(name, layer.kind, layer.describe(), out, params,
                              *layer_cost(layer, shape, out)))
         shape = out
     n_in = shape[-1] if len(shape) == 2 else math.prod(shape)
-    rows.append(LayerRow("head", "head", f"output {n_outputs} {head_activation}",
-                         (n_outputs,), n_in * n_outputs + n_outputs, n_in * n_outputs,
-                         2 * n_outputs))
+    if per_step:
+        if len(shape) != 2:
+            last = rows[-1]
+            raise SpecError(f"This task wants an answer at every step, but {last.name} "
+                            f"({last.kind}) turns the sequence into {describe_shape(shape)}; "
+                            "remove it (and any flatten or last_step) so the head sees every "
+                            "step.")
+        steps = shape[0]
+        rows.append(LayerRow("head", "head", f"output {n_outputs} {head_activation} per step",
+                             (steps, n_outputs), n_in * n_outputs + n_outputs,
+                             steps * n_in * n_outputs, 2 * steps * n_outputs))
+    else:
+        rows.append(LayerRow("head", "head", f"output {n_outputs} {head_activation}",
+                             (n_outputs,), n_in * n_outputs + n_outputs, n_in * n_outputs,
+                             2 * n_outputs))
     total = sum(r.params for r in rows)
     limit = LIMITS["params"][1]
     if total > limit:
@@ -74,6 +91,19 @@ def plan_model(spec: ModelSpec, input_shape: Shape, n_outputs: int,
     if batch_size is not None:
         check_cost(rows, batch_size)
     return rows
+
+
+def _check_embedding(layer: LayerSpec, shape: Shape, name: str, tokens: bool,
+                     first: bool) -> None:
+    """An embedding looks tokens up, so it must read the data's tokens directly."""
+    where = f"Layer {name} (embedding)"
+    if not tokens:
+        raise SpecError(f"{where} looks up tokens (characters or symbols), but this data gives "
+                        f"real numbers ({describe_shape(shape)}); remove it, or pick a token "
+                        "dataset (copy, reverse, sort, count, sentences, brackets).")
+    if not first:
+        raise SpecError(f"{where} looks up the data's tokens, but here it receives the output "
+                        "of another layer; make it the first layer.")
 
 
 def _infer(layer: LayerSpec, shape: Shape, i: str) -> tuple[Shape, int]:
@@ -114,21 +144,34 @@ def _infer(layer: LayerSpec, shape: Shape, i: str) -> tuple[Shape, int]:
             raise SpecError(f"{where} needs a sequence (T×F) but receives "
                             f"{describe_shape(shape)}; recurrent layers read data step by step. "
                             "Use dense layers for points and tables, conv layers for images, "
-                            "or pick a sequence dataset (sine, parity).")
+                            "or pick a sequence dataset (sine, parity, copy...).")
         gates = {"rnn": 1, "gru": 3, "lstm": 4}[k]
-        h = layer.units
-        return (shape[0], h), gates * (shape[1] * h + h * h + 2 * h)
-    if k == "self_attention":
+        h, dirs = layer.units, 1 + layer.bidirectional
+        return (shape[0], dirs * h), dirs * gates * (shape[1] * h + h * h + 2 * h)
+    if k in ("self_attention", "transformer", "positional", "last_step"):
         if len(shape) != 2:
+            what = {"positional": "positions are steps of a sequence",
+                    "last_step": "only a sequence has steps"}.get(k, "attention relates the "
+                                                                      "steps of a sequence")
+            hint = ("it comes after flatten or last_step, which removed the steps: move it "
+                    "before them" if len(shape) == 1 else "pick a sequence dataset")
             raise SpecError(f"{where} needs a sequence (T×F) but receives "
-                            f"{describe_shape(shape)}; attention relates the steps of a "
-                            "sequence. Pick a sequence dataset (sine, parity).")
+                            f"{describe_shape(shape)}; {what}. {hint[0].upper()}{hint[1:]}.")
         d = shape[1]
+        if k == "positional":
+            return shape, 0
+        if k == "last_step":
+            return (d,), 0
         if d % layer.heads:
             raise SpecError(f"{where}: {layer.heads} heads must divide the {d} features; "
-                            f"use a head count that divides {d}, or a dense layer before it "
-                            "to change the width.")
-        return shape, 4 * d * d + 4 * d
+                            f"use a head count that divides {d}, or a dense layer or embedding "
+                            "before it to change the width.")
+        attention = 4 * d * d + 4 * d
+        if k == "self_attention":
+            return shape, attention
+        return shape, attention + 4 * d + 2 * d * layer.units + layer.units + d
+    if k == "embedding":
+        return (shape[0], layer.units), shape[1] * layer.units
     if k == "residual":
         inner = layer.units
         if len(shape) == 3:
@@ -164,9 +207,17 @@ def _module(layer: LayerSpec, shape: Shape) -> nn.Module:
     if k == "layernorm":
         return nn.GroupNorm(1, shape[0]) if len(shape) == 3 else nn.LayerNorm(shape[-1])
     if k in ("rnn", "lstm", "gru"):
-        return L.Recurrent(k, shape[-1], layer.units)
+        return L.Recurrent(k, shape[-1], layer.units, bool(layer.bidirectional))
     if k == "self_attention":
-        return L.SelfAttention(shape[-1], layer.heads)
+        return L.SelfAttention(shape[-1], layer.heads, bool(layer.causal))
+    if k == "transformer":
+        return L.TransformerBlock(shape[-1], layer.heads, layer.units, bool(layer.causal))
+    if k == "embedding":
+        return L.Embedding(shape[-1], layer.units)
+    if k == "positional":
+        return L.Positional()
+    if k == "last_step":
+        return L.LastStep()
     if k == "residual":
         if len(shape) == 3:
             return L.ResidualConv(shape[0], layer.units, layer.activation)
@@ -175,16 +226,18 @@ def _module(layer: LayerSpec, shape: Shape) -> nn.Module:
 
 
 def build_model(spec: ModelSpec, input_shape: Shape, n_outputs: int,
-                head_activation: str = "linear", batch_size: int | None = None) -> nn.Sequential:
+                head_activation: str = "linear", batch_size: int | None = None, *,
+                tokens: bool = False, per_step: bool = False) -> nn.Sequential:
     """An nn.Sequential with children L1..Ln and 'head'; raises SpecError on a bad stack, or
-    (given the batch size) on one too costly to train here."""
-    rows = plan_model(spec, input_shape, n_outputs, head_activation, batch_size)
+    (given the batch size) on one too costly to train here. tokens, per_step: as plan_model."""
+    rows = plan_model(spec, input_shape, n_outputs, head_activation, batch_size,
+                      tokens=tokens, per_step=per_step)
     model = nn.Sequential()
     shape = tuple(input_shape)
     for row, layer in zip(rows[1:], spec.layers):
         model.add_module(row.name, _module(layer, shape))
         shape = row.output_shape
-    reduce = {1: "none", 2: "last", 3: "flatten"}[len(shape)]
+    reduce = "none" if per_step else {1: "none", 2: "last", 3: "flatten"}[len(shape)]
     n_in = shape[-1] if len(shape) == 2 else math.prod(shape)
     model.add_module("head", L.Head(n_in, n_outputs, head_activation, reduce))
     model.plan = rows  # type: ignore[attr-defined]  # the summary, for the UI
@@ -220,7 +273,8 @@ def summarize(model: nn.Module, input_shape: Shape) -> list[LayerRow]:
 
 
 def stack_text_problems(text: str, input_shape: Shape, n_outputs: int,
-                        batch_size: int | None = None) -> list[str]:
+                        batch_size: int | None = None, *, tokens: bool = False,
+                        per_step: bool = False) -> list[str]:
     """Everything wrong with a typed layer list, not just the first thing.
 
     A parameter outside LIMITS is reported, and the stack is then also planned with that value
@@ -254,7 +308,8 @@ def stack_text_problems(text: str, input_shape: Shape, n_outputs: int,
             layers.append(None)
     if layers and None not in layers:
         try:
-            plan_model(ModelSpec(tuple(layers)), input_shape, n_outputs, batch_size=batch_size)
+            plan_model(ModelSpec(tuple(layers)), input_shape, n_outputs, batch_size=batch_size,
+                       tokens=tokens, per_step=per_step)
         except SpecError as exc:
             problems.append(str(exc))
     return problems

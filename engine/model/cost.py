@@ -56,12 +56,20 @@ def layer_cost(layer: LayerSpec, shape: Shape, out: Shape) -> tuple[int, int]:
     if k in ("rnn", "lstm", "gru"):
         steps, features = shape
         gates = {"rnn": 1, "gru": 3, "lstm": 4}[k]
-        h = layer.units
-        return steps * gates * (features * h + h * h), 2 * steps * gates * h
-    if k == "self_attention":
+        h, dirs = layer.units, 1 + layer.bidirectional
+        return dirs * steps * gates * (features * h + h * h), dirs * 2 * steps * gates * h
+    if k in ("self_attention", "transformer"):
         steps, d = shape
         macs = 4 * steps * d * d + 2 * steps * steps * d           # projections, scores
-        return macs, 4 * steps * d + 2 * layer.heads * steps ** 2
+        saved = 4 * steps * d + 2 * layer.heads * steps ** 2       # q, k, v, mixed; weights
+        if k == "transformer":     # + the MLP, two layer norms, two residual sums
+            macs += 2 * steps * d * layer.units + 2 * steps * d
+            saved += 2 * steps * layer.units + 4 * steps * d
+        return macs, saved
+    if k == "embedding":           # a lookup: no multiply-adds; keeps its output
+        return 0, n_out
+    if k == "last_step":           # a view of the input
+        return 0, 0
     if k == "residual":
         if len(shape) == 3:
             c, h, w = shape

@@ -31,9 +31,15 @@ def init_weights(model: nn.Module, scheme: str, gen: torch.Generator) -> None:
             bound = 1 / math.sqrt(module.hidden_size)
             for p in module.parameters():
                 p.uniform_(-bound, bound, generator=gen)
-        elif isinstance(module, nn.MultiheadAttention):
-            w = module.in_proj_weight
-            bound = math.sqrt(6 / (w.shape[1] + w.shape[0] // 3))  # xavier per q/k/v block
-            w.uniform_(-bound, bound, generator=gen)
-            module.in_proj_bias.zero_()
-            module.out_proj.bias.zero_()
+            if isinstance(module, nn.LSTM) and scheme == "torch":
+                # forget gates start open (Jozefowicz et al. 2015 use bias 1; 2 keeps
+                # sigmoid(2) ≈ 0.88 per step), so the gradient of a 30-step memory does not
+                # vanish before training starts (the copy task's long delays)
+                h = module.hidden_size
+                for name, p in module.named_parameters():
+                    if name.startswith("bias_ih"):
+                        p[h:2 * h] = 2.0
+                    elif name.startswith("bias_hh"):
+                        p[h:2 * h] = 0.0
+        elif isinstance(module, nn.Embedding):
+            module.weight.normal_(0.0, 1.0, generator=gen)      # as nn.Embedding's default

@@ -6,6 +6,7 @@ draws), and a dense block costs one module call instead of two.
 """
 from __future__ import annotations
 
+import math
 from typing import Callable
 
 import torch
@@ -101,29 +102,100 @@ class ResidualConv(nn.Module):
 
 
 class Recurrent(nn.Module):
-    """RNN/LSTM/GRU over (batch, T, F) that returns every step's hidden state (batch, T, H)."""
+    """RNN/LSTM/GRU over (batch, T, F) that returns every step's hidden state (batch, T, H),
+    or (batch, T, 2H) when bidirectional: forward units first, then backward ones."""
 
-    def __init__(self, kind: str, n_in: int, hidden: int) -> None:
+    def __init__(self, kind: str, n_in: int, hidden: int, bidirectional: bool = False) -> None:
         super().__init__()
         cls = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}[kind]
+        self.kind = kind
         self.activation_name = "tanh"
-        self.rnn = cls(n_in, hidden, batch_first=True)
+        self.rnn = cls(n_in, hidden, batch_first=True, bidirectional=bidirectional)
 
     def forward(self, x: Tensor) -> Tensor:
         out, _ = self.rnn(x)
         return out
 
 
+class Attention(nn.Module):
+    """Multi-head scaled dot-product attention, written out so a probe can read its weights."""
+
+    def __init__(self, dim: int, heads: int, causal: bool = False) -> None:
+        super().__init__()
+        self.dim, self.heads, self.causal = dim, heads, bool(causal)
+        self.qkv = nn.Linear(dim, 3 * dim)
+        self.proj = nn.Linear(dim, dim)
+
+    def weights(self, x: Tensor) -> tuple[Tensor, Tensor]:
+        """(attention weights (B, heads, T, T), values (B, heads, T, dim/heads))."""
+        b, t, d = x.shape
+        q, k, v = self.qkv(x).view(b, t, 3, self.heads, d // self.heads).permute(2, 0, 3, 1, 4)
+        scores = q @ k.transpose(-2, -1) / math.sqrt(d // self.heads)   # (B, h, T, T)
+        if self.causal:   # a query may not see later keys: their weight becomes exactly 0
+            future = torch.ones(t, t, dtype=torch.bool, device=x.device).triu(1)
+            scores = scores.masked_fill(future, float("-inf"))
+        return scores.softmax(dim=-1), v
+
+    def forward(self, x: Tensor) -> Tensor:
+        att, v = self.weights(x)
+        return self.proj((att @ v).transpose(1, 2).flatten(2))          # (B, T, d)
+
+
 class SelfAttention(nn.Module):
     """Multi-head self-attention over (batch, T, F), with a residual connection."""
 
-    def __init__(self, dim: int, heads: int) -> None:
+    def __init__(self, dim: int, heads: int, causal: bool = False) -> None:
         super().__init__()
-        self.attn = nn.MultiheadAttention(dim, heads, batch_first=True)
+        self.attn = Attention(dim, heads, causal)
 
     def forward(self, x: Tensor) -> Tensor:
-        out, _ = self.attn(x, x, x, need_weights=False)
-        return x + out
+        return x + self.attn(x)
+
+
+class TransformerBlock(nn.Module):
+    """Pre-norm Transformer block: x + attn(LN(x)), then + MLP(LN(·)) with GELU (GPT-2's)."""
+
+    def __init__(self, dim: int, heads: int, inner: int, causal: bool = False) -> None:
+        super().__init__()
+        self.activation_name = "gelu"
+        self.ln1 = nn.LayerNorm(dim)
+        self.attn = Attention(dim, heads, causal)
+        self.ln2 = nn.LayerNorm(dim)
+        self.fc1 = nn.Linear(dim, inner)
+        self.fc2 = nn.Linear(inner, dim)
+
+    def forward(self, x: Tensor) -> Tensor:
+        x = x + self.attn(self.ln1(x))
+        return x + self.fc2(F.gelu(self.fc1(self.ln2(x))))
+
+
+class Embedding(nn.Embedding):
+    """A learned vector per token; reads the one-hot tokens the datasets give (B, T, V)."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.embedding(x.argmax(dim=-1), self.weight)               # (B, T, dim)
+
+
+class Positional(nn.Module):
+    """Adds the fixed sine/cosine position code of "Attention is all you need": no weights,
+    and any length works, so a model trained on one length can be tried on another."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        t, d = x.shape[-2], x.shape[-1]
+        pos = torch.arange(t, device=x.device, dtype=x.dtype)[:, None]
+        freq = torch.exp(torch.arange(0, d, 2, device=x.device, dtype=x.dtype)
+                         * (-math.log(10000.0) / d))
+        code = torch.zeros(t, d, device=x.device, dtype=x.dtype)
+        code[:, 0::2] = torch.sin(pos * freq)
+        code[:, 1::2] = torch.cos(pos * freq)[:, :d // 2]
+        return x + code
+
+
+class LastStep(nn.Module):
+    """(B, T, F) -> (B, F): the last step's features."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        return x[:, -1]
 
 
 class Dropout(nn.Module):
@@ -165,7 +237,7 @@ class Head(nn.Linear):
         super().__init__(n_in, n_out)
         self.activation_name = activation
         self.act = ACTIVATIONS[activation]
-        self.reduce = reduce  # "none", "flatten" (images) or "last" (last time step)
+        self.reduce = reduce  # "none" (vectors, or every step), "flatten" (images), "last" step
 
     def forward(self, x: Tensor) -> Tensor:
         if self.reduce == "flatten":

@@ -32,6 +32,9 @@ class DataSpec:
     seed: int = 1                            # data seed
     features: tuple[str, ...] = ("x1", "x2")  # 2D input features
     n_classes: int = 3                       # for multi-class 2D sets
+    seq_len: int = 0                         # sequence sets: steps; 0 = the set's default
+    delay: int = 10                          # copy task: blank steps before the answer
+    horizon: int = 1                         # forecasting: values predicted at once
 
 
 @dataclass(frozen=True)
@@ -290,6 +293,18 @@ def _check_cross_fields(exp: Experiment) -> None:
     if info.task == "regression" and loss == "cross_entropy":
         raise SpecError(f"Cross-entropy needs classes, but '{exp.data.dataset}' asks for "
                         "numbers (regression). Use mean squared error, Huber or Automatic.")
+    if info.next_token:
+        for layer, name in zip(exp.model.layers, layer_names(x.kind for x in exp.model.layers)):
+            peeks = ((layer.kind in ("rnn", "lstm", "gru") and layer.bidirectional)
+                     or (layer.kind in ("self_attention", "transformer") and not layer.causal))
+            if peeks:
+                fix = "bidirectional off" if layer.kind in ("rnn", "lstm", "gru") else "causal on"
+                raise SpecError(f"Layer {name} ({layer.kind}) can see the next character, which "
+                                f"is the answer it must predict; switch {fix}.")
+    if info.per_step and loss not in ("auto", "cross_entropy"):
+        raise SpecError(f"'{exp.data.dataset}' asks for a symbol at every step, some of which "
+                        "are not scored; that needs cross-entropy. Use Automatic or "
+                        "cross-entropy.")
     if loss == "tfp_squared" and info.task == "classification" and _n_classes(exp, info) != 2:
         raise SpecError("tfp_squared (TF Playground's ±1 loss) works with two classes only; "
                         "use cross_entropy for more classes.")

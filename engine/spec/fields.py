@@ -90,6 +90,16 @@ FIELDS: tuple[Field, ...] = (
     Field("data", "n_classes", "cls", int, "Classes",
           "Number of classes for the multi-class datasets (blobs, multi-arm spiral).",
           ui_range=(2, 5), ui_step=1),
+    Field("data", "seq_len", "len", int, "Sequence length",
+          "How many steps each example has (symbols to copy, digits to reverse, points in a "
+          "forecast window, characters of text). 0 = the dataset's usual length.",
+          ui_range=(0, 64), ui_step=1),
+    Field("data", "delay", "delay", int, "Delay",
+          "Copy task: blank steps between reading the digits and repeating them. The longer "
+          "the wait, the longer the network must remember.", ui_range=(0, 100), ui_step=1),
+    Field("data", "horizon", "k", int, "Forecast horizon",
+          "Forecasting: how many future values to predict at once.", ui_range=(1, 20),
+          ui_step=1),
     Field("train", "optimizer", "opt", str, "Optimizer",
           "How the weights move downhill: plain SGD, SGD with momentum or Nesterov momentum, "
           "or adaptive methods (Adam, AdamW, RMSprop) that scale each step per weight.",
@@ -144,6 +154,9 @@ def applies(section: str, name: str, values: dict[str, Any]) -> bool:
         return values.get("optimizer") in MOMENTUM_OPTIMIZERS
     if (section, name) == ("train", "step_size"):
         return values.get("schedule") == "step"
+    if section == "data" and name in ("seq_len", "delay", "horizon"):
+        info = DATASETS.get(values.get("dataset", ""))
+        return info is not None and name in info.options
     return True
 FIELDS_BY_URL = {f.url: f for f in FIELDS}
 MODEL_URL_KEY = "net"

@@ -23,11 +23,15 @@ LAYER_PARAMS: Mapping[str, tuple[str, ...]] = {
     "batchnorm": (),
     "layernorm": (),
     "activation": ("activation",),
-    "rnn": ("units",),
-    "lstm": ("units",),
-    "gru": ("units",),
-    "self_attention": ("heads",),
+    "rnn": ("units", "bidirectional"),
+    "lstm": ("units", "bidirectional"),
+    "gru": ("units", "bidirectional"),
+    "self_attention": ("heads", "causal"),
     "residual": ("units", "activation"),
+    "embedding": ("units",),
+    "positional": (),
+    "transformer": ("heads", "units", "causal"),
+    "last_step": (),
 }
 LAYER_KINDS = tuple(LAYER_PARAMS)
 
@@ -36,7 +40,11 @@ LAYER_DEFAULTS: Mapping[str, Mapping[str, Any]] = {
     "maxpool2d": {"kernel": 2, "stride": 2},
     "avgpool2d": {"kernel": 2, "stride": 2},
     "conv2d": {"padding": 1},
+    "embedding": {"units": 16},
+    "transformer": {"units": 64},
 }
+RECURRENT = ("rnn", "lstm", "gru")
+ATTENTION = ("self_attention", "transformer")   # layers whose attention maps a probe reads
 
 LAYER_HELP: Mapping[str, str] = {
     "dense": "Fully connected layer: every output neuron sees every input.",
@@ -51,13 +59,24 @@ LAYER_HELP: Mapping[str, str] = {
     "rnn": "Simple recurrent layer: reads a sequence step by step, carrying a memory.",
     "lstm": "LSTM: a recurrent layer with gates that remember over long sequences.",
     "gru": "GRU: a lighter gated recurrent layer.",
-    "self_attention": "Self-attention: every time step looks at every other one.",
+    "self_attention": "Self-attention: every time step looks at every other one (causal: only "
+                      "at itself and the past).",
+    "embedding": "Embedding: turns each token (a character or symbol) into a learned vector of "
+                 "this many numbers. Use it first, on token data.",
+    "positional": "Positional encoding: adds waves that tell each step where it is, so "
+                  "attention (which ignores order) can tell first from last.",
+    "transformer": "Transformer block: self-attention then a small MLP, each with layer norm "
+                   "and a skip connection. units = the MLP's width.",
+    "last_step": "Keeps only the last time step: the summary a recurrent layer has built of "
+                 "the whole sequence, for dense layers after it.",
     "residual": "A dense or conv block whose input is added to its output (a skip "
                 "connection), so deep stacks still train.",
 }
 
 _PARAM_TYPES = {"units": int, "channels": int, "kernel": int, "stride": int, "padding": int,
-                "heads": int, "rate": float, "activation": str}
+                "heads": int, "rate": float, "activation": str, "bidirectional": int,
+                "causal": int}
+SWITCHES = ("bidirectional", "causal")   # 0/1 parameters: described by name when on
 
 
 @dataclass(frozen=True)
@@ -73,14 +92,18 @@ class LayerSpec:
     activation: str = "relu"
     rate: float = 0.5        # dropout probability
     heads: int = 1           # attention heads
+    bidirectional: int = 0   # recurrent: 1 = a second layer reads the sequence backwards
+    causal: int = 0          # attention: 1 = each step attends only to itself and the past
 
     def params(self) -> dict[str, Any]:
         """The parameters that matter for this kind, in compact-form order."""
         return {p: getattr(self, p) for p in LAYER_PARAMS[self.kind]}
 
     def describe(self) -> str:
-        """Short human text, e.g. 'dense 4 tanh'."""
-        return " ".join([self.kind, *(str(v) for v in self.params().values())])
+        """Short human text, e.g. 'dense 4 tanh', 'lstm 32 bidirectional'."""
+        return " ".join([self.kind, *(str(v) if k not in SWITCHES else k
+                                      for k, v in self.params().items()
+                                      if k not in SWITCHES or v)])
 
 
 def make_layer(kind: str, where: str = "Layer", **params: Any) -> LayerSpec:

@@ -16,6 +16,9 @@ LIMITS = MappingProxyType({
     "train_ratio": (0.1, 0.9),
     "seed": (0, 2**31 - 1),
     "n_classes": (2, 5),
+    "seq_len": (0, 64),           # sequence length; 0 = the dataset's own default
+    "delay": (0, 100),            # blank steps of the copy task (total length 2·len + delay)
+    "horizon": (1, 20),           # values a forecast predicts
     # model
     "layers": (0, 32),            # number of layers in the stack
     "units": (1, 1024),           # dense width, recurrent hidden size, residual inner width
@@ -25,6 +28,8 @@ LIMITS = MappingProxyType({
     "padding": (0, 5),
     "rate": (0.0, 0.95),          # dropout probability
     "heads": (1, 16),             # attention heads
+    "bidirectional": (0, 1),      # recurrent layers: 1 = also read the sequence backwards
+    "causal": (0, 1),             # attention: 1 = a step sees only itself and the past
     "params": (0, 2_000_000),     # total trainable parameters, head included
     # what one step really costs (engine.model.cost): a 2-core box runs a 1-billion
     # multiply-add batch (forward, backward ≈ 2× more) in ~0.1–0.2 s on one thread, so Pause

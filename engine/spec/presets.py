@@ -5,10 +5,12 @@ student can switch data without the stack breaking. Presets are plain Experiment
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Mapping
 
+from engine.data import DATASETS
 from engine.spec.layers import layers_from_text
 from engine.spec.experiment import DataSpec, Experiment, ModelSpec, TrainSpec
 
@@ -65,3 +67,62 @@ def preset_experiment(name: str = DEFAULT_PRESET, dataset: str = "digits") -> Ex
     preset = IMAGE_PRESETS[name]
     return Experiment(DATA_DEFAULTS[dataset], ModelSpec(layers_from_text(preset.layers)),
                       IMAGE_TRAIN)
+
+
+# ---- the sequence lab ----------------------------------------------------------------------
+SEQUENCE_SETS = tuple(name for name, info in DATASETS.items() if info.kind == "sequence")
+# The kinds a sequence editor offers: all of them read (T, F) sequences (last_step ends that).
+SEQUENCE_KINDS = ("embedding", "positional", "rnn", "lstm", "gru", "self_attention",
+                  "transformer", "last_step", "dense", "dropout", "layernorm", "activation")
+# Adam at 0.01 in batches of 32: an LSTM copies 4 digits across 10 blank steps in ~30 epochs
+# (a few seconds on one core); the Transformer preset reverses 8 digits in ~5.
+SEQUENCE_TRAIN = TrainSpec(optimizer="adam", lr=0.01, momentum=0.9, batch_size=32)
+SEQUENCE_DATA = DataSpec("copy", n_samples=2000, train_ratio=0.8)
+
+
+@dataclass(frozen=True)
+class SequencePreset:
+    """A sequence stack in two spellings: for token data (an embedding reads the symbols) and
+    for real-valued series (a linear dense layer sets the width instead)."""
+
+    title: str
+    description: str
+    tokens: str             # compact text form for token datasets
+    values: str             # ... for real-valued sequences (forecasting, parity)
+    lr: float = 0.01
+
+
+SEQUENCE_PRESETS: Mapping[str, SequencePreset] = MappingProxyType({
+    "vanilla_rnn": SequencePreset(
+        "Vanilla RNN", "One tanh recurrent layer: a memory that fades with every step.",
+        "rnn:64", "rnn:32"),
+    "lstm": SequencePreset(
+        "LSTM", "Gates decide what to keep, forget and output: memory over long delays.",
+        "lstm:64", "lstm:32"),
+    "gru": SequencePreset(
+        "GRU", "A lighter gated memory: update and reset gates.", "gru:64", "gru:32"),
+    "tiny_transformer": SequencePreset(
+        "Tiny Transformer", "Two blocks of causal self-attention + MLP: every step looks back "
+        "at all earlier steps at once.",
+        "embedding:32,positional,transformer:4:64:1,transformer:4:64:1",
+        "dense:32:linear,positional,transformer:4:64:1,transformer:4:64:1", lr=0.003),
+})
+DEFAULT_SEQUENCE_PRESET = "lstm"
+
+
+def sequence_data(name: str, **changes) -> DataSpec:
+    """The lab's data settings for one sequence set: its usual size, 80% to train."""
+    return dataclasses.replace(DataSpec(name, n_samples=DATASETS[name].default_samples,
+                                        train_ratio=0.8), **changes)
+
+
+def sequence_preset_experiment(name: str = DEFAULT_SEQUENCE_PRESET,
+                               data: DataSpec = SEQUENCE_DATA) -> Experiment:
+    """The preset's stack, in the spelling that fits the data, with the lab's training
+    settings (the Transformer's gentler learning rate included)."""
+    from engine.spec.experiment import dataset_info
+
+    preset = SEQUENCE_PRESETS[name]
+    text = preset.tokens if dataset_info(data.dataset).tokens else preset.values
+    return Experiment(data, ModelSpec(layers_from_text(text)),
+                      dataclasses.replace(SEQUENCE_TRAIN, lr=preset.lr)).validated()

@@ -27,11 +27,12 @@ class Objective:
     head_activation: str          # "linear", or "tanh" for TF Playground's ±1 loss
     loss: LossFn                  # (head output, encoded target) -> scalar
     classification: bool
+    per_step: bool = False        # a class per time step: output (B, T, C), target (B, T)
 
     def encode_targets(self, y: np.ndarray) -> Tensor:
         """Targets in the form `loss` expects."""
         if not self.classification:
-            return torch.tensor(y, dtype=torch.float32).reshape(-1, 1)
+            return torch.tensor(y, dtype=torch.float32).reshape(len(y), -1)   # (N, k values)
         labels = torch.tensor(y, dtype=torch.int64)
         if self.name == "cross_entropy":
             return labels
@@ -43,7 +44,7 @@ class Objective:
         """Class index per row of head output."""
         if self.name == "tfp_squared":
             return (out[:, 0] > 0).to(torch.int64)
-        return out.argmax(dim=1)
+        return out.argmax(dim=-1)               # (B,) or, per step, (B, T)
 
     def probabilities(self, out: Tensor) -> Tensor:
         """Class probabilities (classification) or the raw value (regression)."""
@@ -52,7 +53,7 @@ class Objective:
         if self.name == "tfp_squared":
             p1 = (out + 1) / 2
             return torch.cat([1 - p1, p1], dim=1)
-        return out.softmax(dim=1)
+        return out.softmax(dim=-1)
 
 
 def _half_squared(out: Tensor, target: Tensor) -> Tensor:
@@ -67,13 +68,26 @@ def _softmax_huber(out: Tensor, target: Tensor) -> Tensor:
     return F.huber_loss(out.softmax(dim=1), target)
 
 
-def resolve_objective(loss: str, task: str, n_classes: int) -> Objective:
-    """Pick head and loss for the task; 'auto' = cross-entropy for classes, MSE for numbers."""
+def _per_step_cross_entropy(out: Tensor, target: Tensor) -> Tensor:
+    """Cross-entropy over every scored step: (B, T, C) logits, (B, T) classes; steps whose
+    target is -1 (datasets.base.IGNORE: nothing to answer yet) count for nothing."""
+    return F.cross_entropy(out.flatten(0, -2), target.flatten(), ignore_index=-1)
+
+
+def resolve_objective(loss: str, task: str, n_classes: int, *, n_values: int = 1,
+                      per_step: bool = False) -> Objective:
+    """Pick head and loss for the task; 'auto' = cross-entropy for classes, MSE for numbers.
+
+    n_values: values a regression predicts per example (a forecast k steps ahead); per_step:
+    a class per time step (cross-entropy only; the spec refuses other losses)."""
     if task == "regression":
         name = "mse" if loss == "auto" else loss
         fn = {"mse": F.mse_loss, "huber": F.huber_loss, "tfp_squared": _half_squared}[name]
-        return Objective(name, 1, "linear", fn, classification=False)
+        return Objective(name, n_values, "linear", fn, classification=False)
     name = "cross_entropy" if loss == "auto" else loss
+    if per_step:
+        return Objective("cross_entropy", n_classes, "linear", _per_step_cross_entropy,
+                         classification=True, per_step=True)
     if name == "tfp_squared":
         return Objective(name, 1, "tanh", _half_squared, classification=True)
     fn = {"cross_entropy": F.cross_entropy, "mse": _softmax_mse, "huber": _softmax_huber}[name]

@@ -68,10 +68,12 @@ class Trainer:
         self.experiment = experiment.validated()
         self.dataset = dataset if dataset is not None else load_data(self.experiment.data)
         ds, spec = self.dataset, self.experiment.train
-        self.objective = resolve_objective(spec.loss, ds.task, max(ds.n_classes, 1))
+        self.objective = resolve_objective(spec.loss, ds.task, max(ds.n_classes, 1),
+                                           n_values=ds.n_outputs, per_step=ds.per_step)
         self.model = build_model(self.experiment.model, ds.input_shape,
                                  self.objective.n_outputs, self.objective.head_activation,
-                                 batch_size=spec.batch_size)
+                                 batch_size=spec.batch_size, tokens=bool(ds.vocab),
+                                 per_step=ds.per_step)
         self.generator = torch.Generator().manual_seed(spec.seed)
         init_weights(self.model, spec.init, self.generator)
         n_params = sum(p.numel() for p in self.model.parameters())
@@ -351,15 +353,18 @@ class Trainer:
                                  (self.x_test, self.y_test, self._labels_test)):
                 n = self.eval_limit
                 x, y, labels = x[:n], y[:n], labels[:n]
-                loss = correct = 0.0
+                loss = correct = scored = 0.0
                 for xb, yb, lb in zip(x.split(EVAL_CHUNK), y.split(EVAL_CHUNK),
                                       labels.split(EVAL_CHUNK)):   # bounded memory (cost.py)
                     out = model(xb)
                     loss += float(obj.loss(out, yb)) * len(xb)
-                    if obj.classification:
-                        correct += float((obj.predict_class(out) == lb).sum())
+                    if obj.classification:    # per step: only the steps with an answer due
+                        due = lb >= 0
+                        correct += float(((obj.predict_class(out) == lb) & due).sum())
+                        scored += float(due.sum())
                 n = max(len(x), 1)
-                results.append((loss / n, correct / n if obj.classification else float("nan")))
+                results.append((loss / n, correct / max(scored, 1.0) if obj.classification
+                                else float("nan")))
         return EpochMetrics(results[0][0], results[1][0], results[0][1], results[1][1])
 
     @torch.inference_mode()

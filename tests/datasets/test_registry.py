@@ -15,7 +15,8 @@ from datasets.base import CLASSIFICATION, KIND_2D, KIND_IMAGE, KIND_SEQUENCE, KI
 ROOT = Path(__file__).resolve().parents[2]
 EXPECTED = ("circle", "xor", "gauss", "spiral", "moons", "blobs", "spiral_multi", "reg_plane",
             "reg_gauss", "iris", "wine", "breast_cancer", "digits", "shapes", "mnist",
-            "fashion_mnist", "sine", "parity")
+            "fashion_mnist", "sine", "parity", "sines", "damped", "logistic", "copy", "reverse",
+            "sort", "count", "sentences", "brackets")
 OFFLINE = [n for n in EXPECTED if n not in ("mnist", "fashion_mnist")]
 TWO_D_BINARY = ("circle", "xor", "gauss", "spiral", "moons")
 
@@ -57,10 +58,11 @@ def test_every_offline_dataset_loads_with_the_right_types(name):
     assert ds.x_train.dtype == np.float32 and ds.x_test.dtype == np.float32
     assert ds.x_train.shape[1:] == ds.input_shape == ds.x_test.shape[1:]
     assert len(ds.x_train) == len(ds.y_train) > 0 and len(ds.x_test) == len(ds.y_test) > 0
-    assert ds.y_train.ndim == 1
+    assert ds.y_train.ndim == (2 if info.per_step else 1)    # per step: (N, T)
     if info.task == CLASSIFICATION:
         assert ds.y_train.dtype == np.int64 and len(ds.class_names) >= 2
-        assert ds.y_train.min() >= 0 and ds.y_train.max() < len(ds.class_names)
+        scored = ds.y_train[ds.y_train != -1]                   # -1: no answer due at that step
+        assert scored.min() >= 0 and scored.max() < len(ds.class_names)
     else:
         assert ds.y_train.dtype == np.float32 and ds.class_names == () and ds.n_outputs == 1
         if info.kind == KIND_2D:

@@ -34,10 +34,11 @@ def test_planned_shapes_and_params_match_the_real_model(text, shape):
 def test_every_kind_builds_somewhere():
     used = set()
     for text in ["conv2d,maxpool2d,avgpool2d,batchnorm,layernorm,residual,flatten,dense,dropout,"
-                 "activation", "rnn,lstm,gru,self_attention"]:
+                 "activation", "rnn,lstm,gru,self_attention",
+                 "embedding,positional,transformer,last_step"]:
         spec = net(text)
         shape = (1, 12, 12) if text.startswith("conv") else (6, 2)
-        build_model(spec, shape, 2)
+        build_model(spec, shape, 2, tokens=text.startswith("embedding"))
         used |= {layer.kind for layer in spec.layers}
     assert used == set(LAYER_KINDS)
 

@@ -102,6 +102,7 @@ EVERY_KIND = {
     "sine": "lstm:6,gru:6,rnn:6,self_attention:2,layernorm,batchnorm,residual:4:tanh,"
             "dense:4:mish",
     "iris": "dense:8:leaky_relu,batchnorm,residual:4:softplus,dense:4:sine",
+    "count": "embedding:8,positional,transformer:2:8:1,lstm:4:1,last_step,dense:4",
 }
 
 

@@ -40,6 +40,14 @@ EXPERIMENTS = {
         DATA_DEFAULTS["digits"],
         stack(IMAGE_PRESETS["tiny_resnet"].layers + ",dropout:0.25,dense:16:relu"),
         TrainSpec(**{**IMAGE_TRAIN.__dict__, "epochs": EPOCHS})), 120),
+    "copy per step lstm attention": (Experiment(
+        DataSpec("copy", n_samples=120, seq_len=3, delay=2),
+        stack("embedding:8,lstm:8:1,transformer:2:16:1"),
+        TrainSpec(optimizer="adam", lr=0.01, batch_size=16, epochs=EPOCHS)), None),
+    "sines three ahead": (Experiment(
+        DataSpec("sines", n_samples=120, noise=0.1, seq_len=12, horizon=3),
+        stack("gru:8,self_attention:2:1,last_step"),
+        TrainSpec(optimizer="adam", lr=0.01, batch_size=16, epochs=EPOCHS)), None),
 }
 
 

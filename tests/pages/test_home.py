@@ -5,7 +5,7 @@ from streamlit.testing.v1 import AppTest
 
 from datasets import DATASETS
 from engine.lessons import load_catalog
-from ui.labs import ABOUT, IMAGE_LAB, LABS, LESSONS, PAGES, offered_datasets
+from ui.labs import ABOUT, IMAGE_LAB, LABS, LESSONS, PAGES, SEQUENCE_LAB, offered_datasets
 
 
 def open_about(app_path):
@@ -44,10 +44,10 @@ def test_about_lists_each_lab_and_each_offered_dataset(app_path):
 
 def test_about_promises_nothing_the_labs_do_not_offer(app_path):
     text = page_text(open_about(app_path))
-    for absent in ("LSTM", "GRU", "RNN", "attention", "early stopping", "Early stop", "JSON"):
+    for absent in ("early stopping", "Early stop", "JSON"):
         assert not re.search(re.escape(absent), text, re.IGNORECASE), absent
     offered = {name for lab in LABS for name in lab.datasets}
-    for name, info in DATASETS.items():          # tabular and sequence sets: no lab yet
+    for name, info in DATASETS.items():          # tabular sets: no lab yet
         if name not in offered:
             assert info.title not in text, info.title
 
@@ -55,10 +55,11 @@ def test_about_promises_nothing_the_labs_do_not_offer(app_path):
 def test_registry_matches_the_labs():
     from ui.controls.layer_editor import KINDS      # imports torch: only here, not in ui.labs
     from ui.controls.playground import DATA_2D
-    from engine.spec.presets import IMAGE_SETS
+    from engine.spec.presets import IMAGE_SETS, SEQUENCE_KINDS, SEQUENCE_SETS
     assert IMAGE_LAB.layers == KINDS
+    assert SEQUENCE_LAB.layers == SEQUENCE_KINDS and SEQUENCE_LAB.datasets == SEQUENCE_SETS
     assert LABS[0].datasets == DATA_2D and IMAGE_LAB.datasets == IMAGE_SETS
-    assert [p.url_path for p in PAGES] == ["", "images", "lessons", "about"]
+    assert [p.url_path for p in PAGES] == ["", "images", "sequences", "lessons", "about"]
     assert ABOUT not in LABS and LESSONS not in LABS
     for page in PAGES:
         assert page.script.exists() and page.icon.startswith(":material/")

@@ -29,6 +29,7 @@ from engine.train import Trainer
 from ui import labs
 from ui.controls import images as image_controls
 from ui.controls import playground as playground_controls
+from ui.controls import sequences as sequence_controls
 from ui.messages import show_error, show_info, show_toast
 from ui.session import LabSession
 
@@ -37,7 +38,8 @@ TOAST = "export_toast"        # session key: what the next run says in the corne
 UPLOAD_MB = MAX_WEIGHTS_BYTES // 2**20
 SUFFIXES = {"pt": "-weights", "csv": "-metrics", "zip": "-script"}
 SESSIONS: dict[str, LabSession] = {labs.PLAYGROUND.file: playground_controls.LAB,
-                                   labs.IMAGE_LAB.file: image_controls.LAB}
+                                   labs.IMAGE_LAB.file: image_controls.LAB,
+                                   labs.SEQUENCE_LAB.file: sequence_controls.LAB}
 
 
 def _builder(build: Callable[[], bytes | str],

@@ -1,0 +1,134 @@
+"""The sequence lab: recurrent networks and a tiny Transformer, trained live on series, memory
+tasks and toy text, with their memory, gradients through time and attention made visible.
+
+Reads as a table of contents: the shared LabSession follows the controls, the shared play bar
+and live fragment train on the background thread and draw, and this page adds its own views
+(ui.views.sequences): the chosen example, memory, gradients through time, attention, the
+memory sweep and, for the text tasks, a free-run generator.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import streamlit as st
+
+from datasets import DATASETS
+from engine.inspect.run import run_state
+from engine.spec import Experiment, ModelSpec
+from engine.spec.presets import DEFAULT_SEQUENCE_PRESET, SEQUENCE_PRESETS
+from engine.train import Trainer
+from ui.controls.layer_editor import layer_editor, plan_panel, seed_stack, stack_from_state
+from ui.controls.sequences import (LAB, LESSON_LAB, data_spec_from_state, editor, k,
+                                   layer_pickers, load_sequences, matching_preset, plan_error,
+                                   preset_layers,
+                                   read_url, restore_missing, seed_controls, task_controls,
+                                   train_spec_from_state, training_controls, write_url)
+from ui.lessons import lesson_changed
+from ui.live import inside_view, live_view, play_bar
+from ui.messages import show_warning
+from ui.presentation import presentation_box
+from ui.views.export import export_panel
+from ui.views.lesson_bar import lesson_bar
+from ui.views.sequences import (cached_example, draw_sequence_frame, generator_panel,
+                                sweep_panel)
+
+TICK = 0.5            # seconds between live frames (2 updates/s; heatmaps every HEAVY_EVERY)
+
+
+def _first_visit() -> None:
+    """Open the experiment the link describes; a stack that cannot read its task opens the
+    preset instead, with a note."""
+    exp, notes = read_url()
+    ds = load_sequences(exp.data)
+    error = plan_error(exp, ds)
+    if error:
+        title = SEQUENCE_PRESETS[DEFAULT_SEQUENCE_PRESET].title
+        notes.append(f"{error} Opened the {title} preset instead.")
+        exp = Experiment(exp.data, ModelSpec(preset_layers(DEFAULT_SEQUENCE_PRESET,
+                                                           exp.data.dataset)), exp.train)
+    LAB.open(notes)
+    st.session_state.update({k("experiment"): exp, k("frames"): 0, k("sweeps"): None,
+                             k("generated"): None, k("example_index"): 0})
+    seed_controls(exp)
+    st.session_state[k("preset")] = matching_preset(exp.model.layers, exp.data.dataset)
+    seed_stack(exp.model.layers, editor(exp.data.dataset, ds))
+
+
+def _page() -> None:
+    presentation_box(LAB)
+    current: Experiment = st.session_state[k("experiment")]
+    restore_missing(current)
+    for key, value in ((k("temperature"), 0.8), (k("n_chars"), 120), (k("prompt"), ""),
+                       (k("example_index"), 0)):
+        st.session_state.setdefault(key, value)
+    st.markdown("#### Sequence lab: how do networks remember, and where do they look?")
+    lesson = lesson_bar(LAB)
+    with st.sidebar:
+        st.subheader("Task")
+        name = task_controls()
+        st.subheader("Training")
+        training_controls()
+    for note in LAB.notes:
+        show_warning(note)
+    data = data_spec_from_state(name)
+    ds = load_sequences(data)
+    train = train_spec_from_state(current.train)
+    ed = editor(name, ds)
+    with st.expander("Network: the layer stack", expanded=True, icon=":material/layers:"):
+        layer_editor(ds.input_shape, ds.n_outputs, train.batch_size, ed)
+        stack = stack_from_state(ed)
+        error = plan_panel(stack, ds.input_shape, ds.n_outputs, train.batch_size, ed)
+    if error and plan_error(Experiment(data, current.model, train), ds):
+        return                        # the last network that worked cannot read this task
+    model = current.model if error else ModelSpec(stack)
+    trainer = LAB.sync(Experiment(data, model, train), data=lambda: ds)
+    if trainer is None:
+        return
+    st.session_state[k("experiment")] = trainer.experiment
+    write_url(trainer.experiment)
+    _body(trainer, lesson)
+
+
+def _body(trainer: Trainer, lesson: Callable[[], None] | None) -> None:
+    ds = trainer.dataset
+    st.caption(f"{DATASETS[ds.name].title}: {DATASETS[ds.name].description} · "
+               f"{len(ds.x_train):,} training and {len(ds.x_test):,} test sequences of "
+               f"{ds.input_shape[0]} steps")
+    play_bar(LAB, what="sequences")
+    cols = st.columns([1, 1, 1])
+    if st.session_state[k("example_index")] >= len(ds.x_test):
+        st.session_state[k("example_index")] = 0
+    index = int(cols[0].number_input("Example (test set)", 0, len(ds.x_test) - 1,
+                                     key=k("example_index"),
+                                     help="Which test sequence the views below read."))
+    memory_layer, attention_layer = layer_pickers(cols[1], trainer.plan)
+
+    def capture(t: Trainer, recorder):
+        return run_state(t, recorder), cached_example(LAB, t, index)
+
+    def draw(frame) -> None:
+        run, snap = frame
+        draw_sequence_frame(run, snap, ds, memory_layer=memory_layer,
+                            attention_layer=attention_layer, playing=LAB.playing)
+
+    live_view(LAB, capture=capture, draw=draw, tick=TICK, hold_training=False, after=lesson)
+    with st.expander("Memory sweep: how far does the memory reach?", icon=":material/timeline:"):
+        sweep_panel(LAB, trainer)
+    if DATASETS[ds.name].next_token:
+        with st.expander("Let it write: free-run text", expanded=True,
+                         icon=":material/edit_note:"):
+            generator_panel(LAB)
+    inside_view(LAB, expanded=False)
+    export_panel(LAB, trainer)
+
+
+def sequence_lab() -> None:
+    if not LAB.opened or lesson_changed(LAB, LESSON_LAB):
+        _first_visit()
+    if not LAB.playing:
+        LAB.stop()                    # Pause takes effect before anything else is drawn
+    with LAB.frame():
+        _page()
+
+
+sequence_lab()
