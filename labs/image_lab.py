@@ -130,12 +130,7 @@ def _body(trainer: Trainer, lesson: Callable[[], None] | None) -> None:
 
 
 def image_lab() -> None:
-    if not LAB.opened or lesson_changed(LAB, LESSON_LAB):
-        _first_visit()
-    if not LAB.playing:
-        LAB.stop()                    # Pause takes effect before anything else is drawn
-    with LAB.frame():
-        _page()
+    LAB.run_page(_first_visit, _page, reopen=lesson_changed(LAB, LESSON_LAB))
 
 
 image_lab()

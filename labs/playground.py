@@ -100,12 +100,7 @@ def _page() -> None:
 
 
 def playground() -> None:
-    if not LAB.opened or lesson_changed(LAB, LESSON_LAB):
-        _first_visit()
-    if not LAB.playing:
-        LAB.stop()                    # Pause takes effect before anything else is drawn
-    with LAB.frame():                 # a full run (a click) goes before training, like a frame
-        _page()
+    LAB.run_page(_first_visit, _page, reopen=lesson_changed(LAB, LESSON_LAB))
 
 
 playground()

@@ -123,12 +123,7 @@ def _body(trainer: Trainer, lesson: Callable[[], None] | None) -> None:
 
 
 def sequence_lab() -> None:
-    if not LAB.opened or lesson_changed(LAB, LESSON_LAB):
-        _first_visit()
-    if not LAB.playing:
-        LAB.stop()                    # Pause takes effect before anything else is drawn
-    with LAB.frame():
-        _page()
+    LAB.run_page(_first_visit, _page, reopen=lesson_changed(LAB, LESSON_LAB))
 
 
 sequence_lab()

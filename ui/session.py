@@ -127,6 +127,18 @@ class LabSession:
         runner = self._get("runner")
         return runner.frame() if runner is not None else nullcontext()
 
+    def run_page(self, first_visit: Callable[[], None], page: Callable[[], None], *,
+                 reopen: bool = False) -> None:
+        """One script run of a lab: open it on the first visit (or when `reopen`, e.g. a new
+        lesson in the link), make Pause take effect before anything is drawn, then draw the
+        page with training held back (a click's full run goes first, like a frame)."""
+        if not self.opened or reopen:
+            first_visit()
+        if not self.playing:
+            self.stop()
+        with self.frame():
+            page()
+
     def stop_playing(self) -> None:
         """Turn the Play switch off (from a callback: a Step was asked for)."""
         st.session_state[self.key("play")] = False

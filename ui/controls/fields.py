@@ -8,12 +8,12 @@ read, with a note, so no control ever changes a value silently.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 import streamlit as st
 
-from engine.spec import Experiment
-from engine.spec.fields import FIELDS_BY_NAME, Field, fit_to_widget, friendly
+from engine.spec import Experiment, TrainSpec
+from engine.spec.fields import FIELDS_BY_NAME, Field, applies, fit_to_widget, friendly
 
 
 def fit_link_values(exp: Experiment, names: dict[str, tuple[str, ...]]
@@ -93,3 +93,28 @@ def field_widget(section: str, name: str, key: str, *, where: Any = None,
         return where.number_input(text, cast(lo), cast(hi), step=cast(step), key=key,
                                   help=help_text)
     raise ValueError(f"no widget for field {section}.{name}")
+
+
+# The training settings a conv or sequence net needs (the 2D page has its own, larger set).
+NET_TRAIN_KEYS = ("optimizer", "lr", "momentum", "batch_size", "l2", "epochs")
+
+
+def net_training_controls(key: Callable[[str], str]) -> None:
+    """The training widgets of a lab with a layer editor (momentum only where it applies);
+    `key` turns a name into the lab's widget key."""
+    values = {n: st.session_state.get(key("train_" + n)) for n in NET_TRAIN_KEYS}
+    field_widget("train", "lr", key("train_lr"))
+    field_widget("train", "optimizer", key("train_optimizer"))
+    if applies("train", "momentum", values):
+        field_widget("train", "momentum", key("train_momentum"))
+    field_widget("train", "batch_size", key("train_batch_size"))
+    field_widget("train", "l2", key("train_l2"))
+    field_widget("train", "epochs", key("train_epochs"), slider=False)
+
+
+def net_train_spec(key: Callable[[str], str], current: TrainSpec) -> TrainSpec:
+    """The training settings those widgets describe (absent keys keep `current`'s values)."""
+    values = {n: st.session_state.get(key("train_" + n), getattr(current, n))
+              for n in NET_TRAIN_KEYS}
+    values["epochs"] = int(values["epochs"])
+    return TrainSpec(**{**current.__dict__, **values})

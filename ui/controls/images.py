@@ -11,9 +11,10 @@ import streamlit as st
 from datasets import DATASETS
 from datasets.mnist import is_cached
 from engine.spec import Experiment, TrainSpec
-from engine.spec.fields import FIELDS, MODEL_URL_KEY, applies
+from engine.spec.fields import FIELDS, MODEL_URL_KEY
 from engine.spec.presets import DATA_DEFAULTS, IMAGE_SETS, preset_experiment
-from ui.controls.fields import field_widget, fit_link_values
+from ui.controls.fields import (NET_TRAIN_KEYS, fit_link_values, net_train_spec,
+                               net_training_controls)
 from ui.lessons import lesson_params, with_lesson
 from ui.links import read_link
 from ui.presentation import HIDE_KEY, INSIDE, hides_inside, link_params
@@ -23,7 +24,7 @@ LAB = LabSession("il")
 k = LAB.key
 LESSON_LAB = "images"         # what a lesson file's `lab` names this page
 TRAIN_SIZE_KEY = "ntr"        # URL key of the training-set size (the page's own setting)
-TRAIN_KEYS = ("optimizer", "lr", "momentum", "batch_size", "l2", "epochs")
+TRAIN_KEYS = NET_TRAIN_KEYS
 
 
 def full_train_size(dataset: str) -> int:
@@ -79,22 +80,11 @@ def train_size_slider(dataset: str) -> None:
 
 
 def training_controls() -> None:
-    """The training settings that matter for image nets (momentum only where it applies)."""
-    values = {n: st.session_state.get(k("train_" + n)) for n in TRAIN_KEYS}
-    field_widget("train", "lr", k("train_lr"))
-    field_widget("train", "optimizer", k("train_optimizer"))
-    if applies("train", "momentum", values):
-        field_widget("train", "momentum", k("train_momentum"))
-    field_widget("train", "batch_size", k("train_batch_size"))
-    field_widget("train", "l2", k("train_l2"))
-    field_widget("train", "epochs", k("train_epochs"), slider=False)
+    net_training_controls(k)
 
 
 def train_spec_from_state(current: TrainSpec) -> TrainSpec:
-    """The training settings the widgets describe (absent keys keep `current`'s values)."""
-    values = {n: st.session_state.get(k("train_" + n), getattr(current, n)) for n in TRAIN_KEYS}
-    values["epochs"] = int(values["epochs"])
-    return TrainSpec(**{**current.__dict__, **values})
+    return net_train_spec(k, current)
 
 
 def not_an_image_link(params: dict[str, list[str]]) -> str | None:

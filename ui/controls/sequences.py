@@ -18,7 +18,8 @@ from engine.spec.fields import FIELDS, MODEL_URL_KEY, applies
 from engine.spec.layers import LayerSpec
 from engine.spec.presets import (DEFAULT_SEQUENCE_PRESET, SEQUENCE_KINDS, SEQUENCE_PRESETS,
                                  SEQUENCE_SETS, sequence_data, sequence_preset_experiment)
-from ui.controls.fields import field_widget, fit_link_values
+from ui.controls.fields import (NET_TRAIN_KEYS, field_widget, fit_link_values, net_train_spec,
+                               net_training_controls)
 from ui.controls.layer_editor import Editor, seed_stack, stack_from_state
 from ui.lessons import lesson_params, with_lesson
 from ui.links import read_link
@@ -29,7 +30,7 @@ LAB = LabSession("sq")
 k = LAB.key
 LESSON_LAB = "sequences"      # what a lesson file's `lab` names this page
 DATA_KEYS = ("seq_len", "delay", "noise", "horizon")     # the task's settings a link may carry
-TRAIN_KEYS = ("optimizer", "lr", "momentum", "batch_size", "l2", "epochs")
+TRAIN_KEYS = NET_TRAIN_KEYS
 # A sequence layer's own parameters get their own columns: rows of every kind line up.
 COLUMNS = (("size", "units / drop", ("units", "rate")), ("heads", "heads", ("heads",)),
            ("direction", "reads", ("bidirectional",)), ("mask", "attention", ("causal",)),
@@ -141,20 +142,11 @@ def data_spec_from_state(name: str) -> DataSpec:
 
 
 def training_controls() -> None:
-    values = {n: st.session_state.get(k("train_" + n)) for n in TRAIN_KEYS}
-    field_widget("train", "lr", k("train_lr"))
-    field_widget("train", "optimizer", k("train_optimizer"))
-    if applies("train", "momentum", values):
-        field_widget("train", "momentum", k("train_momentum"))
-    field_widget("train", "batch_size", k("train_batch_size"))
-    field_widget("train", "l2", k("train_l2"))
-    field_widget("train", "epochs", k("train_epochs"), slider=False)
+    net_training_controls(k)
 
 
 def train_spec_from_state(current: TrainSpec) -> TrainSpec:
-    values = {n: st.session_state.get(k("train_" + n), getattr(current, n)) for n in TRAIN_KEYS}
-    values["epochs"] = int(values["epochs"])
-    return TrainSpec(**{**current.__dict__, **values})
+    return net_train_spec(k, current)
 
 
 # ---- links ------------------------------------------------------------------------------------
