@@ -226,6 +226,7 @@ class Experiment:
         # Repair impossible combinations one step at a time, least drastic first.
         repairs = (lambda e: e.replace("train", loss="auto"),
                    lambda e: e.replace("data", features=base.data.features),
+                   _without_peeking,
                    lambda e: dataclasses.replace(e, data=base.data, train=base.train))
         for repair in (None, *repairs):
             if repair is not None:
@@ -236,7 +237,9 @@ class Experiment:
             except SpecError as exc:
                 if strict:
                     raise
-                warnings.append(f"{exc} Adjusting the settings to make it work.")
+                note = f"{exc} Adjusting the settings to make it work."
+                if note not in warnings:          # one problem, one note, however many tries
+                    warnings.append(note)
         return exp, warnings
 
     # ---- convenience ----------------------------------------------------------------------
@@ -283,6 +286,22 @@ def dataset_info(name: str):
     return DATASETS[name]
 
 
+def _peeks(layer: LayerSpec) -> bool:
+    """A layer that reads later steps: on a next-character task it would see the answer."""
+    return ((layer.kind in ("rnn", "lstm", "gru") and bool(layer.bidirectional))
+            or (layer.kind in ("self_attention", "transformer") and not layer.causal))
+
+
+def _without_peeking(exp: Experiment) -> Experiment:
+    """The link's network with every layer that reads ahead made one-way (a link's repair)."""
+    if not dataset_info(exp.data.dataset).next_token:
+        return exp
+    layers = tuple(x if not _peeks(x) else
+                   dataclasses.replace(x, bidirectional=0) if x.kind in ("rnn", "lstm", "gru")
+                   else dataclasses.replace(x, causal=1) for x in exp.model.layers)
+    return dataclasses.replace(exp, model=ModelSpec(layers))
+
+
 def _check_cross_fields(exp: Experiment) -> None:
     """Rules that involve more than one field."""
     info = dataset_info(exp.data.dataset)
@@ -295,9 +314,7 @@ def _check_cross_fields(exp: Experiment) -> None:
                         "numbers (regression). Use mean squared error, Huber or Automatic.")
     if info.next_token:
         for layer, name in zip(exp.model.layers, layer_names(x.kind for x in exp.model.layers)):
-            peeks = ((layer.kind in ("rnn", "lstm", "gru") and layer.bidirectional)
-                     or (layer.kind in ("self_attention", "transformer") and not layer.causal))
-            if peeks:
+            if _peeks(layer):
                 fix = "bidirectional off" if layer.kind in ("rnn", "lstm", "gru") else "causal on"
                 raise SpecError(f"Layer {name} ({layer.kind}) can see the next character, which "
                                 f"is the answer it must predict; switch {fix}.")

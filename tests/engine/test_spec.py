@@ -124,3 +124,14 @@ def test_query_values_given_as_lists_like_st_query_params():
     assert warnings == []
     assert exp.data.features == ("x1", "x2", "sin_x1") and exp.train.lr == 0.1
     assert len(exp.model.layers) == 2
+
+
+def test_a_link_whose_network_reads_the_answer_is_made_one_way_with_one_note():
+    """A bidirectional LSTM or non-causal attention on a next-character task would see the
+    character it must predict: the link's repair turns just those layers one-way."""
+    exp, notes = Experiment.from_query(
+        {"ds": ["sentences"], "net": ["embedding:16,lstm:32:1,transformer:2:16:0"]})
+    assert [(x.kind, x.bidirectional, x.causal) for x in exp.model.layers][1:] == [
+        ("lstm", 0, 0), ("transformer", 0, 1)]
+    assert exp.data.dataset == "sentences" and len(notes) == 1 and "next character" in notes[0]
+    exp.validated()
