@@ -83,6 +83,7 @@ SEQUENCE_LAB = Page(
     # The kinds in the sequence lab's layer editor (the shared editor reads them from here).
     layers=SEQUENCE_KINDS,
     training=("lr", "optimizer", "momentum", "batch_size", "l2", "epochs"),
+    tools=SHARED_TOOLS,
     aliases=("sequence_lab",))
 
 LESSONS = Page(

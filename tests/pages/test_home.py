@@ -68,12 +68,16 @@ def test_registry_matches_the_labs():
 def test_each_tool_the_about_page_names_is_on_its_lab(app_path):
     """The About page's extra lines are promises: each must match a control on that lab."""
     from tests.pages.apps import open_2d, open_images
+    from tests.pages.test_sequence_lab import open_lab as open_sequences
+    from ui.labs import SEQUENCE_LAB
 
     text = page_text(open_about(app_path))
     controls = {"microscope": "{p}_micro", "download": "{p}_download_json",
                 "presentation mode": "present"}
-    for lab, at, prefix in ((LABS[0], open_2d(app_path), "pg"),
-                            (IMAGE_LAB, open_images(app_path), "il")):
+    labs = ((LABS[0], open_2d(app_path), "pg"), (IMAGE_LAB, open_images(app_path), "il"),
+            (SEQUENCE_LAB, open_sequences(app_path), "sq"))
+    assert {lab.title for lab, _, _ in labs} == {lab.title for lab in LABS}
+    for lab, at, prefix in labs:
         assert not at.exception
         keys = {str(getattr(w, "key", "")) for w in at.main} | set(at.session_state)
         keys |= {str(getattr(w, "key", "")) for w in at.sidebar}
