@@ -18,7 +18,7 @@ import streamlit as st
 from engine.record.recorder import Recorder
 from engine.spec import Experiment, SpecError
 from engine.train import Trainer, needs_rebuild
-from engine.train.background import BackgroundTrainer
+from engine.train.background import CHUNK, BackgroundTrainer
 from engine.data import Dataset, DatasetError
 from ui.messages import show_error
 
@@ -40,8 +40,9 @@ STEP_SECONDS = 2.0   # the longest a Step epoch click trains before the page ans
 class LabSession:
     """A lab's per-session state and verbs (a thin view over `st.session_state[prefix_…]`)."""
 
-    def __init__(self, prefix: str) -> None:
+    def __init__(self, prefix: str, *, chunk: float = CHUNK) -> None:
         self.prefix = prefix
+        self.chunk = chunk      # seconds of training per lock hold (the runner's CHUNK)
 
     def key(self, name: str) -> str:
         """The session-state key of this lab's `name` (widgets use it too)."""
@@ -112,7 +113,7 @@ class LabSession:
         if runner is None or runner.trainer is not self.trainer:
             if runner is not None:
                 runner.stop()
-            runner = BackgroundTrainer(self.trainer, self.lock)
+            runner = BackgroundTrainer(self.trainer, self.lock, chunk=self.chunk)
             st.session_state[self.key("runner")] = runner
         return runner
 

@@ -26,7 +26,7 @@ from ui.links import read_link
 from ui.presentation import HIDE_KEY, INSIDE, hides_inside, link_params
 from ui.session import LabSession
 
-LAB = LabSession("sq")
+LAB = LabSession("sq", chunk=0.05)
 k = LAB.key
 LESSON_LAB = "sequences"      # what a lesson file's `lab` names this page
 DATA_KEYS = ("seq_len", "delay", "noise", "horizon")     # the task's settings a link may carry
