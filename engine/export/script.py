@@ -24,7 +24,7 @@ from engine.model import layers as L
 from engine.model.build import build_model
 from engine.model.cost import scored_examples
 from engine.spec.experiment import Experiment
-from engine.train import batches, objectives
+from engine.train import batches, objectives, scoring
 
 DEFAULT_EPOCHS = 100        # when the experiment sets no epoch limit (as the CLI)
 
@@ -167,7 +167,7 @@ def script_text(exp: Experiment, dataset: Dataset | None = None, *,
         objectives._softmax_mse,
         objectives._softmax_huber, objectives.resolve_objective, objectives.make_optimizer,
         objectives.set_hyperparameters, objectives.lr_at)]
-    loop_parts = [_source(f) for f in (standalone.evaluate, standalone.train,
+    loop_parts = [_source(f) for f in (scoring.score_split, standalone.evaluate, standalone.train,
                                        standalone.print_row, standalone.main)]
     epochs = exp.train.epochs or DEFAULT_EPOCHS
     header = HEADER.format(

@@ -30,6 +30,7 @@ from engine.model.layers import Dropout
 from engine.train.batches import cut_batches
 from engine.train.objectives import (Objective, lr_at, make_optimizer, resolve_objective,
                                      set_hyperparameters)
+from engine.train.scoring import score_split
 
 COLUMNS = ("epoch", "train_loss", "test_loss", "train_acc", "test_acc", "lr")
 Row = tuple[int, float, float, float, float, float]
@@ -47,18 +48,7 @@ def evaluate(model: nn.Module, objective: Objective, x: torch.Tensor, y: torch.T
     if stateful:
         model.eval()
     try:
-        x, y, labels = x[:EVAL_LIMIT], y[:EVAL_LIMIT], labels[:EVAL_LIMIT]
-        loss = correct = scored = 0.0
-        for xb, yb, lb in zip(x.split(EVAL_CHUNK), y.split(EVAL_CHUNK), labels.split(EVAL_CHUNK)):
-            out = model(xb)
-            loss += float(objective.loss(out, yb)) * len(xb)
-            if objective.classification:        # per step: only the steps with an answer due
-                due = lb >= 0
-                correct += float(((objective.predict_class(out) == lb) & due).sum())
-                scored += float(due.sum())
-        n = max(len(x), 1)
-        return loss / n, (correct / max(scored, 1.0) if objective.classification
-                          else float("nan"))
+        return score_split(model, objective, x, y, labels, EVAL_LIMIT)
     finally:
         model.train(was_training)
 

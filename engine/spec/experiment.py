@@ -329,3 +329,13 @@ def _check_cross_fields(exp: Experiment) -> None:
 
 def _n_classes(exp: Experiment, info: Any) -> int:
     return exp.data.n_classes if info.multi_class else info.classes
+
+
+def needs_rebuild(old: Experiment, new: Experiment) -> bool:
+    """True when the change cannot be applied to a running trainer (new data, net or loss):
+    the other train settings are live (Trainer.apply)."""
+    live = ("optimizer", "lr", "momentum", "batch_size", "l1", "l2", "schedule", "step_size",
+            "epochs", "patience")
+    strip = {name: getattr(TrainSpec(), name) for name in live}
+    return (old.data != new.data or old.model != new.model
+            or dataclasses.replace(old.train, **strip) != dataclasses.replace(new.train, **strip))

@@ -13,7 +13,6 @@ subscribes to the trainer's events and reads and writes its state through `state
 from __future__ import annotations
 
 import copy
-import dataclasses
 import math
 import time
 from contextlib import nullcontext
@@ -27,7 +26,7 @@ from torch import nn
 from engine.data import Dataset
 from engine.model.build import build_model
 from engine.train.batches import batch_count, cut_batches
-from engine.model.cost import EVAL_CHUNK, check_cost, scored_examples
+from engine.model.cost import check_cost, scored_examples
 from engine.data import load_data
 from engine.model.init import init_weights
 from engine.model.layers import Dropout
@@ -37,6 +36,7 @@ from engine.spec.fields import SpecError
 from engine.train.history import BoundedHistory
 from engine.train.objectives import lr_at, make_optimizer, resolve_objective, set_hyperparameters
 from engine.train.runtime import pick_device
+from engine.train.scoring import score_split
 
 READY, FINISHED, EARLY_STOPPED, DIVERGED = "ready", "finished", "early_stopped", "diverged"
 EVENTS = ("run_start", "step", "epoch_end", "diverged", "restored")
@@ -347,24 +347,10 @@ class Trainer:
     def evaluate(self) -> EpochMetrics:
         """Loss (without the L1/L2 penalty) and accuracy on both splits, in eval mode."""
         model, obj = self.model, self.objective
-        results = []
         with eval_mode(model) if self._stateful else nullcontext():
-            for x, y, labels in ((self.x_train, self.y_train, self._labels_train),
-                                 (self.x_test, self.y_test, self._labels_test)):
-                n = self.eval_limit
-                x, y, labels = x[:n], y[:n], labels[:n]
-                loss = correct = scored = 0.0
-                for xb, yb, lb in zip(x.split(EVAL_CHUNK), y.split(EVAL_CHUNK),
-                                      labels.split(EVAL_CHUNK)):   # bounded memory (cost.py)
-                    out = model(xb)
-                    loss += float(obj.loss(out, yb)) * len(xb)
-                    if obj.classification:    # per step: only the steps with an answer due
-                        due = lb >= 0
-                        correct += float(((obj.predict_class(out) == lb) & due).sum())
-                        scored += float(due.sum())
-                n = max(len(x), 1)
-                results.append((loss / n, correct / max(scored, 1.0) if obj.classification
-                                else float("nan")))
+            results = [score_split(model, obj, x, y, labels, self.eval_limit)
+                       for x, y, labels in ((self.x_train, self.y_train, self._labels_train),
+                                            (self.x_test, self.y_test, self._labels_test))]
         return EpochMetrics(results[0][0], results[1][0], results[0][1], results[1][1])
 
     @torch.inference_mode()
@@ -406,11 +392,3 @@ class Trainer:
             return self._lr
         return self._optimizer.param_groups[0]["lr"]
 
-
-def needs_rebuild(old: Experiment, new: Experiment) -> bool:
-    """True when the change cannot be applied to a running trainer (new data, net or loss)."""
-    live = ("optimizer", "lr", "momentum", "batch_size", "l1", "l2", "schedule", "step_size",
-            "epochs", "patience")
-    strip = {name: getattr(TrainSpec(), name) for name in live}
-    return (old.data != new.data or old.model != new.model
-            or dataclasses.replace(old.train, **strip) != dataclasses.replace(new.train, **strip))

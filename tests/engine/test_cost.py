@@ -132,11 +132,11 @@ def test_a_live_batch_size_change_that_costs_too_much_is_refused_and_changes_not
 
 
 def test_chunked_scoring_gives_the_unchunked_numbers(monkeypatch):
-    import engine.train.trainer as trainer_module
+    import engine.train.scoring as scoring
 
     exp, _ = Experiment.from_query({"ds": "spiral", "n": "1000", "net": "dense:8:tanh"})
     whole = Trainer(exp).evaluate()
-    monkeypatch.setattr(trainer_module, "EVAL_CHUNK", 7)
+    monkeypatch.setattr(scoring, "EVAL_CHUNK", 7)
     chunked = Trainer(exp).evaluate()
     assert chunked.test_loss == pytest.approx(whole.test_loss, rel=1e-5)
     assert chunked.train_acc == pytest.approx(whole.train_acc)
