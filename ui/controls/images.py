@@ -13,11 +13,11 @@ from datasets.mnist import is_cached
 from engine.spec import Experiment, TrainSpec
 from engine.spec.fields import FIELDS, MODEL_URL_KEY
 from engine.spec.presets import DATA_DEFAULTS, IMAGE_SETS, preset_experiment
+from ui.address import set_address
 from ui.controls.fields import (NET_TRAIN_KEYS, fit_link_values, net_train_spec,
                                net_training_controls)
-from ui.lessons import lesson_params, with_lesson
+from ui.lessons import with_lesson
 from ui.links import read_link
-from ui.presentation import HIDE_KEY, INSIDE, hides_inside, link_params
 from ui.session import LabSession
 
 LAB = LabSession("il")
@@ -160,12 +160,7 @@ def write_url(exp: Experiment, train_size: int) -> None:
     """Make the address bar a link to this exact image experiment (and presentation view)."""
     params = exp.to_query()
     params[TRAIN_SIZE_KEY] = str(train_size)
-    params.update(lesson_params(LAB))
-    if hides_inside(LAB):
-        params[HIDE_KEY] = INSIDE
-    params.update(link_params())
-    if dict(st.query_params) != params:
-        st.query_params.from_dict(params)
+    set_address(LAB, params)
 
 
 def deep_layer_picker(where, trainer) -> str | None:

@@ -21,10 +21,10 @@ from engine.spec.fields import ACTIVATION_NAMES, LOSSES, applies, friendly
 from engine.spec.layers import layers_to_text
 from engine.spec.limits import LIMITS
 from engine.train import Trainer
+from ui.address import set_address
 from ui.controls.fields import field_widget, fit_link_values
-from ui.lessons import lesson_params, with_lesson
+from ui.lessons import with_lesson
 from ui.links import read_link
-from ui.presentation import link_params
 from ui.session import LabSession
 from viz.raster import thumbnail
 
@@ -198,10 +198,7 @@ def write_url(exp: Experiment, hide: set[str], view: str = "canvas") -> None:
         params[HIDE_KEY] = ",".join(sorted(hide))
     if view != "canvas":
         params[VIEW_KEY] = view
-    params.update(lesson_params(LAB))
-    params.update(link_params())
-    if dict(st.query_params) != params:
-        st.query_params.from_dict(params)
+    set_address(LAB, params, hide_inside=False)
 
 
 # ---- widgets -------------------------------------------------------------------------

@@ -18,12 +18,12 @@ from engine.spec.fields import FIELDS, MODEL_URL_KEY, applies
 from engine.spec.layers import LayerSpec
 from engine.spec.presets import (DEFAULT_SEQUENCE_PRESET, SEQUENCE_KINDS, SEQUENCE_PRESETS,
                                  SEQUENCE_SETS, sequence_data, sequence_preset_experiment)
+from ui.address import set_address
 from ui.controls.fields import (NET_TRAIN_KEYS, field_widget, fit_link_values, net_train_spec,
                                net_training_controls)
 from ui.controls.layer_editor import Editor, seed_stack, stack_from_state
-from ui.lessons import lesson_params, with_lesson
+from ui.lessons import with_lesson
 from ui.links import read_link
-from ui.presentation import HIDE_KEY, INSIDE, hides_inside, link_params
 from ui.session import LabSession
 
 LAB = LabSession("sq", chunk=0.05)
@@ -196,13 +196,7 @@ def read_params(params: dict[str, list[str]]) -> tuple[Experiment, list[str]]:
 
 def write_url(exp: Experiment) -> None:
     """Make the address bar a link to this exact sequence experiment."""
-    params = exp.to_query()
-    params.update(lesson_params(LAB))
-    if hides_inside(LAB):
-        params[HIDE_KEY] = INSIDE
-    params.update(link_params())
-    if dict(st.query_params) != params:
-        st.query_params.from_dict(params)
+    set_address(LAB, exp.to_query())
 
 
 def layer_pickers(where, plan_rows) -> tuple[str | None, str | None]:
