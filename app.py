@@ -1,10 +1,12 @@
 """NN Playground entry point: page config, per-session set-up and navigation. Nothing else
 (but the answers to links too long or too many-fielded for the server, installed once:
-ui/http_limits.py, ui/query_limits.py; and presentation mode, which folds the sidebar away:
-page config is where that is said)."""
+ui/http_limits.py, ui/query_limits.py; the page for newcomers past the session cap,
+ui/full_server.py; and presentation mode, which folds the sidebar away: page config is where
+that is said)."""
 import streamlit as st
 
 from ui import http_limits, presentation, query_limits
+from ui.full_server import turned_away
 from ui.labs import PAGES
 from ui.session import init_session
 
@@ -27,6 +29,8 @@ def run() -> None:
     http_limits.install()       # once per server process; later runs only check it is there
     query_limits.install()      # a link with too many fields gets a note, not silence
     init_session()
+    if turned_away():           # past the server's session cap: a friendly page, no lab
+        st.stop()
     pages, aliases = [], []
     for info in PAGES:
         # The default page's public path is "" (the root URL); its internal one must differ

@@ -8,12 +8,15 @@ fragment itself takes the step.
 """
 from __future__ import annotations
 
+import time
 from contextlib import nullcontext
 from typing import Callable, TypeVar
 
 import streamlit as st
 
 from engine.train.runtime import configure_torch, warm_up_optimizers
+from engine.train.scheduler import shared_scheduler
+from ui.frame_budget import shared_frame_budget
 from ui.messages import show_info
 from ui.presentation import hides_inside, key_hint, presenting, shortcut
 from ui.session import LabSession
@@ -94,6 +97,9 @@ def live_view(lab: LabSession, *, capture: Callable[..., Snap], draw: Callable[[
               after: Callable[[], None] | None = None, hold_training: bool = True) -> None:
     """The live fragment: one frame per `tick` while playing, one when paused.
 
+    `tick` is the interval the lab would like; on a busy server the frame budget
+    (ui.frame_budget) stretches it so that every playing session still gets frames, and the
+    view says when training is shared with other sessions.
     `before()` runs at the start of every fragment run (a lab may ask for a full rerun there,
     e.g. after a click on the network view); `after()` at its end (a lesson's goal status,
     which so turns to "met" in the frame that meets it). With `hold_training` the background thread waits
@@ -102,9 +108,13 @@ def live_view(lab: LabSession, *, capture: Callable[..., Snap], draw: Callable[[
     time in torch kernels that release the GIL), and only the capture takes the lock.
     """
 
-    @st.fragment(run_every=tick if lab.playing else None)
+    budget, scheduler = shared_frame_budget(), shared_scheduler()
+    interval = budget.interval(lab.prefix, tick, scheduler.playing())
+
+    @st.fragment(run_every=interval if lab.playing else None)
     def live() -> None:
         configure_torch()              # per OS thread, and a fragment run gets a fresh one
+        started = time.thread_time()
         trainer = lab.trainer
         if trainer is None:
             return
@@ -131,9 +141,38 @@ def live_view(lab: LabSession, *, capture: Callable[..., Snap], draw: Callable[[
             draw(snapshot)
         if after is not None:
             after()
+        if playing:
+            _sharing_note(scheduler)
+            budget.record(lab.prefix, time.thread_time() - started)
+            _follow_budget(budget.interval(lab.prefix, tick, scheduler.playing()), interval)
         warm_up_optimizers()           # after the first picture, not before it
 
     live()
+
+
+def _sharing_note(scheduler) -> None:
+    """Say so when this session trains at a fraction of its speed because others play too."""
+    text = sharing_text(scheduler.playing(), scheduler.slots)
+    if text:
+        st.caption(f":material/groups: {text}")
+
+
+def sharing_text(playing: int, slots: int) -> str | None:
+    """"Sharing the server with 29 other playing sessions: training at about 1/30 of full
+    speed", or None while every playing session has a trainer slot of its own."""
+    if playing <= slots:
+        return None
+    others = playing - 1
+    return (f"Sharing the server with {others} other playing session"
+            f"{'s' if others != 1 else ''}: training at about 1/{round(playing / slots)} of "
+            "full speed.")
+
+
+def _follow_budget(wanted: float, current: float) -> None:
+    """A new frame interval takes a full rerun (Streamlit reads `run_every` only then): ask
+    for one when the load has changed enough (slower at once, faster once well below)."""
+    if wanted > current or wanted < 0.6 * current:
+        st.rerun(scope="app")
 
 
 def inside_view(lab: LabSession, *, expanded: bool = True) -> None:

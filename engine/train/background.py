@@ -5,10 +5,12 @@ browser and its timer), so a page only trains for about half of the time. A back
 keeps training through those gaps, and torch releases the GIL inside its kernels, so drawing the
 previous frame overlaps with training the next one.
 
-A hosted demo must not let one session starve the rest, so the thread
-- trains only while its lease is fresh: the page renews it on every frame, so a closed or paused
-  tab stops training within `LEASE` seconds and the thread exits;
-- sleeps a share of every chunk (`DUTY`), leaving time for other sessions and for drawing;
+A hosted demo serves a class from one process, so the thread
+- trains only while its lease is fresh: the page renews it on every frame, and Pause stops it
+  at once; a closed tab stops training within `LEASE` seconds and the thread exits. The lease
+  is several frames long, so a page whose frames slow down under load keeps training;
+- trains in turns handed out by the server's scheduler (engine.train.scheduler): a few threads
+  at a time, the least-trained session first, so no session starves another;
 - takes the session's lock for each chunk, so controls (step, reset, apply) never see a half step;
 - steps aside while the page draws a frame (`with runner.frame():`): two Python threads share
   one GIL, and a frame that competes with training takes several times longer (measured: 5-6
@@ -22,20 +24,23 @@ from contextlib import contextmanager
 from typing import Iterator
 
 from engine.train.runtime import configure_torch, return_freed_memory
+from engine.train.scheduler import Scheduler, shared_scheduler
 from engine.train.trainer import Trainer
 
-CHUNK = 0.015   # seconds of training per lock hold: short, so a frame waits at most this long
-DUTY = 0.95     # share of wall time the thread may train; the rest is left to other work
-LEASE = 1.0     # seconds the thread keeps training after the page last asked it to
+CHUNK = 0.015   # seconds of training per turn: short, so a frame or another session waits
+                # at most about this long
+LEASE = 4.0     # seconds the thread keeps training after the page last asked it to: at least
+                # two frames at the slowest frame rate a loaded server gives (ui/frame_budget)
 
 
 class BackgroundTrainer:
-    """Runs `trainer.run_for(CHUNK)` on a daemon thread while the lease lasts."""
+    """Runs `trainer.run_for(CHUNK)` turns on a daemon thread while the lease lasts."""
 
     def __init__(self, trainer: Trainer, lock: threading.Lock, *, chunk: float = CHUNK,
-                 duty: float = DUTY, lease: float = LEASE) -> None:
+                 lease: float = LEASE, scheduler: Scheduler | None = None) -> None:
         self.trainer, self.lock = trainer, lock
-        self.chunk, self.duty, self.lease = chunk, duty, lease
+        self.chunk, self.lease = chunk, lease
+        self.scheduler = scheduler or shared_scheduler()
         self._lease_until = 0.0
         self._stop = threading.Event()
         self._free = threading.Event()     # cleared while a frame is being drawn
@@ -93,13 +98,21 @@ class BackgroundTrainer:
 
     def _loop(self, stop: threading.Event) -> None:
         configure_torch()          # the thread count can be per OS thread: set it on this one
-        rest = self.chunk * (1 - self.duty) / self.duty
-        while not stop.is_set() and time.monotonic() < self._lease_until:
+        def wanted() -> bool:
+            return not stop.is_set() and time.monotonic() < self._lease_until
+
+        while wanted():
             if not self._free.wait(timeout=0.5):     # a frame is being drawn: let it finish
                 continue
-            with self.lock:
-                if stop.is_set() or self.trainer.done:
-                    break
-                self.trainer.run_for(self.chunk)
-            time.sleep(rest)
+            with self.scheduler.turn(self, wanted) as granted:
+                # a control or a capture holds the session: give the turn to the next session
+                if not granted or not self.lock.acquire(timeout=self.chunk):
+                    continue
+                try:
+                    if stop.is_set() or self.trainer.done:
+                        break
+                    if self._free.is_set():          # no frame began while this one waited
+                        self.trainer.run_for(self.chunk)
+                finally:
+                    self.lock.release()
         return_freed_memory()      # the tab paused or closed: its batches' memory goes back

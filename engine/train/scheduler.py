@@ -1,0 +1,127 @@
+"""One server, many students: a process-wide, fair share of training time.
+
+Every playing session has a background thread (engine.train.background). Left alone, thirty of
+them fight over two cores and one GIL: each gets a sliver, the frames that renew their leases
+arrive late, and the first comers take everything. The scheduler hands out *turns* instead:
+at most `slots` threads train at once, and the next turn goes to the waiting session that has
+trained least (its used seconds, a virtual clock), so a session with a big network and one with
+a tiny one get comparable training *time*, and a newcomer starts level with the others rather
+than with a debt or a credit.
+
+This is the one deliberately process-wide object of the engine (sessions share a process, and
+sharing between them is its job); it is thread-safe and holds no session's data, only keys.
+"""
+from __future__ import annotations
+
+import itertools
+import os
+import threading
+import time
+from contextlib import contextmanager
+from typing import Callable, Hashable, Iterator
+
+ACTIVE_WINDOW = 3.0     # seconds: a session that asked for a turn this recently is playing
+WAIT_STEP = 0.1         # seconds between checks of a waiting thread's own stop condition
+
+
+def default_slots() -> int:
+    """Threads that may train at once: `NNPG_TRAINING_SLOTS`, else half the cores (at least 1).
+
+    Small networks train in Python under one GIL, so a second concurrent trainer adds little but
+    contention; on a 2-core box one slot leaves the other core to drawing and the web server.
+    """
+    configured = os.environ.get("NNPG_TRAINING_SLOTS", "").strip()
+    if configured.isdigit() and int(configured) > 0:
+        return int(configured)
+    return max(1, (os.cpu_count() or 2) // 2)
+
+
+class Scheduler:
+    """Fair turns at training: least-trained waiting session first, `slots` at a time."""
+
+    def __init__(self, slots: int | None = None, *, clock: Callable[[], float] = time.monotonic):
+        self.slots = slots or default_slots()
+        self._clock = clock
+        self._cond = threading.Condition()
+        self._running = 0
+        self._used: dict[Hashable, float] = {}      # seconds trained (virtual clock)
+        self._seen: dict[Hashable, float] = {}      # when each last asked for a turn
+        self._waiting: dict[Hashable, int] = {}     # who waits -> arrival order (ties)
+        self._holding: set[Hashable] = set()        # who trains now
+        self._order = itertools.count()
+
+    @contextmanager
+    def turn(self, who: Hashable, wanted: Callable[[], bool] = lambda: True) -> Iterator[bool]:
+        """Wait for a turn; yields True while it is held, False if `wanted()` turned false
+        while waiting (the session paused or its lease ran out)."""
+        granted = self._wait(who, wanted)
+        started = self._clock()
+        try:
+            yield granted
+        finally:
+            if granted:
+                with self._cond:
+                    self._running -= 1
+                    self._holding.discard(who)
+                    self._used[who] = self._used.get(who, 0.0) + self._clock() - started
+                    self._seen[who] = self._clock()
+                    self._cond.notify_all()
+
+    def _wait(self, who: Hashable, wanted: Callable[[], bool]) -> bool:
+        with self._cond:
+            now = self._clock()
+            self._forget_idle(now)
+            if who not in self._used:          # a newcomer starts level with the others
+                self._used[who] = min(self._used.values(), default=0.0)
+            self._seen[who] = now
+            self._waiting[who] = next(self._order)
+            try:
+                while not (self._running < self.slots and self._next() == who):
+                    if not wanted():
+                        return False
+                    self._cond.wait(WAIT_STEP)
+                    self._seen[who] = self._clock()
+                self._running += 1
+                self._holding.add(who)
+                return True
+            finally:
+                del self._waiting[who]
+                self._cond.notify_all()       # the next in line may now be someone else
+
+    def _next(self) -> Hashable:
+        return min(self._waiting, key=lambda w: (self._used[w], self._waiting[w]))
+
+    def _forget_idle(self, now: float) -> None:
+        for who in [w for w, t in self._seen.items()
+                    if now - t > ACTIVE_WINDOW and w not in self._waiting
+                    and w not in self._holding]:
+            del self._seen[who]
+            self._used.pop(who, None)
+
+    def playing(self) -> int:
+        """Sessions that trained or waited to in the last few seconds."""
+        with self._cond:
+            now = self._clock()
+            return sum(1 for t in self._seen.values() if now - t <= ACTIVE_WINDOW)
+
+    def share(self) -> float:
+        """The share of one trainer's full speed a playing session gets now (1.0: all)."""
+        return min(1.0, self.slots / max(1, self.playing()))
+
+    def used(self, who: Hashable) -> float:
+        """Seconds of training `who` has had while playing (tests and the bench read it)."""
+        with self._cond:
+            return self._used.get(who, 0.0)
+
+
+_shared: Scheduler | None = None
+_shared_guard = threading.Lock()
+
+
+def shared_scheduler() -> Scheduler:
+    """The server's scheduler, made on first use (every session's runner uses this one)."""
+    global _shared
+    with _shared_guard:
+        if _shared is None:
+            _shared = Scheduler()
+        return _shared

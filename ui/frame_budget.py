@@ -1,0 +1,61 @@
+"""How often each live view may draw, so that a full server still draws for everyone.
+
+Drawing happens under the GIL in the server's one Python process. If every tab asks for ten
+frames a second, thirty tabs ask for more than the process can draw, and whoever asks first
+gets them. Instead the server measures what a frame costs (CPU seconds of the fragment's own
+thread, averaged per lab: an image lab frame costs many 2D ones) and gives each playing session an interval such that all of them together
+spend at most `DRAW_SHARE` of one core drawing, never slower than `SLOWEST` (so every tab still
+sees its run move, and its lease, several frames long, never lapses).
+
+Intervals come from a short ladder, so a view's timer changes only when the load changes a lot
+(a new interval takes a full rerun of that page: Streamlit reads `run_every` only then).
+Process-wide by design, like the training scheduler; thread-safe, and it holds no session data.
+"""
+from __future__ import annotations
+
+import threading
+
+DRAW_SHARE = 0.5           # of one core, for every session's frames together
+SLOWEST = 2.0              # seconds: the longest interval a playing view is given
+LADDER = (0.15, 0.2, 0.25, 0.35, 0.5, 0.75, 1.0, 1.5, SLOWEST)
+SMOOTHING = 0.1            # weight of the newest frame in the running average
+
+
+class FrameBudget:
+    """The running cost of a lab's frame, and the interval it allows each playing session."""
+
+    def __init__(self, share: float = DRAW_SHARE) -> None:
+        self.share = share
+        self._costs: dict[str, float] = {}
+        self._guard = threading.Lock()
+
+    def cost(self, lab: str) -> float:
+        """Average CPU seconds of one of `lab`'s frames on this server (0 before the first)."""
+        return self._costs.get(lab, 0.0)
+
+    def record(self, lab: str, seconds: float) -> None:
+        with self._guard:
+            old = self._costs.get(lab)
+            self._costs[lab] = seconds if old is None else (
+                (1 - SMOOTHING) * old + SMOOTHING * seconds)
+
+    def interval(self, lab: str, base: float, sessions: int) -> float:
+        """The interval for a view of `lab` that would like `base` while `sessions` are
+        playing: `base` when the server can afford it, else the next step of the ladder."""
+        need = max(1, sessions) * self.cost(lab) / self.share
+        if need <= base:
+            return base
+        return next((step for step in LADDER if step >= need and step >= base), SLOWEST)
+
+
+_shared: FrameBudget | None = None
+_shared_guard = threading.Lock()
+
+
+def shared_frame_budget() -> FrameBudget:
+    """The server's frame budget, made on first use."""
+    global _shared
+    with _shared_guard:
+        if _shared is None:
+            _shared = FrameBudget()
+        return _shared
