@@ -159,3 +159,33 @@ def sweep_figure(sweeps: Mapping[str, MemorySweep]) -> go.Figure:
         fig.update_yaxes(type="log", dtick=1, exponentformat="power",
                          title_text="mean squared error")
     return _layout(fig, 300)
+
+
+def focus_figure(epochs: Sequence[float], focus: np.ndarray) -> go.Figure:
+    """Each head's focus (0: reads every step evenly, 1: reads one step) against epochs."""
+    focus = np.asarray(focus).reshape(len(epochs), -1)
+    fig = go.Figure([go.Scatter(x=list(epochs), y=focus[:, h], mode="lines+markers",
+                                name=f"head {h + 1}", line=dict(
+                                    color=SWEEP_COLOURS[h % len(SWEEP_COLOURS)]))
+                     for h in range(focus.shape[1])])
+    fig.update_xaxes(title_text="epoch")
+    fig.update_yaxes(title_text="focus", range=[0, 1.02])
+    _layout(fig, 280, showlegend=focus.shape[1] > 1)
+    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.3, x=0),
+                      margin=dict(t=20, b=40))          # below: the tool bar sits on top
+    return fig
+
+
+def attention_film(epochs: Sequence[float], maps: Sequence[np.ndarray]) -> go.Figure:
+    """One head's map at a few moments of training, side by side (no labels: a thumbnail)."""
+    from plotly.subplots import make_subplots
+
+    fig = make_subplots(rows=1, cols=len(maps), horizontal_spacing=0.02,
+                        subplot_titles=[f"epoch {e:.1f}" for e in epochs])
+    for i, weights in enumerate(maps, start=1):
+        fig.add_trace(go.Heatmap(z=weights, zmin=0, zmax=1, colorscale="Blues",
+                                 showscale=False), row=1, col=i)
+        fig.update_xaxes(showticklabels=False, row=1, col=i)
+        fig.update_yaxes(showticklabels=False, autorange="reversed", scaleanchor=f"x{i}",
+                         row=1, col=i)
+    return _layout(fig, 190)

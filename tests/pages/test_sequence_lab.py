@@ -62,6 +62,14 @@ def test_the_tiny_transformer_on_reverse_draws_attention_per_head(app_path):
     assert not at.exception
     assert at.selectbox(key="sq_attn_layer").options == ["L3", "L4"]
     assert any("no recurrent layer" in c.value.lower() for c in at.caption)
+    assert any("how each head's attention sharpens" in c.value for c in at.caption)
+    play_until(at, 3)                            # maps captured while playing: a history
+    run, history = at.session_state["sq_focus"]
+    points = history["L3"]
+    assert len(points) >= 2 and points[-1].epoch > points[0].epoch
+    assert points[0].focus.shape == (4,)
+    captions = " ".join(c.value for c in at.caption)
+    assert "Focus of each head" in captions and "moments of this run" in captions
 
 
 def test_a_forecast_draws_the_continuation_and_gates_show_for_an_lstm(app_path):

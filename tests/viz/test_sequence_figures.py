@@ -42,3 +42,15 @@ def test_heatmaps_attention_gradients_and_sweep():
     fig = sweep_figure({"this network": sweep, "LSTM": sweep})
     assert [d.name for d in fig.data] == ["this network", "LSTM"]
     assert fig.layout.xaxis.title.text.startswith("delay")
+
+
+def test_the_focus_and_film_figures_carry_every_head_and_moment():
+    from viz.sequences import attention_film, focus_figure
+
+    fig = focus_figure([0.0, 1.0, 2.0], np.array([[0.1, 0.2], [0.4, 0.5], [0.8, 0.9]]))
+    assert [t.name for t in fig.data] == ["head 1", "head 2"]
+    assert list(fig.data[1].y) == [0.2, 0.5, 0.9] and fig.layout.yaxis.range == (0, 1.02)
+    maps = [np.full((3, 3), 1 / 3), np.eye(3)]
+    film = attention_film([0.0, 5.5], maps)
+    assert len(film.data) == 2 and np.array_equal(np.array(film.data[1].z), np.eye(3))
+    assert [a.text for a in film.layout.annotations] == ["epoch 0.0", "epoch 5.5"]

@@ -14,6 +14,7 @@ import numpy as np
 import streamlit as st
 
 from engine.data import DATASETS, Dataset
+from engine.inspect.attention_focus import FocusPoint, add_point, attention_focus, film
 from engine.inspect.sequences import capture_sequence, generate_text, memory_sweep
 from engine.snapshot import MemorySweep, RunState, SequenceSnapshot
 from engine.spec.presets import SEQUENCE_PRESETS, sequence_preset_experiment
@@ -21,8 +22,9 @@ from engine.train import Trainer
 from ui.messages import show_error, show_info
 from ui.session import LabSession
 from ui.views.run import curves, run_numbers, run_status
-from viz.sequences import (attention_map, class_bars, forecast_figure, gate_means,
-                           gradient_through_time, sweep_figure, token_strip, units_heatmap)
+from viz.sequences import (attention_film, attention_map, class_bars, focus_figure,
+                           forecast_figure, gate_means, gradient_through_time, sweep_figure,
+                           token_strip, units_heatmap)
 
 HEAVY_EVERY = 3          # frames between captures of the example's memory and attention
 COMPARE = ("vanilla_rnn", "lstm", "tiny_transformer")   # the presets the comparison trains
@@ -41,7 +43,19 @@ def cached_example(lab: LabSession, trainer: Trainer, index: int) -> SequenceSna
     if stale:
         snap = st.session_state[lab.key("example")] = capture_sequence(trainer, index, "test")
         st.session_state[lab.key("example_at")] = now
+        _remember_focus(lab, snap, trainer.position, now[:2])
     return snap
+
+
+def _remember_focus(lab: LabSession, snap: SequenceSnapshot, epoch: float, run: tuple) -> None:
+    """Add this capture's attention maps to the run's history (per layer), from which the
+    attention view draws how the maps sharpened; a new run or example starts it again."""
+    kept = st.session_state.get(lab.key("focus"))
+    history = kept[1] if kept and kept[0] == run else {}
+    st.session_state[lab.key("focus")] = (run, {
+        a.name: add_point(history.get(a.name, ()),
+                          FocusPoint(epoch, attention_focus(a.weights, a.causal), a.weights))
+        for a in snap.attention})
 
 
 def _chart(snap: SequenceSnapshot, name: str, build, key: str) -> None:
@@ -132,7 +146,8 @@ def _gradient_view(snap: SequenceSnapshot) -> None:
                "answers are due, so early inputs hardly learn; an LSTM keeps it alive.")
 
 
-def _attention_view(snap: SequenceSnapshot, layer: str | None) -> None:
+def _attention_view(snap: SequenceSnapshot, layer: str | None,
+                    history: tuple[FocusPoint, ...] = ()) -> None:
     trace = next((a for a in snap.attention if a.name == layer), None)
     if trace is None:
         st.caption("This network has no attention layer. Load the tiny Transformer preset to "
@@ -152,6 +167,31 @@ def _attention_view(snap: SequenceSnapshot, layer: str | None) -> None:
                                 if trace.causal else "")
                + " On Reverse, the answer steps learn to read the mirror position: an "
                  "anti-diagonal appears.")
+    _sharpening_view(snap, trace.name, head, history)
+
+
+def _sharpening_view(snap: SequenceSnapshot, layer: str, head: int,
+                     history: tuple[FocusPoint, ...]) -> None:
+    """How this layer's maps sharpened: focus per head over the run, and the chosen head's map
+    at a few moments (a film strip), both from the maps the live view already captured."""
+    if len(history) < 2:
+        st.caption("Press Play: as the network trains, this place shows how each head's "
+                   "attention sharpens, from reading every step evenly to reading the few "
+                   "steps that matter.")
+        return
+    left, right = st.columns([1, 1.4])
+    with left.container(key="sq_focus"):
+        _chart(snap, f"focus {layer}", lambda: focus_figure(
+            [p.epoch for p in history], np.stack([p.focus for p in history])),
+            "sq_focus_chart")
+        st.caption("Focus of each head: 0 = every step reads all steps evenly, 1 = each reads "
+                   "exactly one. It rises as the heads learn where to look.")
+    strip = film(history)
+    with right.container(key="sq_film"):
+        _chart(snap, f"film {layer} {head}", lambda: attention_film(
+            [p.epoch for p in strip], [p.weights[head] for p in strip]), "sq_film_chart")
+        st.caption(f"Head {head + 1}'s map at {len(strip)} moments of this run, first to "
+                   "latest: watch the pattern form.")
 
 
 def draw_sequence_frame(run: RunState, snap: SequenceSnapshot, ds: Dataset, *,
@@ -172,7 +212,9 @@ def draw_sequence_frame(run: RunState, snap: SequenceSnapshot, ds: Dataset, *,
         st.markdown("##### Gradients through time")
         _gradient_view(snap)
     st.markdown("##### Attention")
-    _attention_view(snap, attention_layer)
+    kept = st.session_state.get("sq_focus")
+    history = kept[1].get(attention_layer, ()) if kept else ()
+    _attention_view(snap, attention_layer, history)
 
 
 # ---- on a click: memory sweep, comparison, text ---------------------------------------------
