@@ -16,7 +16,22 @@ def _polyline(xs: np.ndarray, ys: np.ndarray, box: tuple[float, float, float, fl
     px = left + (xs - xa) / max(xb - xa, 1e-12) * w
     py = top + h - (ys - ya) / max(yb - ya, 1e-12) * h
     ok = np.isfinite(py)
-    return " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(px[ok], py[ok]))
+    px, py = _envelope(px[ok], py[ok], columns=max(int(w), 1))
+    return " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(px, py))
+
+
+def _envelope(px: np.ndarray, py: np.ndarray, columns: int) -> tuple[np.ndarray, np.ndarray]:
+    """At most the lowest and highest point of each pixel column, in order: the same picture
+    (jitter included) for a run of 50,000 epochs as for 500, at a bounded cost per frame."""
+    if len(px) <= 2 * columns:
+        return px, py
+    column = np.clip(((px - px[0]) / max(px[-1] - px[0], 1e-12) * columns).astype(int),
+                     0, columns - 1)
+    order = np.lexsort((py, column))             # by column, then by height within it
+    first = np.r_[True, column[order][1:] != column[order][:-1]]
+    last = np.r_[first[1:], True]
+    keep = np.unique(np.r_[order[first], order[last], 0, len(px) - 1])
+    return px[keep], py[keep]
 
 
 def _vline(x: float, box: tuple[float, float, float, float], x_range: tuple[float, float],

@@ -72,7 +72,8 @@ def points_payload(points: np.ndarray, labels: np.ndarray,
 
 
 def layout_payload(layout: NetworkLayout, map_index: dict[str, int], selected: str) -> dict:
-    """Columns with each neuron's map index, and weights rounded for a small JSON."""
+    """Columns with each neuron's map index (-1: none; -2 - i: the i-th fixed map), and
+    weights rounded for a small JSON."""
     more = layout.more or (0,) * len(layout.titles)
     columns = [{"title": title, "labels": list(labels), "more": hidden,
                 "maps": [map_index.get(label, -1) for label in labels]}
@@ -83,19 +84,27 @@ def layout_payload(layout: NetworkLayout, map_index: dict[str, int], selected: s
     return {"columns": columns, "weights": weights, "selected": selected}
 
 
+def _stack(maps: dict[str, np.ndarray], names: list[str], thumb_step: int) -> str:
+    return b64(np.stack([neuron_map(maps[n][::thumb_step, ::thumb_step]) for n in names])
+               if names else np.zeros((0,), np.uint8))
+
+
 def frame_payload(*, frame: int, resolution: int, maps: dict[str, np.ndarray], big: dict,
                   caption: str, points: list[dict], layout: NetworkLayout, selected: str,
-                  size: int, thumb_step: int = 2) -> dict:
+                  size: int, thumb_step: int = 2, fixed: frozenset[str] = frozenset()) -> dict:
     """Everything one frame of the painter needs, JSON-serialisable.
 
     Neuron thumbnails are drawn 40 px wide, so they take every `thumb_step`-th grid cell: the
-    heaviest preset's 50 maps cost 42 KB a frame instead of 170 KB.
+    heaviest preset's 50 maps cost 42 KB a frame instead of 170 KB. The maps named in `fixed`
+    (the inputs': they never change while training) go in a stack of their own, "imaps",
+    which the painter keeps, like the colour tables and the points, between frames
+    (ui/views/painter.py sends such parts only when they change).
     """
-    names = list(maps)
-    stack = (np.stack([neuron_map(maps[n][::thumb_step, ::thumb_step]) for n in names])
-             if names else np.zeros((0,), np.uint8))
+    moving = [n for n in maps if n not in fixed]
+    still = [n for n in maps if n in fixed]
+    index = {n: i for i, n in enumerate(moving)} | {n: -2 - i for i, n in enumerate(still)}
     small = -(-resolution // thumb_step)
     return {"frame": frame, "r": resolution, "rs": small, "size": size, "lut": signed_lut(),
-            "classes": CLASS_COLOURS.astype(int).tolist(), "maps": b64(stack), "big": big,
-            "caption": caption, "points": points,
-            "net": layout_payload(layout, {n: i for i, n in enumerate(names)}, selected)}
+            "classes": CLASS_COLOURS.astype(int).tolist(), "maps": _stack(maps, moving, thumb_step),
+            "imaps": _stack(maps, still, thumb_step), "big": big,
+            "caption": caption, "points": points, "net": layout_payload(layout, index, selected)}

@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
+from tests.painter_frames import painter_frame
 from tests.pages.apps import IMAGE_LAB, open_2d, open_images
 from tests.shown import shown
 
@@ -54,7 +55,7 @@ def test_layer_names_agree_in_sidebar_network_view_and_summary(app_path):
     at = open_2d(app_path, net="dense:4:relu,batchnorm,dropout:0.2,dense:3:tanh")
     labels = [n.label for n in at.number_input if n.key.startswith("pg_units_")]
     assert labels == ["L1 neurons", "L2 neurons"]
-    painter = json.loads(at.get("bidi_component")[0].proto.json)
+    painter = painter_frame(at)
     titles = [c["title"] for c in painter["net"]["columns"]]
     assert titles[1].startswith("L1 ") and titles[2].startswith("L2 ")
     summary = list(at.dataframe[-1].value["layer"])

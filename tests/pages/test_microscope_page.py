@@ -13,7 +13,8 @@ def trainer(at):
 
 
 def painter_payload(at) -> dict:
-    return json.loads(at.get("bidi_component")[0].proto.json)
+    """The latest frame's moving parts (what the microscope changes: maps, net, micro)."""
+    return json.loads(at.get("bidi_component")[0].proto.bytes)
 
 
 def button(at, key):

@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 from ui.views.inside import TITLES
 
 from engine.spec import Experiment
+from tests.painter_frames import painter_frame
 from tests.shown import shown
 
 
@@ -39,11 +40,16 @@ def test_play_advances_epochs_and_draws(app_path):
     assert any("Epoch" in m.value and "Training" in m.value for m in at.markdown)
     painter = at.get("bidi_component")
     assert painter, "the live painter is mounted"
-    payload = json.loads(painter[0].proto.json)
+    moving = json.loads(painter[0].proto.bytes)
+    assert "still" not in moving and moving["sid"], "still parts are not sent every frame"
+    payload = painter_frame(at)
+    assert payload["sid"] == moving["sid"]
     columns = payload["net"]["columns"]
     assert [len(c["labels"]) for c in columns] == [7, 4, 2, 1]      # inputs, L1, L2, output
     assert len(payload["inactive"]) == 5                            # 2 of 7 inputs are on
-    assert len(base64.b64decode(payload["maps"])) == payload["rs"] ** 2 * (7 + 4 + 2)
+    assert len(base64.b64decode(payload["maps"])) == payload["rs"] ** 2 * (4 + 2)
+    assert len(base64.b64decode(payload["imaps"])) == payload["rs"] ** 2 * 7   # kept in the
+    assert columns[0]["maps"] == [-2, -3, -4, -5, -6, -7, -8]               # browser
     at.toggle(key="pg_play").set_value(False).run()
     stopped = trainer(at).steps
     time.sleep(0.3)

@@ -68,6 +68,11 @@ def test_frame_payload_indexes_every_neuron_map():
     cols = payload["net"]["columns"]
     assert [c["maps"] for c in cols] == [[0], [1], [-1]]
     assert payload["net"]["weights"] == [[[0.5]], [[-1.25]]] and payload["frame"] == 7
+    fixed = frame_payload(frame=8, resolution=r, maps=maps, big={"mode": "signed", "map": ""},
+                          caption="c", points=[], layout=layout, selected="L1 #1", size=360,
+                          fixed=frozenset({"X₁"}))        # an input's map: a stack of its own
+    assert [c["maps"] for c in fixed["net"]["columns"]] == [[-2], [0], [-1]]
+    assert (decode(fixed["imaps"]) == 255).all() and (decode(fixed["maps"]) == 0).all()
 
 
 def test_thumbnail_is_a_grey_square_with_coloured_points():

@@ -187,6 +187,7 @@ function updateNetwork(net, d, g, state) {
   ctx.imageSmoothingEnabled = false;
   ctx.clearRect(0, 0, net.canvas.width, net.canvas.height);
   const rs = d.rs, values = bytes(d.maps), small = state.thumb || (state.thumb = document.createElement("canvas"));
+  if (state.imapsOf !== d.imaps) { state.imapsOf = d.imaps; state.imapBytes = bytes(d.imaps); }
   const off = new Set(d.inactive || []);
   cols.forEach((col, ci) => col.labels.forEach((label, ni) => {
     const [x, y] = g.pos(ci, ni);
@@ -200,6 +201,9 @@ function updateNetwork(net, d, g, state) {
     } else if (col.maps[ni] >= 0) {
       small.width = r; small.height = r;
       img = mapImage(small.getContext("2d"), r, values, col.maps[ni] * r * r, d.lut);
+    } else if (col.maps[ni] <= -2) {               // an input's map: kept from an earlier frame
+      small.width = r; small.height = r;
+      img = mapImage(small.getContext("2d"), r, state.imapBytes, (-2 - col.maps[ni]) * r * r, d.lut);
     } else return;
     small.getContext("2d").putImageData(img, 0, 0);
     ctx.globalAlpha = off.has(label) ? 0.3 : 1;
@@ -208,9 +212,17 @@ function updateNetwork(net, d, g, state) {
   ctx.globalAlpha = 1;
 }
 
+// The server sends each frame as one JSON text in bytes (cheaper for it than a dict).
+function decoded(data) {
+  if (data instanceof ArrayBuffer || ArrayBuffer.isView(data))
+    return JSON.parse(new TextDecoder().decode(data));
+  return typeof data === "string" ? JSON.parse(data) : data;
+}
+
 export default function (component) {
-  const { data, parentElement, setTriggerValue } = component;
-  if (!data) return;
+  const { parentElement, setTriggerValue } = component;
+  if (!component.data) return;
+  const sent = decoded(component.data);
   let root = parentElement.querySelector(".nnpg");
   if (!root) {
     root = document.createElement("div");
@@ -236,6 +248,10 @@ export default function (component) {
     });
   }
   const state = root.__nnpg;
+  // the parts that never change while training come once; a frame names the ones it needs
+  if (sent.still) { state.still = sent.still; state.sid = sent.sid; }
+  if (state.sid !== sent.sid) { setTriggerValue("need", sent.sid); return; }
+  const data = Object.assign({}, state.still, sent);
   state.micro = data.micro || null;
   if (!state.resize) {      // the page got narrower or wider (a sidebar opened): fit the
     state.resize = new ResizeObserver(() => state.last && layOut(root, state.last, state));

@@ -86,7 +86,8 @@ def _painter_payload(frame: PlaygroundSnapshot, ds: Dataset, *, show_test: bool,
     scale = view_scale()             # presentation mode draws larger (and stays crisp)
     payload = frame_payload(frame=serial, resolution=frame.grid.resolution, maps=maps,
                             big=big, caption=caption, points=points,
-                            layout=layout, selected=large, size=round(BOUNDARY_PX * scale))
+                            layout=layout, selected=large, size=round(BOUNDARY_PX * scale),
+                            fixed=frozenset(layout.labels[0]))     # the inputs' maps
     if micro is not None:
         payload["micro"] = micro.payload
     return {**payload, "inactive": list(frame.inactive), "output": output,
