@@ -51,3 +51,9 @@ def test_the_sharing_note_says_how_many_and_what_share():
                                    "training at about 1/30 of full speed.")
     assert "1 other playing session:" in sharing_text(2, 1)
     assert "about 1/15 of" in sharing_text(30, 2)
+
+
+def test_the_lease_outlasts_two_frames_at_the_slowest_frame_rate():
+    from engine.train.background import LEASE
+
+    assert LEASE >= 2 * SLOWEST       # a loaded server's slow frames never let training lapse

@@ -22,14 +22,15 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(tmp_path_factory):
-    """Start the app on a free port, wait for its health endpoint, yield its URL, stop it."""
+def start_server(tmp_path_factory, env: dict[str, str] | None = None):
+    """Start the app on a free port, wait for its health endpoint, yield its URL, stop it.
+    `env`: extra environment variables for the server (e.g. its session cap)."""
     port = _free_port()
     log = open(tmp_path_factory.mktemp("server") / "streamlit.log", "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})})
     deadline = time.time() + 60
     while True:
         try:
