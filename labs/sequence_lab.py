@@ -24,15 +24,16 @@ from ui.controls.sequences import (LAB, LESSON_LAB, data_spec_from_state, editor
                                    read_url, restore_missing, seed_controls, task_controls,
                                    train_spec_from_state, training_controls, write_url)
 from ui.lessons import lesson_changed
-from ui.live import inside_view, live_view, play_bar
+from ui.live import follow_view, inside_view, live_view, play_bar
 from ui.messages import show_warning
 from ui.presentation import presentation_box
 from ui.views.export import export_panel
 from ui.views.lesson_bar import lesson_bar
-from ui.views.sequences import (cached_example, draw_sequence_frame, generator_panel,
-                                sweep_panel)
+from ui.views.sequences import (cached_example, draw_example_view, draw_run_view,
+                                generator_panel, sweep_panel)
 
-TICK = 0.5            # seconds between live frames (2 updates/s; heatmaps every HEAVY_EVERY)
+TICK = 0.5            # seconds between live frames: numbers and curves (2 updates/s)
+HEAVY_TICK = 1.5      # seconds between frames of the heatmaps (example, memory, attention)
 
 
 def _first_visit() -> None:
@@ -47,7 +48,7 @@ def _first_visit() -> None:
         exp = Experiment(exp.data, ModelSpec(preset_layers(DEFAULT_SEQUENCE_PRESET,
                                                            exp.data.dataset)), exp.train)
     LAB.open(notes)
-    st.session_state.update({k("experiment"): exp, k("frames"): 0, k("sweeps"): None,
+    st.session_state.update({k("experiment"): exp, k("sweeps"): None,
                              k("generated"): None, k("example_index"): 0})
     seed_controls(exp)
     st.session_state[k("preset")] = matching_preset(exp.model.layers, exp.data.dataset)
@@ -103,15 +104,12 @@ def _body(trainer: Trainer, lesson: Callable[[], None] | None) -> None:
                                      help="Which test sequence the views below read."))
     memory_layer, attention_layer = layer_pickers(cols[1], trainer.plan)
 
-    def capture(t: Trainer, recorder):
-        return run_state(t, recorder), cached_example(LAB, t, index)
-
-    def draw(frame) -> None:
-        run, snap = frame
-        draw_sequence_frame(run, snap, ds, memory_layer=memory_layer,
-                            attention_layer=attention_layer, playing=LAB.playing)
-
-    live_view(LAB, capture=capture, draw=draw, tick=TICK, hold_training=False, after=lesson)
+    live_view(LAB, capture=run_state, draw=lambda run: draw_run_view(run, LAB.playing),
+              tick=TICK, hold_training=False, after=lesson)
+    follow_view(LAB, capture=lambda t, recorder: cached_example(LAB, t, index),
+                draw=lambda snap: draw_example_view(snap, ds, memory_layer=memory_layer,
+                                                    attention_layer=attention_layer),
+                tick=HEAVY_TICK, name="example")
     with st.expander("Memory sweep: how far does the memory reach?", icon=":material/timeline:"):
         sweep_panel(LAB, trainer)
     if DATASETS[ds.name].next_token:

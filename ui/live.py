@@ -150,6 +150,32 @@ def live_view(lab: LabSession, *, capture: Callable[..., Snap], draw: Callable[[
     live()
 
 
+def follow_view(lab: LabSession, *, capture: Callable[..., Snap], draw: Callable[[Snap], None],
+                tick: float, name: str) -> None:
+    """A second, slower live fragment for a lab's heavy views (heatmaps, maps): it only
+    captures and draws, while `live_view` drives training. Frames in between send nothing for
+    these views, where one fragment would send the same heavy figures again (the browser
+    redraws each one it gets). `name` keeps its frame cost apart from the main view's."""
+    budget, scheduler = shared_frame_budget(), shared_scheduler()
+    key = f"{lab.prefix}:{name}"
+    interval = budget.interval(key, tick, scheduler.playing())
+
+    @st.fragment(run_every=interval if lab.playing else None)
+    def follow() -> None:
+        started = time.thread_time()
+        trainer = lab.trainer
+        if trainer is None:
+            return
+        with lab.lock:
+            snapshot = capture(trainer, lab.recorder)
+        draw(snapshot)
+        if lab.playing:
+            budget.record(key, time.thread_time() - started)
+            _follow_budget(budget.interval(key, tick, scheduler.playing()), interval)
+
+    follow()
+
+
 def _sharing_note(scheduler) -> None:
     """Say so when this session trains at a fraction of its speed because others play too."""
     text = sharing_text(scheduler.playing(), scheduler.slots)

@@ -2,9 +2,10 @@
 state, gates, cell state), gradients through time and attention maps; plus the memory sweep and
 the free-run text generator, which run on a click.
 
-`draw_sequence_frame` renders a SequenceSnapshot captured under the lock. The heatmaps are the
-heavy part of a frame, so while playing the page captures the example every HEAVY_EVERY frames
-(`cached_example`) and the numbers and curves every frame.
+`draw_run_view` draws the numbers and curves on every frame of the live view; the heatmaps
+are the heavy part, so `draw_example_view` draws them in a slower fragment of their own, from a
+SequenceSnapshot captured under the lock (`cached_example`), so the frames in between send the
+browser nothing heavy to redraw.
 """
 from __future__ import annotations
 
@@ -26,21 +27,16 @@ from viz.sequences import (attention_film, attention_map, class_bars, focus_figu
                            forecast_figure, gate_means, gradient_through_time, sweep_figure,
                            token_strip, units_heatmap)
 
-HEAVY_EVERY = 3          # frames between captures of the example's memory and attention
 COMPARE = ("vanilla_rnn", "lstm", "tiny_transformer")   # the presets the comparison trains
 COMPARE_SECONDS = 4.0    # training time per preset in a comparison (bounded: a shared server)
 
 
 def cached_example(lab: LabSession, trainer: Trainer, index: int) -> SequenceSnapshot:
-    """The chosen example, captured again every HEAVY_EVERY frames while playing, when paused
-    after any step, and for a new run or example (call under the lock)."""
-    frames = st.session_state[lab.key("frames")] = st.session_state.get(lab.key("frames"), 0) + 1
+    """The chosen example, captured again once the weights changed (a step, a frame of the
+    slow view while playing) or for a new run or example (call under the lock)."""
     snap = st.session_state.get(lab.key("example"))
-    seen = st.session_state.get(lab.key("example_at"))
     now = (lab.run_id, index, trainer.steps)
-    stale = (snap is None or seen is None or seen[:2] != now[:2]
-             or (frames % HEAVY_EVERY == 0 if lab.playing else seen != now))
-    if stale:
+    if snap is None or st.session_state.get(lab.key("example_at")) != now:
         snap = st.session_state[lab.key("example")] = capture_sequence(trainer, index, "test")
         st.session_state[lab.key("example_at")] = now
         _remember_focus(lab, snap, trainer.position, now[:2])
@@ -194,13 +190,17 @@ def _sharpening_view(snap: SequenceSnapshot, layer: str, head: int,
                    "latest: watch the pattern form.")
 
 
-def draw_sequence_frame(run: RunState, snap: SequenceSnapshot, ds: Dataset, *,
-                        memory_layer: str | None, attention_layer: str | None,
-                        playing: bool) -> None:
+def draw_run_view(run: RunState, playing: bool) -> None:
+    """The numbers and curves: every frame of the live view."""
     with st.container(key="sq_epoch"):
         st.markdown(run_numbers(run, playing))
     run_status(run)
     curves(run, "sq")
+
+
+def draw_example_view(snap: SequenceSnapshot, ds: Dataset, *, memory_layer: str | None,
+                      attention_layer: str | None) -> None:
+    """The chosen example, memory, gradients through time and attention (the slow view)."""
     with st.container(key="sq_example_view"):
         st.markdown(f"##### Test example {snap.index}: loss {snap.loss:.4f}")
         _example_view(snap, ds)
