@@ -16,6 +16,10 @@ from __future__ import annotations
 import threading
 
 DRAW_SHARE = 0.5           # of one core, for every session's frames together
+OVERHEAD = 3.0             # a frame's whole server CPU / its fragment's own: Streamlit's
+                           # share (a script thread per run, bookkeeping, protobuf, the
+                           # websocket). bench/load, 5 students: ~17 ms per frame in all,
+                           # 5.6 ms inside the fragment
 SLOWEST = 2.0              # seconds: the longest interval a playing view is given
 LADDER = (0.15, 0.2, 0.25, 0.35, 0.5, 0.75, 1.0, 1.5, SLOWEST)
 SMOOTHING = 0.1            # weight of the newest frame in the running average
@@ -41,8 +45,11 @@ class FrameBudget:
 
     def interval(self, lab: str, base: float, sessions: int) -> float:
         """The interval for a view of `lab` that would like `base` while `sessions` are
-        playing: `base` when the server can afford it, else the next step of the ladder."""
-        need = max(1, sessions) * self.cost(lab) / self.share
+        playing: `base` when the server can afford it, else the next step of the ladder. A
+        session alone keeps its pace: there is no one to share with."""
+        if sessions <= 1:
+            return base
+        need = max(1, sessions) * self.cost(lab) * OVERHEAD / self.share
         if need <= base:
             return base
         return next((step for step in LADDER if step >= need and step >= base), SLOWEST)

@@ -17,6 +17,7 @@ import streamlit as st
 from engine.train.runtime import configure_torch, warm_up_optimizers
 from engine.train.scheduler import shared_scheduler
 from ui.frame_budget import shared_frame_budget
+from ui.frame_timer import set_frame_interval
 from ui.messages import show_info
 from ui.presentation import hides_inside, key_hint, presenting, shortcut
 from ui.session import LabSession
@@ -109,7 +110,8 @@ def live_view(lab: LabSession, *, capture: Callable[..., Snap], draw: Callable[[
     """
 
     budget, scheduler = shared_frame_budget(), shared_scheduler()
-    interval = budget.interval(lab.prefix, tick, scheduler.playing())
+    interval = _start_interval(lab, lab.prefix, budget.interval(lab.prefix, tick,
+                                                                 scheduler.playing()))
 
     @st.fragment(run_every=interval if lab.playing else None)
     def live() -> None:
@@ -144,7 +146,8 @@ def live_view(lab: LabSession, *, capture: Callable[..., Snap], draw: Callable[[
         if playing:
             _sharing_note(scheduler)
             budget.record(lab.prefix, time.thread_time() - started)
-            _follow_budget(budget.interval(lab.prefix, tick, scheduler.playing()), interval)
+            _follow_budget(lab, lab.prefix, budget.interval(lab.prefix, tick,
+                                                            scheduler.playing()))
         warm_up_optimizers()           # after the first picture, not before it
 
     live()
@@ -158,7 +161,7 @@ def follow_view(lab: LabSession, *, capture: Callable[..., Snap], draw: Callable
     redraws each one it gets). `name` keeps its frame cost apart from the main view's."""
     budget, scheduler = shared_frame_budget(), shared_scheduler()
     key = f"{lab.prefix}:{name}"
-    interval = budget.interval(key, tick, scheduler.playing())
+    interval = _start_interval(lab, key, budget.interval(key, tick, scheduler.playing()))
 
     @st.fragment(run_every=interval if lab.playing else None)
     def follow() -> None:
@@ -171,7 +174,7 @@ def follow_view(lab: LabSession, *, capture: Callable[..., Snap], draw: Callable
         draw(snapshot)
         if lab.playing:
             budget.record(key, time.thread_time() - started)
-            _follow_budget(budget.interval(key, tick, scheduler.playing()), interval)
+            _follow_budget(lab, key, budget.interval(key, tick, scheduler.playing()))
 
     follow()
 
@@ -194,10 +197,23 @@ def sharing_text(playing: int, slots: int) -> str | None:
             "full speed.")
 
 
-def _follow_budget(wanted: float, current: float) -> None:
-    """A new frame interval takes a full rerun (Streamlit reads `run_every` only then): ask
-    for one when the load has changed enough (slower at once, faster once well below)."""
-    if wanted > current or wanted < 0.6 * current:
+def _start_interval(lab: LabSession, view: str, interval: float) -> float:
+    """The interval a view's fragment is defined with on a full run (noted: its frames then
+    compare the budget's wish with it)."""
+    st.session_state[lab.key(f"interval_{view}")] = interval
+    return interval
+
+
+def _follow_budget(lab: LabSession, view: str, wanted: float) -> None:
+    """Follow the frame budget when the load has changed enough (slower at once, faster once
+    well below): a message to the browser's timer, or a full rerun where that is not possible
+    (Streamlit reads `run_every` only on a full run)."""
+    key = lab.key(f"interval_{view}")
+    current = st.session_state.get(key, wanted)
+    if not (wanted > current or wanted < 0.6 * current):
+        return
+    st.session_state[key] = wanted
+    if not set_frame_interval(wanted):
         st.rerun(scope="app")
 
 
