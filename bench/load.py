@@ -1,0 +1,669 @@
+"""A class on one server: N simulated students, each opening the 2D playground and pressing Play.
+
+    python -m bench.load --sessions 5 --seconds 30            # starts its own server
+    python -m bench.load --sessions 30 --seconds 60 --json out.json
+    python -m bench.load --url http://127.0.0.1:8501 --sessions 10   # a server already running
+    python -m bench.load --replicas 2 --sessions 30           # deploy/replicas.py behind nginx
+    python -m bench.load --sessions 5 --browsers 1            # one of the five is real Chromium
+
+Why the protocol and not browsers: thirty Chromium tabs cannot run on a two-core box, and tabs on
+the same box as the server measure the browsers as much as the server. Each simulated student
+speaks Streamlit's own websocket protocol (the installed `streamlit.proto` messages) as the
+browser does: it loads the page over HTTP (keeping the cookies nginx sets for stickiness), opens
+`/_stcore/stream`, asks for the first script run with the page's query string, answers every
+`auto_rerun` ForwardMsg by asking for a fragment rerun at the interval given (with its widget
+states, as the browser's timer does), and presses Play by sending a rerun with the Play toggle's
+widget state set true. It renders nothing, so all the CPU it costs the box is protobuf parsing.
+`--browsers K` makes K of the N sessions real headless Chromium tabs, to confirm that what a
+person sees matches what the simulated students report.
+
+Sessions arrive `--stagger` seconds apart (a class opening the link), wait for their page to
+load, press Play, and all stay until `--seconds` after the last one pressed Play. The figures
+are taken over the window in which everyone plays (after a `--warmup`):
+
+- epochs/s: growth of the epoch counter the page shows (the status line "Epoch N" above the
+  maps, read from the markdown deltas of the live fragment) per second, as the student sees it;
+- updates/s: live frames (painter component deltas) received per second; "max gap" is the
+  longest wait for a frame inside the window (a student's longest frozen view);
+- first frame: seconds from opening the link to the first drawn map;
+- stuck: sessions whose page still says epoch 0 at the end;
+- errors: exception elements, st.error alerts, websocket disconnects, pages that never loaded;
+- pause: for `--pause` sessions (while the others keep playing), milliseconds from sending
+  Play=false to the frame whose status line says "Paused", and whether training really stopped
+  (a rerun `--pause-check` seconds later shows the same epoch);
+- server: CPU of the server process(es) and their children (100% = one core) over the window,
+  and RSS before the class arrives, at its peak, with everyone connected (growth per session)
+  and after everyone has left.
+
+Medians and the worst session are printed; `--json PATH` writes every per-session figure.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+if not __package__:    # run as `python bench/<name>.py`: put the repository root on the path
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import socket
+import statistics
+import subprocess
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+from dataclasses import asdict, dataclass, field
+from http.cookies import SimpleCookie
+
+import psutil
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
+
+ROOT = Path(__file__).resolve().parents[1]
+# TF Playground's default experiment (bench/browser_speed.py's tfp_default link)
+TFP_DEFAULT = ("ds=circle&n=500&tr=0.5&net=dense:4:tanh,dense:2:tanh&bs=10&lr=0.03"
+               "&opt=sgd&mom=0&loss=tfp_squared&init=tfp")
+PLAY_KEY = "pg_play"                       # the Play toggle's user key (ui/live.py: lab.key)
+PAINTER = "nnpg_live_painter"              # the live frame's component (ui/views/painter.py)
+STATUS = re.compile(r"(\*\*Training\*\*|Paused) · \*\*Epoch ([\d,]+)\*\*")   # ui/views/run.py
+MB = 2 ** 20
+
+
+# --- one simulated student ---------------------------------------------------------------------
+
+@dataclass
+class Record:
+    """What one session saw, with times in seconds of time.monotonic()."""
+    name: str
+    opened: float = 0.0
+    first_frame: float | None = None
+    played: float | None = None
+    frames: list[float] = field(default_factory=list)
+    epochs: list[tuple[float, int, bool]] = field(default_factory=list)   # (t, epoch, training)
+    errors: list[str] = field(default_factory=list)
+    pause_ms: float | None = None
+    pause_stopped: bool | None = None
+
+
+class Student:
+    """A browser tab reduced to its websocket: Streamlit's BackMsg/ForwardMsg conversation."""
+
+    def __init__(self, name: str, url: str, query: str) -> None:
+        self.base, self.query = url.rstrip("/"), query
+        self.rec = Record(name)
+        self.cookies: dict[str, str] = {}
+        self.page_hash = ""
+        self.play_id: str | None = None
+        self.widgets: dict[str, WidgetState] = {}
+        self.timers: dict[str, asyncio.Task] = {}
+        self.ws = None
+        self.loaded = asyncio.Event()        # a full script run finished
+        self.status_seen = asyncio.Event()   # a new status line arrived (epoch, state)
+        self.closing = False
+
+    # --- connection ---
+    async def open(self) -> None:
+        """Load the page as a browser would (nginx sets its routing cookie there), then open
+        the stream with those cookies and ask for the first run."""
+        self.rec.opened = time.monotonic()
+        await asyncio.to_thread(self._get_page)
+        host = urllib.parse.urlsplit(self.base).netloc
+        ws_url = self.base.replace("http", "ws", 1) + "/_stcore/stream"
+        headers = {"Origin": self.base}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        self.ws = await connect(ws_url, subprotocols=["streamlit"], additional_headers=headers,
+                                max_size=None, open_timeout=60, ping_interval=None,
+                                user_agent_header=f"nnpg-load-bench ({host})")
+        self._keep_cookies(self.ws.response.headers.get_all("Set-Cookie"))
+        await self.rerun()
+
+    def _get_page(self) -> None:
+        req = urllib.request.Request(f"{self.base}/?{self.query}")
+        with urllib.request.urlopen(req, timeout=60) as resp:
+            resp.read()
+            self._keep_cookies(resp.headers.get_all("Set-Cookie") or [])
+
+    def _keep_cookies(self, headers: list[str]) -> None:
+        for header in headers:
+            for name, morsel in SimpleCookie(header).items():
+                self.cookies[name] = morsel.value
+
+    async def close(self) -> None:
+        self.closing = True
+        for task in self.timers.values():
+            task.cancel()
+        if self.ws is not None:
+            await self.ws.close()
+
+    # --- what the browser sends ---
+    async def rerun(self, fragment_id: str = "") -> None:
+        msg = BackMsg()
+        state = msg.rerun_script
+        state.query_string = self.query
+        state.page_script_hash = self.page_hash
+        state.widget_states.widgets.extend(self.widgets.values())
+        if fragment_id:
+            state.fragment_id = fragment_id
+            state.is_auto_rerun = True
+        try:
+            await self.ws.send(msg.SerializeToString())
+        except ConnectionClosed:
+            pass                             # the receive loop reports the disconnect
+
+    async def set_play(self, on: bool) -> None:
+        """Click the Play toggle: a full rerun carrying its new value."""
+        self.widgets[self.play_id] = WidgetState(id=self.play_id, bool_value=on)
+        await self.rerun()
+
+    async def _auto_rerun(self, fragment_id: str, interval: float) -> None:
+        """The browser's setInterval for a `run_every` fragment."""
+        while True:
+            await asyncio.sleep(interval)
+            await self.rerun(fragment_id)
+
+    # --- what the server sends ---
+    async def listen(self) -> None:
+        try:
+            async for data in self.ws:
+                msg = ForwardMsg()
+                msg.ParseFromString(data)
+                self._handle(msg)
+        except ConnectionClosed:
+            pass
+        if not self.closing:
+            self.rec.errors.append("disconnected")
+
+    def _handle(self, msg: ForwardMsg) -> None:
+        kind = msg.WhichOneof("type")
+        if kind == "new_session":
+            self.page_hash = msg.new_session.page_script_hash
+            if not msg.metadata.run.fragment_ids:      # a full run: the browser drops its
+                for task in self.timers.values():      # fragment timers; the run re-arms them
+                    task.cancel()
+                self.timers.clear()
+        elif kind == "auto_rerun":
+            fid = msg.auto_rerun.fragment_id
+            if fid in self.timers:
+                self.timers[fid].cancel()
+            self.timers[fid] = asyncio.ensure_future(
+                self._auto_rerun(fid, msg.auto_rerun.interval))
+        elif kind == "stop_auto_rerun":
+            for fid in msg.stop_auto_rerun.fragment_ids:
+                task = self.timers.pop(fid, None)
+                if task:
+                    task.cancel()
+        elif kind == "page_info_changed":
+            self.query = msg.page_info_changed.query_string   # the app rewrites its link
+        elif kind == "script_finished":
+            if msg.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY:
+                self.loaded.set()
+        elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+            self._element(msg.delta.new_element)
+        elif kind == "page_not_found":
+            self.rec.errors.append("page not found")
+
+    def _element(self, el) -> None:
+        kind, now = el.WhichOneof("type"), time.monotonic()
+        if kind == "markdown":
+            m = STATUS.search(el.markdown.body)
+            if m:
+                self.rec.epochs.append((now, int(m.group(2).replace(",", "")),
+                                        m.group(1) != "Paused"))
+                self.status_seen.set()
+        elif kind == "bidi_component" and PAINTER in el.bidi_component.component_name:
+            self.rec.frames.append(now)
+            if self.rec.first_frame is None:
+                self.rec.first_frame = now
+        elif kind == "checkbox" and PLAY_KEY in el.checkbox.id and self.play_id is None:
+            self.play_id = el.checkbox.id
+        elif kind == "exception":
+            self.rec.errors.append(f"exception: {el.exception.type}: {el.exception.message}"[:200])
+        elif kind == "alert" and el.alert.format == el.alert.ERROR:
+            self.rec.errors.append(f"error shown: {el.alert.body}"[:200])
+
+    # --- a student's visit ---
+    async def arrive(self, load_timeout: float) -> None:
+        """Open the page, wait for it to load, press Play."""
+        try:
+            await self.open()
+        except (OSError, asyncio.TimeoutError, ConnectionClosed) as exc:
+            self.rec.errors.append(f"could not connect: {exc}"[:200])
+            return
+        asyncio.ensure_future(self.listen())
+        try:
+            await asyncio.wait_for(self.loaded.wait(), load_timeout)
+        except asyncio.TimeoutError:
+            self.rec.errors.append(f"page not loaded in {load_timeout:.0f} s")
+            return
+        if self.play_id is None:
+            self.rec.errors.append("no Play toggle on the page")
+            return
+        await self.set_play(True)
+        self.rec.played = time.monotonic()
+
+    async def pause(self, check_after: float) -> None:
+        """Press Pause; time until a status line says Paused; later, check the epoch held."""
+        if self.play_id is None or self.ws is None:
+            return
+        self.status_seen.clear()
+        t0 = time.monotonic()
+        await self.set_play(False)
+        deadline = t0 + 30
+        while not (self.rec.epochs and not self.rec.epochs[-1][2] and self.rec.epochs[-1][0] > t0):
+            self.status_seen.clear()
+            try:
+                await asyncio.wait_for(self.status_seen.wait(), max(0.0, deadline - time.monotonic()))
+            except asyncio.TimeoutError:
+                self.rec.errors.append("Pause not shown in 30 s")
+                return
+        self.rec.pause_ms = (self.rec.epochs[-1][0] - t0) * 1000
+        paused_epoch = self.rec.epochs[-1][1]
+        await asyncio.sleep(check_after)
+        self.status_seen.clear()
+        await self.rerun()                    # as any click would: a full rerun, still paused
+        try:
+            await asyncio.wait_for(self.status_seen.wait(), 30)
+            self.rec.pause_stopped = self.rec.epochs[-1][1] == paused_epoch
+        except asyncio.TimeoutError:
+            self.rec.errors.append("no status after Pause check")
+
+
+# --- figures ----------------------------------------------------------------------------------
+
+def session_figures(rec: Record, start: float, end: float) -> dict:
+    """One session's rates inside [start, end] (the window in which every session plays)."""
+    span = max(end - start, 1e-9)
+    inside = [t for t in rec.frames if start <= t <= end]
+    marks = [start, *inside, end]
+    before = [e for e in rec.epochs if e[0] <= start]
+    within = [e for e in rec.epochs if start < e[0] <= end]
+    first = before[-1] if before else (within[0] if within else None)
+    last = within[-1] if within else None
+    eps = ((last[1] - first[1]) / (last[0] - first[0])
+           if first and last and last[0] > first[0] else 0.0)
+    final_epoch = max((e[1] for e in rec.epochs), default=0)
+    return {"name": rec.name, "epochs_per_s": eps, "updates_per_s": len(inside) / span,
+            "max_gap_s": max(b - a for a, b in zip(marks, marks[1:])),
+            "first_frame_s": (rec.first_frame - rec.opened) if rec.first_frame else None,
+            "final_epoch": final_epoch, "stuck": final_epoch == 0, "frames": len(rec.frames),
+            "errors": rec.errors, "pause_ms": rec.pause_ms, "pause_stopped": rec.pause_stopped}
+
+
+def summarize(sessions: list[dict]) -> dict:
+    """Median and worst over sessions; worst is the lowest rate, the longest wait."""
+    def pick(key, worst):
+        values = [s[key] for s in sessions if s.get(key) is not None]
+        return ({"median": statistics.median(values), "worst": worst(values)}
+                if values else {"median": None, "worst": None})
+    pauses = [s for s in sessions if s["pause_ms"] is not None or s["pause_stopped"] is not None]
+    return {"sessions": len(sessions),
+            "epochs_per_s": pick("epochs_per_s", min),
+            "updates_per_s": pick("updates_per_s", min),
+            "max_gap_s": pick("max_gap_s", max),
+            "first_frame_s": pick("first_frame_s", max),
+            "total_epochs_per_s": sum(s["epochs_per_s"] for s in sessions),
+            "stuck": sum(s["stuck"] for s in sessions),
+            "sessions_with_errors": sum(bool(s["errors"]) for s in sessions),
+            "errors": sorted({e for s in sessions for e in s["errors"]}),
+            "pause_ms": pick("pause_ms", max),
+            "paused_and_stopped": f"{sum(bool(s['pause_stopped']) for s in pauses)}/{len(pauses)}"}
+
+
+# --- the server(s) ----------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+            return r.read() == b"ok"
+    except OSError:
+        return False
+
+
+class Launched:
+    """A server this bench started: one `streamlit run`, or deploy/replicas.py and nginx."""
+
+    def __init__(self, port: int, replicas: int) -> None:
+        self.run_dir = Path(tempfile.mkdtemp(prefix="nnpg-load-"))
+        self.log = open(self.run_dir / "launcher.log", "w")
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        if replicas:
+            cmd = [sys.executable, "deploy/replicas.py", "--replicas", str(replicas),
+                   "--address", "127.0.0.1", "--port", str(port), "--first-port", str(port + 1),
+                   "--run-dir", str(self.run_dir)]
+        else:
+            cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless",
+                   "true", "--server.address", "127.0.0.1", "--server.port", str(port)]
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,
+                                     env=env)
+        self.url, self.replicas = f"http://127.0.0.1:{port}", replicas
+
+    def wait(self, timeout: float = 180) -> list[int]:
+        """Until it answers; the pids whose CPU and memory count as the server's."""
+        deadline = time.monotonic() + timeout
+        ready = self.run_dir / "replicas.json"
+        while not (healthy(self.url) and (not self.replicas or ready.exists())):
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"the server did not start; see {self.log.name}")
+            time.sleep(0.3)
+        if self.replicas:
+            info = json.loads(ready.read_text())
+            return [r["pid"] for r in info["replicas"]] + [info["nginx_pid"]]
+        return [self.proc.pid]
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(30)
+            except subprocess.TimeoutExpired:     # a slow final GC of many sessions' torch
+                self.proc.kill()
+                self.proc.wait(10)
+        self.log.close()
+
+
+def listening_pid(url: str) -> list[int]:
+    """The process that listens on the URL's port (for --url without --pid)."""
+    port = urllib.parse.urlsplit(url).port
+    try:
+        for conn in psutil.net_connections("tcp"):
+            if conn.status == psutil.CONN_LISTEN and conn.laddr.port == port and conn.pid:
+                return [conn.pid]
+    except psutil.AccessDenied:
+        pass
+    return []
+
+
+class ServerMeter:
+    """CPU seconds and RSS of the server processes and all their children, sampled."""
+
+    def __init__(self, pids: list[int]) -> None:
+        self.roots = [psutil.Process(p) for p in pids if psutil.pid_exists(p)]
+        self.peak_rss = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _procs(self) -> list[psutil.Process]:
+        procs = []
+        for root in self.roots:
+            try:
+                procs += [root, *root.children(recursive=True)]
+            except psutil.NoSuchProcess:
+                pass
+        return procs
+
+    def cpu_seconds(self) -> float:
+        total = 0.0
+        for p in self._procs():
+            try:
+                t = p.cpu_times()
+                total += t.user + t.system
+            except psutil.NoSuchProcess:
+                pass
+        return total
+
+    def rss_mb(self) -> float:
+        total = 0
+        for p in self._procs():
+            try:
+                total += p.memory_info().rss
+            except psutil.NoSuchProcess:
+                pass
+        return total / MB
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.5):
+            self.peak_rss = max(self.peak_rss, self.rss_mb())
+
+    def start(self) -> None:
+        self.peak_rss = self.rss_mb()
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+
+# --- real Chromium tabs among the simulated ones ----------------------------------------------
+
+class Browsers(threading.Thread):
+    """K headless Chromium tabs (Playwright, in a thread of their own), driven like
+    bench/browser_speed.py: the epoch and frame signature are read inside the page."""
+
+    def __init__(self, k: int, url: str, query: str, stagger: float) -> None:
+        super().__init__(daemon=True)
+        self.k, self.url, self.query, self.stagger = k, url, query, stagger
+        self.played = threading.Event()          # every tab has pressed Play
+        self.window = threading.Event()          # the measuring window starts
+        self.window_end = threading.Event()      # ... and ends; then Pause
+        self.done = threading.Event()
+        self.results: list[dict] = []
+        self.error: str | None = None
+
+    def run(self) -> None:
+        try:
+            self._run()
+        except Exception as exc:                 # reported, never hangs the bench
+            self.error = f"{type(exc).__name__}: {exc}"[:300]
+        finally:
+            self.played.set()
+            self.done.set()
+
+    def _run(self) -> None:
+        from playwright.sync_api import sync_playwright
+        from bench.browser_speed import (CHROMIUM, CHROMIUM_ARGS, CLICK_JS, SAMPLER_JS, STATUS,
+                                         boundary_ready, rate, wait_connected)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+                                        headless=True)
+            tabs = []
+            for i in range(self.k):
+                context = browser.new_context(viewport={"width": 1400, "height": 1000})
+                page = context.new_page()
+                page.add_init_script(SAMPLER_JS)
+                opened = time.monotonic()
+                page.goto(f"{self.url}/?{self.query}")
+                wait_connected(page)
+                boundary_ready(page)
+                first = time.monotonic() - opened
+                page.wait_for_selector(f"{STATUS}:has-text('Epoch 0')", timeout=60000)
+                page.locator(".st-key-pg_play label").click()
+                tabs.append((page, first))
+                time.sleep(self.stagger)
+            self.played.set()
+            self.window.wait()
+            starts = [page.evaluate("performance.now()") for page, _ in tabs]
+            self.window_end.wait()
+            for (page, first), start in zip(tabs, starts):
+                rec, end = page.evaluate("window.__nnpg"), page.evaluate("performance.now()")
+                epoch = rec["epochs"][-1][1] if rec["epochs"] else 0
+                self.results.append({
+                    "name": f"chromium-{len(self.results) + 1}",
+                    "epochs_per_s": rate(rec["epochs"], start, end, values=True),
+                    "updates_per_s": rate(rec["frames"], start, end, values=False),
+                    "first_frame_s": first, "final_epoch": epoch,
+                    "pause_ms": page.evaluate(CLICK_JS, [".st-key-pg_play input", "Paused"])})
+            browser.close()
+
+
+# --- the run ----------------------------------------------------------------------------------
+
+async def run_class(url: str, args, meter: ServerMeter | None) -> dict:
+    """Everyone arrives, plays, is measured; a few pause; everyone leaves."""
+    n_sim = args.sessions - args.browsers
+    browsers = None
+    if args.browsers:
+        browsers = Browsers(args.browsers, url, args.query, args.stagger)
+        browsers.start()
+    students = [Student(f"sim-{i + 1}", url, args.query) for i in range(n_sim)]
+    arrivals = []
+    for s in students:
+        arrivals.append(asyncio.ensure_future(s.arrive(args.load_timeout)))
+        await asyncio.sleep(args.stagger)
+    await asyncio.gather(*arrivals)
+    if browsers:
+        await asyncio.to_thread(browsers.played.wait)
+    last_play = max([s.rec.played for s in students if s.rec.played] or [time.monotonic()])
+    start = max(last_play, time.monotonic()) + args.warmup
+    await asyncio.sleep(start - time.monotonic())
+    if browsers:
+        browsers.window.set()
+    cpu0, t0 = (meter.cpu_seconds(), time.monotonic()) if meter else (0.0, 0.0)
+    await asyncio.sleep(args.seconds - args.warmup)
+    end = time.monotonic()
+    cpu = (meter.cpu_seconds() - cpu0) / (end - t0) * 100 if meter else None
+    rss_open = meter.rss_mb() if meter else None
+    if browsers:
+        browsers.window_end.set()
+    pausers = [s for s in students if s.rec.played][:args.pause]
+    await asyncio.gather(*(s.pause(args.pause_check) for s in pausers))
+    if browsers:
+        await asyncio.to_thread(browsers.done.wait, 120)
+    await asyncio.gather(*(s.close() for s in students))
+    sessions = [session_figures(s.rec, start, end) for s in students]
+    if browsers:
+        sessions += [{**r, "max_gap_s": None, "stuck": r["final_epoch"] == 0, "frames": None,
+                      "errors": [browsers.error] if browsers.error else [],
+                      "pause_stopped": None} for r in browsers.results]
+        if browsers.error and not browsers.results:
+            sessions.append({"name": "chromium", "errors": [browsers.error], "epochs_per_s": 0,
+                             "updates_per_s": 0, "stuck": True, "final_epoch": 0,
+                             "max_gap_s": None, "first_frame_s": None, "frames": None,
+                             "pause_ms": None, "pause_stopped": None})
+    return {"window_s": end - start, "server_cpu_pct": cpu, "rss_open_mb": rss_open,
+            "sessions": sessions}
+
+
+def measure(url: str, pids: list[int], args) -> dict:
+    meter = ServerMeter(pids) if pids else None
+    rss_before = meter.rss_mb() if meter else None
+    if meter:
+        meter.start()
+    load0 = os.getloadavg()[0]
+    result = asyncio.run(run_class(url, args, meter))
+    time.sleep(args.settle)                      # the server lets the sessions go
+    out = {"url": url, "sessions": args.sessions, "seconds": args.seconds,
+           "query": args.query, "replicas": args.replicas, "browsers": args.browsers,
+           "load_average_before": load0, "load_average_after": os.getloadavg()[0],
+           "window_s": result["window_s"], "server_cpu_pct": result["server_cpu_pct"]}
+    if meter:
+        meter.stop()
+        rss_after = meter.rss_mb()
+        out.update(rss_before_mb=rss_before, rss_open_mb=result["rss_open_mb"],
+                   rss_peak_mb=max(meter.peak_rss, result["rss_open_mb"]),
+                   rss_after_mb=rss_after,
+                   rss_growth_per_session_mb=(result["rss_open_mb"] - rss_before) / args.sessions)
+    out["summary"] = summarize(result["sessions"])
+    out["per_session"] = result["sessions"]
+    return out
+
+
+def _fmt(v, spec: str) -> str:
+    return "-" if v is None else format(v, spec)
+
+
+def print_report(r: dict) -> None:
+    s = r["summary"]
+    where = f"{r['replicas']} replicas behind nginx" if r["replicas"] else "one server"
+    print(f"\n{r['sessions']} sessions on {where} ({r['url']}), window {r['window_s']:.1f} s, "
+          f"load average {r['load_average_before']:.2f} -> {r['load_average_after']:.2f}")
+    print(f"{'session':12s} {'epochs/s':>9s} {'updates/s':>9s} {'max gap s':>9s} "
+          f"{'1st frame s':>11s} {'epoch':>7s} {'pause ms':>8s}  errors")
+    for x in r["per_session"]:
+        print(f"{x['name']:12s} {_fmt(x['epochs_per_s'], '9.1f')} "
+              f"{_fmt(x['updates_per_s'], '9.2f')} {_fmt(x['max_gap_s'], '9.2f')} "
+              f"{_fmt(x['first_frame_s'], '11.2f')} {x['final_epoch']:7d} "
+              f"{_fmt(x['pause_ms'], '8.0f')}  {'; '.join(x['errors'])}")
+    for key, label, spec in (("epochs_per_s", "epochs/s", ".1f"),
+                             ("updates_per_s", "updates/s", ".2f"),
+                             ("max_gap_s", "max gap s", ".2f"),
+                             ("first_frame_s", "first frame s", ".2f"),
+                             ("pause_ms", "pause ms", ".0f")):
+        print(f"{label:14s} median {_fmt(s[key]['median'], spec):>8s}   "
+              f"worst {_fmt(s[key]['worst'], spec):>8s}")
+    print(f"total training {s['total_epochs_per_s']:.0f} epochs/s · stuck at epoch 0: "
+          f"{s['stuck']} · sessions with errors: {s['sessions_with_errors']} · paused and "
+          f"stopped: {s['paused_and_stopped']}")
+    for e in s["errors"]:
+        print(f"  error: {e}")
+    if r.get("rss_before_mb") is not None:
+        print(f"server CPU {_fmt(r['server_cpu_pct'], '.0f')}% (100% = one core) · RSS "
+              f"{r['rss_before_mb']:.0f} MiB before, {r['rss_open_mb']:.0f} with everyone "
+              f"connected ({r['rss_growth_per_session_mb']:+.1f} per session), peak "
+              f"{r['rss_peak_mb']:.0f}, {r['rss_after_mb']:.0f} after they left")
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sessions", "-n", type=int, default=5)
+    ap.add_argument("--seconds", type=float, default=30,
+                    help="how long everyone plays after the last one pressed Play")
+    ap.add_argument("--warmup", type=float, default=2,
+                    help="seconds after the last Play before the window opens")
+    ap.add_argument("--stagger", type=float, default=0.2, help="seconds between arrivals")
+    ap.add_argument("--query", default=TFP_DEFAULT,
+                    help="the link's query string (default: TF Playground's default experiment)")
+    ap.add_argument("--url", help="a running server (else one is started)")
+    ap.add_argument("--pid", type=int, action="append",
+                    help="with --url: the server's pid (default: whoever listens on its port)")
+    ap.add_argument("--port", type=int, default=0, help="for a server started here (0: free)")
+    ap.add_argument("--replicas", type=int, default=0,
+                    help="start this many replicas behind nginx (deploy/replicas.py)")
+    ap.add_argument("--browsers", type=int, default=0,
+                    help="this many of the sessions are real headless Chromium tabs")
+    ap.add_argument("--pause", type=int, default=3, help="sessions that press Pause at the end")
+    ap.add_argument("--pause-check", type=float, default=1.5,
+                    help="seconds after Pause at which the epoch must not have moved")
+    ap.add_argument("--load-timeout", type=float, default=90,
+                    help="seconds a student waits for the page to load")
+    ap.add_argument("--settle", type=float, default=3,
+                    help="seconds after everyone left before RSS is read again")
+    ap.add_argument("--json", help="write the figures here ('-' for stdout)")
+    args = ap.parse_args(argv)
+    if args.browsers > args.sessions:
+        ap.error("--browsers cannot exceed --sessions")
+    if args.warmup >= args.seconds:
+        ap.error("--seconds must exceed --warmup")
+    return args
+
+
+def main(argv: list[str] | None = None) -> dict:
+    args = parse_args(argv)
+    launched = None
+    if args.url:
+        url, pids = args.url.rstrip("/"), args.pid or listening_pid(args.url)
+    else:
+        launched = Launched(args.port or free_port(), args.replicas)
+        url = launched.url
+    try:
+        if launched:
+            pids = launched.wait()
+        result = measure(url, pids, args)
+    finally:
+        if launched:
+            launched.stop()
+    print_report(result)
+    if args.json == "-":
+        print(json.dumps(result, indent=1))
+    elif args.json:
+        Path(args.json).write_text(json.dumps(result, indent=1))
+    return result
+
+
+if __name__ == "__main__":
+    main()
