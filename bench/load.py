@@ -75,6 +75,7 @@ TFP_DEFAULT = ("ds=circle&n=500&tr=0.5&net=dense:4:tanh,dense:2:tanh&bs=10&lr=0.
 PLAY_KEY = "pg_play"                       # the Play toggle's user key (ui/live.py: lab.key)
 PAINTER = "nnpg_live_painter"              # the live frame's component (ui/views/painter.py)
 STATUS = re.compile(r"(\*\*Training\*\*|Paused) · \*\*Epoch ([\d,]+)\*\*")   # ui/views/run.py
+REPLICA_COOKIE = "nnpg_replica"           # deploy/nginx.conf's sticky-routing cookie
 MB = 2 ** 20
 
 
@@ -92,6 +93,7 @@ class Record:
     errors: list[str] = field(default_factory=list)
     pause_ms: float | None = None
     pause_stopped: bool | None = None
+    replica: str | None = None               # behind nginx: the replica its cookie names
 
 
 class Student:
@@ -125,6 +127,7 @@ class Student:
                                 max_size=None, open_timeout=60, ping_interval=None,
                                 user_agent_header=f"nnpg-load-bench ({host})")
         self._keep_cookies(self.ws.response.headers.get_all("Set-Cookie"))
+        self.rec.replica = self.cookies.get(REPLICA_COOKIE)
         await self.rerun()
 
     def _get_page(self) -> None:
@@ -226,10 +229,31 @@ class Student:
                 self.rec.first_frame = now
         elif kind == "checkbox" and PLAY_KEY in el.checkbox.id and self.play_id is None:
             self.play_id = el.checkbox.id
+        if kind in ("checkbox", "number_input", "slider"):
+            self._keep_widget(getattr(el, kind))
         elif kind == "exception":
             self.rec.errors.append(f"exception: {el.exception.type}: {el.exception.message}"[:200])
         elif kind == "alert" and el.alert.format == el.alert.ERROR:
             self.rec.errors.append(f"error shown: {el.alert.body}"[:200])
+
+    def _keep_widget(self, w) -> None:
+        """The browser sends every widget's value with every rerun (its own or the one the
+        server set); so does this, for the widgets whose wire type is plain: toggles and
+        checkboxes, number inputs and numeric sliders. Select boxes, select sliders and
+        multiselects (sent as formatted option strings) are left to the server's memory."""
+        if w.id in self.widgets and not w.set_value:
+            return
+        if w.DESCRIPTOR.name == "Slider" and w.type == w.SELECT_SLIDER:
+            return
+        value = w.value if w.set_value else w.default
+        if w.DESCRIPTOR.name == "Checkbox":
+            self.widgets[w.id] = WidgetState(id=w.id, bool_value=value)
+        elif w.DESCRIPTOR.name == "Slider":
+            state = WidgetState(id=w.id)
+            state.double_array_value.data.extend(value)
+            self.widgets[w.id] = state
+        elif w.set_value or w.HasField("default"):
+            self.widgets[w.id] = WidgetState(id=w.id, double_value=value)
 
     # --- a student's visit ---
     async def arrive(self, load_timeout: float) -> None:
@@ -296,7 +320,8 @@ def session_figures(rec: Record, start: float, end: float) -> dict:
             "max_gap_s": max(b - a for a, b in zip(marks, marks[1:])),
             "first_frame_s": (rec.first_frame - rec.opened) if rec.first_frame else None,
             "final_epoch": final_epoch, "stuck": final_epoch == 0, "frames": len(rec.frames),
-            "errors": rec.errors, "pause_ms": rec.pause_ms, "pause_stopped": rec.pause_stopped}
+            "errors": rec.errors, "pause_ms": rec.pause_ms, "pause_stopped": rec.pause_stopped,
+            "replica": rec.replica}
 
 
 def summarize(sessions: list[dict]) -> dict:
@@ -305,7 +330,11 @@ def summarize(sessions: list[dict]) -> dict:
         values = [s[key] for s in sessions if s.get(key) is not None]
         return ({"median": statistics.median(values), "worst": worst(values)}
                 if values else {"median": None, "worst": None})
-    pauses = [s for s in sessions if s["pause_ms"] is not None or s["pause_stopped"] is not None]
+    checked = [s for s in sessions if s["pause_stopped"] is not None]
+    replicas: dict[str, int] = {}
+    for s in sessions:
+        if s.get("replica"):
+            replicas[s["replica"]] = replicas.get(s["replica"], 0) + 1
     return {"sessions": len(sessions),
             "epochs_per_s": pick("epochs_per_s", min),
             "updates_per_s": pick("updates_per_s", min),
@@ -316,7 +345,8 @@ def summarize(sessions: list[dict]) -> dict:
             "sessions_with_errors": sum(bool(s["errors"]) for s in sessions),
             "errors": sorted({e for s in sessions for e in s["errors"]}),
             "pause_ms": pick("pause_ms", max),
-            "paused_and_stopped": f"{sum(bool(s['pause_stopped']) for s in pauses)}/{len(pauses)}"}
+            "paused_and_stopped": f"{sum(s['pause_stopped'] for s in checked)}/{len(checked)}",
+            "sessions_per_replica": replicas}
 
 
 # --- the server(s) ----------------------------------------------------------------------------
@@ -549,8 +579,23 @@ async def run_class(url: str, args, meter: ServerMeter | None) -> dict:
             "sessions": sessions}
 
 
+async def prime(url: str, query: str, timeout: float) -> None:
+    """One visit before the class: the server imports torch and builds its first trainer
+    (about 400 MiB) once per process, which is not what a student costs."""
+    student = Student("prime", url, query)
+    await student.open()
+    listener = asyncio.ensure_future(student.listen())
+    await asyncio.wait_for(student.loaded.wait(), timeout)
+    await student.close()
+    await listener
+
+
 def measure(url: str, pids: list[int], args) -> dict:
     meter = ServerMeter(pids) if pids else None
+    rss_cold = meter.rss_mb() if meter else None
+    for _ in range(args.replicas or 1):          # nginx spreads new visits round robin
+        if args.prime:
+            asyncio.run(prime(url, args.query, args.load_timeout))
     rss_before = meter.rss_mb() if meter else None
     if meter:
         meter.start()
@@ -564,7 +609,7 @@ def measure(url: str, pids: list[int], args) -> dict:
     if meter:
         meter.stop()
         rss_after = meter.rss_mb()
-        out.update(rss_before_mb=rss_before, rss_open_mb=result["rss_open_mb"],
+        out.update(rss_cold_mb=rss_cold, rss_before_mb=rss_before, rss_open_mb=result["rss_open_mb"],
                    rss_peak_mb=max(meter.peak_rss, result["rss_open_mb"]),
                    rss_after_mb=rss_after,
                    rss_growth_per_session_mb=(result["rss_open_mb"] - rss_before) / args.sessions)
@@ -574,7 +619,8 @@ def measure(url: str, pids: list[int], args) -> dict:
 
 
 def _fmt(v, spec: str) -> str:
-    return "-" if v is None else format(v, spec)
+    width = re.match(r"\d*", spec).group()
+    return format("-", f">{width}") if v is None else format(v, spec)
 
 
 def print_report(r: dict) -> None:
@@ -599,11 +645,14 @@ def print_report(r: dict) -> None:
     print(f"total training {s['total_epochs_per_s']:.0f} epochs/s · stuck at epoch 0: "
           f"{s['stuck']} · sessions with errors: {s['sessions_with_errors']} · paused and "
           f"stopped: {s['paused_and_stopped']}")
+    if s["sessions_per_replica"]:
+        print("sessions per replica: " + ", ".join(
+            f"{k} {v}" for k, v in sorted(s["sessions_per_replica"].items())))
     for e in s["errors"]:
         print(f"  error: {e}")
     if r.get("rss_before_mb") is not None:
         print(f"server CPU {_fmt(r['server_cpu_pct'], '.0f')}% (100% = one core) · RSS "
-              f"{r['rss_before_mb']:.0f} MiB before, {r['rss_open_mb']:.0f} with everyone "
+              f"{r['rss_cold_mb']:.0f} MiB cold, {r['rss_before_mb']:.0f} warm, {r['rss_open_mb']:.0f} with everyone "
               f"connected ({r['rss_growth_per_session_mb']:+.1f} per session), peak "
               f"{r['rss_peak_mb']:.0f}, {r['rss_after_mb']:.0f} after they left")
 
@@ -633,6 +682,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                     help="seconds a student waits for the page to load")
     ap.add_argument("--settle", type=float, default=3,
                     help="seconds after everyone left before RSS is read again")
+    ap.add_argument("--no-prime", dest="prime", action="store_false",
+                    help="skip the visit (per replica) that warms the server up before the class")
     ap.add_argument("--json", help="write the figures here ('-' for stdout)")
     args = ap.parse_args(argv)
     if args.browsers > args.sessions:
