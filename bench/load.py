@@ -83,7 +83,7 @@ def session_figures(rec: Record, start: float, end: float) -> dict:
             "first_frame_s": (rec.first_frame - rec.opened) if rec.first_frame else None,
             "final_epoch": final_epoch, "stuck": final_epoch == 0, "frames": len(rec.frames),
             "errors": rec.errors, "pause_ms": rec.pause_ms, "pause_stopped": rec.pause_stopped,
-            "replica": rec.replica}
+            "replica": rec.replica, "turned_away": rec.turned_away, "note": rec.note}
 
 
 def summarize(sessions: list[dict]) -> dict:
@@ -104,6 +104,8 @@ def summarize(sessions: list[dict]) -> dict:
             "first_frame_s": pick("first_frame_s", max),
             "total_epochs_per_s": sum(s["epochs_per_s"] for s in sessions),
             "stuck": sum(s["stuck"] for s in sessions),
+            "turned_away": sum(bool(s.get("turned_away")) for s in sessions),
+            "notes": sorted({s["note"] for s in sessions if s.get("note")}),
             "sessions_with_errors": sum(bool(s["errors"]) for s in sessions),
             "errors": sorted({e for s in sessions for e in s["errors"]}),
             "pause_ms": pick("pause_ms", max),
@@ -285,8 +287,11 @@ def print_report(r: dict) -> None:
         print(f"{label:14s} median {_fmt(s[key]['median'], spec):>8s}   "
               f"worst {_fmt(s[key]['worst'], spec):>8s}")
     print(f"total training {s['total_epochs_per_s']:.0f} epochs/s · stuck at epoch 0: "
-          f"{s['stuck']} · sessions with errors: {s['sessions_with_errors']} · paused and "
+          f"{s['stuck']} · turned away: {s['turned_away']} · sessions with errors: "
+          f"{s['sessions_with_errors']} · paused and "
           f"stopped: {s['paused_and_stopped']}")
+    for note in s["notes"]:
+        print(f"  note shown: {note}")
     if s["sessions_per_replica"]:
         print("sessions per replica: " + ", ".join(
             f"{k} {v}" for k, v in sorted(s["sessions_per_replica"].items())))

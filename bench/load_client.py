@@ -28,6 +28,8 @@ PLAY_KEY = "pg_play"                       # the Play toggle's user key (ui/live
 PAINTER = "nnpg_live_painter"              # the live frame's component (ui/views/painter.py)
 STATUS = re.compile(r"(\*\*Training\*\*|Paused) · \*\*Epoch ([\d,]+)\*\*")   # ui/views/run.py
 REPLICA_COOKIE = "nnpg_replica"           # deploy/nginx.conf's sticky-routing cookie
+FULL = "server is full"                    # the session cap's page (ui/full_server.py)
+SHARING = "Sharing the server with"        # the live view's note under load (ui/live.py)
 
 
 @dataclass
@@ -43,6 +45,8 @@ class Record:
     pause_ms: float | None = None
     pause_stopped: bool | None = None
     replica: str | None = None               # behind nginx: the replica its cookie names
+    turned_away: bool = False                # the server was full: its friendly page
+    note: str | None = None                  # the last "sharing the server" note shown
 
 
 class Student:
@@ -169,8 +173,12 @@ class Student:
 
     def _element(self, el) -> None:
         kind, now = el.WhichOneof("type"), time.monotonic()
-        if kind == "markdown":
+        if kind == "heading" and FULL in el.heading.body:
+            self.rec.turned_away = True
+        elif kind == "markdown":
             m = STATUS.search(el.markdown.body)
+            if SHARING in el.markdown.body:
+                self.rec.note = el.markdown.body.split(":material/groups:")[-1].strip()
             if m:
                 self.rec.epochs.append((now, int(m.group(2).replace(",", "")),
                                         m.group(1) != "Paused"))
@@ -222,7 +230,8 @@ class Student:
             self.rec.errors.append(f"page not loaded in {load_timeout:.0f} s")
             return
         if self.play_id is None:
-            self.rec.errors.append("no Play toggle on the page")
+            self.rec.errors.append("turned away: the server is full" if self.rec.turned_away
+                                   else "no Play toggle on the page")
             return
         await self.set_play(True)
         self.rec.played = time.monotonic()
