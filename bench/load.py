@@ -57,7 +57,7 @@ import threading
 import time
 
 from bench.load_client import Record, Student
-from bench.load_server import Launched, ServerMeter, free_port, listening_pid
+from bench.load_server import ROOT, Launched, ServerMeter, free_port, listening_pid
 
 # TF Playground's default experiment (bench/browser_speed.py's tfp_default link)
 TFP_DEFAULT = ("ds=circle&n=500&tr=0.5&net=dense:4:tanh,dense:2:tanh&bs=10&lr=0.03"
@@ -246,7 +246,8 @@ def measure(url: str, pids: list[int], args) -> dict:
     load0 = os.getloadavg()[0]
     result = asyncio.run(run_class(url, args, meter))
     time.sleep(args.settle)                      # the server lets the sessions go
-    out = {"url": url, "sessions": args.sessions, "seconds": args.seconds,
+    out = {"url": url, "app_dir": str(args.app_dir), "sessions": args.sessions,
+           "seconds": args.seconds,
            "query": args.query, "replicas": args.replicas, "browsers": args.browsers,
            "load_average_before": load0, "load_average_after": os.getloadavg()[0],
            "window_s": result["window_s"], "server_cpu_pct": result["server_cpu_pct"]}
@@ -317,6 +318,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--url", help="a running server (else one is started)")
     ap.add_argument("--pid", type=int, action="append",
                     help="with --url: the server's pid (default: whoever listens on its port)")
+    ap.add_argument("--app-dir", type=Path, default=ROOT,
+                    help="run the app from this checkout (e.g. `git archive` of an older "
+                         "commit, to measure before and after a change)")
     ap.add_argument("--port", type=int, default=0, help="for a server started here (0: free)")
     ap.add_argument("--replicas", type=int, default=0,
                     help="start this many replicas behind nginx (deploy/replicas.py)")
@@ -346,7 +350,7 @@ def main(argv: list[str] | None = None) -> dict:
     if args.url:
         url, pids = args.url.rstrip("/"), args.pid or listening_pid(args.url)
     else:
-        launched = Launched(args.port or free_port(), args.replicas)
+        launched = Launched(args.port or free_port(), args.replicas, args.app_dir)
         url = launched.url
     try:
         if launched:

@@ -38,10 +38,10 @@ def healthy(url: str) -> bool:
 class Launched:
     """A server this bench started: one `streamlit run`, or deploy/replicas.py and nginx."""
 
-    def __init__(self, port: int, replicas: int) -> None:
+    def __init__(self, port: int, replicas: int, app_dir: Path = ROOT) -> None:
         self.run_dir = Path(tempfile.mkdtemp(prefix="nnpg-load-"))
         self.log = open(self.run_dir / "launcher.log", "w")
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        env = {**os.environ, "PYTHONPATH": str(app_dir)}
         if replicas:
             cmd = [sys.executable, "deploy/replicas.py", "--replicas", str(replicas),
                    "--address", "127.0.0.1", "--port", str(port), "--first-port", str(port + 1),
@@ -49,7 +49,7 @@ class Launched:
         else:
             cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless",
                    "true", "--server.address", "127.0.0.1", "--server.port", str(port)]
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,
+        self.proc = subprocess.Popen(cmd, cwd=app_dir, stdout=self.log, stderr=subprocess.STDOUT,
                                      env=env)
         self.url, self.replicas = f"http://127.0.0.1:{port}", replicas
 
