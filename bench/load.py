@@ -14,7 +14,7 @@ browser does: it loads the page over HTTP (keeping the cookies nginx sets for st
 `auto_rerun` ForwardMsg by asking for a fragment rerun at the interval given (with its widget
 states, as the browser's timer does), and presses Play by sending a rerun with the Play toggle's
 widget state set true. It renders nothing, so all the CPU it costs the box is protobuf parsing.
-`--browsers K` makes K of the N sessions real headless Chromium tabs, to confirm that what a
+`--browsers K` makes the first K of the N sessions real headless Chromium tabs, to confirm that what a
 person sees matches what the simulated students report.
 
 Sessions arrive `--stagger` seconds apart (a class opening the link), wait for their page to
@@ -83,7 +83,19 @@ def session_figures(rec: Record, start: float, end: float) -> dict:
             "first_frame_s": (rec.first_frame - rec.opened) if rec.first_frame else None,
             "final_epoch": final_epoch, "stuck": final_epoch == 0, "frames": len(rec.frames),
             "errors": rec.errors, "pause_ms": rec.pause_ms, "pause_stopped": rec.pause_stopped,
-            "replica": rec.replica, "turned_away": rec.turned_away, "note": rec.note}
+            "replica": rec.replica, "turned_away": rec.turned_away, "note": rec.note,
+            "epoch_each_second": epoch_trail(rec, rec.played or start, end)}
+
+
+def epoch_trail(rec: Record, start: float, end: float) -> list[int | None]:
+    """The epoch the page showed at each whole second from Play to the window's end, so a
+    session that stalls shows when (None: no status line yet)."""
+    trail, i, shown = [], 0, None
+    for k in range(int(end - start) + 1):
+        while i < len(rec.epochs) and rec.epochs[i][0] <= start + k:
+            shown, i = rec.epochs[i][1], i + 1
+        trail.append(shown)
+    return trail
 
 
 def summarize(sessions: list[dict]) -> dict:
@@ -157,20 +169,22 @@ class Browsers(threading.Thread):
                 first = time.monotonic() - opened
                 page.wait_for_selector(f"{STATUS}:has-text('Epoch 0')", timeout=60000)
                 page.locator(".st-key-pg_play label").click()
-                tabs.append((page, first))
+                tabs.append((page, first, page.evaluate("performance.now()")))
                 time.sleep(self.stagger)
             self.played.set()
             self.window.wait()
-            starts = [page.evaluate("performance.now()") for page, _ in tabs]
+            starts = [page.evaluate("performance.now()") for page, _, _ in tabs]
             self.window_end.wait()
-            for (page, first), start in zip(tabs, starts):
+            for (page, first, played), start in zip(tabs, starts):
                 rec, end = page.evaluate("window.__nnpg"), page.evaluate("performance.now()")
                 epoch = rec["epochs"][-1][1] if rec["epochs"] else 0
+                trail = Record("chromium", epochs=[(t / 1000, e, True) for t, e in rec["epochs"]])
                 self.results.append({
                     "name": f"chromium-{len(self.results) + 1}",
                     "epochs_per_s": rate(rec["epochs"], start, end, values=True),
                     "updates_per_s": rate(rec["frames"], start, end, values=False),
                     "first_frame_s": first, "final_epoch": epoch,
+                    "epoch_each_second": epoch_trail(trail, played / 1000, end / 1000),
                     "pause_ms": page.evaluate(CLICK_JS, [".st-key-pg_play input", "Paused"])})
             browser.close()
 
@@ -181,9 +195,10 @@ async def run_class(url: str, args, meter: ServerMeter | None) -> dict:
     """Everyone arrives, plays, is measured; a few pause; everyone leaves."""
     n_sim = args.sessions - args.browsers
     browsers = None
-    if args.browsers:
+    if args.browsers:                  # the first to arrive: the first comer is the one to watch
         browsers = Browsers(args.browsers, url, args.query, args.stagger)
         browsers.start()
+        await asyncio.to_thread(browsers.played.wait)
     students = [Student(f"sim-{i + 1}", url, args.query) for i in range(n_sim)]
     arrivals = []
     for s in students:
