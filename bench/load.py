@@ -226,16 +226,36 @@ async def run_class(url: str, args, meter: ServerMeter | None) -> dict:
     await asyncio.gather(*(s.close() for s in students))
     sessions = [session_figures(s.rec, start, end) for s in students]
     if browsers:
-        sessions += [{**r, "max_gap_s": None, "stuck": r["final_epoch"] == 0, "frames": None,
-                      "errors": [browsers.error] if browsers.error else [],
-                      "pause_stopped": None} for r in browsers.results]
-        if browsers.error and not browsers.results:
-            sessions.append({"name": "chromium", "errors": [browsers.error], "epochs_per_s": 0,
-                             "updates_per_s": 0, "stuck": True, "final_epoch": 0,
-                             "max_gap_s": None, "first_frame_s": None, "frames": None,
-                             "pause_ms": None, "pause_stopped": None})
+        sessions += browser_rows(browsers)
     return {"window_s": end - start, "server_cpu_pct": cpu, "rss_open_mb": rss_open,
             "sessions": sessions}
+
+
+def browser_rows(browsers: Browsers) -> list[dict]:
+    """The Chromium tabs' figures as rows of the same table (what the page cannot tell the
+    bench, e.g. the longest gap between frames, is left empty)."""
+    blank = {"max_gap_s": None, "frames": None, "pause_stopped": None,
+             "errors": [browsers.error] if browsers.error else []}
+    rows = [{**blank, **r, "stuck": r["final_epoch"] == 0} for r in browsers.results]
+    if browsers.error and not browsers.results:
+        rows.append({**blank, "name": "chromium", "epochs_per_s": 0.0, "updates_per_s": 0.0,
+                     "stuck": True, "final_epoch": 0, "first_frame_s": None, "pause_ms": None})
+    return rows
+
+
+def targets(r: dict) -> dict[str, bool | None]:
+    """Issue #16's targets for a class, met or not (None: not measured in this run)."""
+    s = r["summary"]
+    worst = lambda key: s[key]["worst"]                       # noqa: E731
+    growth = r.get("rss_growth_per_session_mb")
+    return {"no errors": s["sessions_with_errors"] == 0,
+            "no session stuck at epoch 0": s["stuck"] == 0,
+            "every session >= 5 epochs/s": None if worst("epochs_per_s") is None
+            else worst("epochs_per_s") >= 5,
+            ">= 1 view update every 2 s": None if worst("max_gap_s") is None
+            else worst("max_gap_s") <= 2,
+            "RSS growth <= 10 MiB per session": None if growth is None else growth <= 10,
+            "Pause within 1 s": None if worst("pause_ms") is None else worst("pause_ms") <= 1000}
 
 
 async def prime(url: str, query: str, timeout: float) -> None:
@@ -275,6 +295,7 @@ def measure(url: str, pids: list[int], args) -> dict:
                    rss_growth_per_session_mb=(result["rss_open_mb"] - rss_before) / args.sessions)
     out["summary"] = summarize(result["sessions"])
     out["per_session"] = result["sessions"]
+    out["targets"] = targets(out)
     return out
 
 
@@ -318,6 +339,9 @@ def print_report(r: dict) -> None:
               f"{r['rss_cold_mb']:.0f} MiB cold, {r['rss_before_mb']:.0f} warm, {r['rss_open_mb']:.0f} with everyone "
               f"connected ({r['rss_growth_per_session_mb']:+.1f} per session), peak "
               f"{r['rss_peak_mb']:.0f}, {r['rss_after_mb']:.0f} after they left")
+    marks = {True: "met", False: "MISSED", None: "not measured"}
+    print("targets (issue #16): " + " · ".join(f"{name}: {marks[ok]}"
+                                              for name, ok in r["targets"].items()))
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
