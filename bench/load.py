@@ -14,8 +14,8 @@ browser does: it loads the page over HTTP (keeping the cookies nginx sets for st
 `auto_rerun` ForwardMsg by asking for a fragment rerun at the interval given (with its widget
 states, as the browser's timer does), and presses Play by sending a rerun with the Play toggle's
 widget state set true. It renders nothing, so all the CPU it costs the box is protobuf parsing.
-`--browsers K` makes the first K of the N sessions real headless Chromium tabs, to confirm that what a
-person sees matches what the simulated students report.
+`--browsers K` makes the first K of the N sessions real headless Chromium tabs, to confirm
+that what a person sees matches what the simulated students report.
 
 Sessions arrive `--stagger` seconds apart (a class opening the link), wait for their page to
 load, press Play, and all stay until `--seconds` after the last one pressed Play. The figures
@@ -289,7 +289,8 @@ def measure(url: str, pids: list[int], args) -> dict:
     if meter:
         meter.stop()
         rss_after = meter.rss_mb()
-        out.update(rss_cold_mb=rss_cold, rss_before_mb=rss_before, rss_open_mb=result["rss_open_mb"],
+        out.update(rss_cold_mb=rss_cold, rss_before_mb=rss_before,
+                   rss_open_mb=result["rss_open_mb"],
                    rss_peak_mb=max(meter.peak_rss, result["rss_open_mb"]),
                    rss_after_mb=rss_after,
                    rss_growth_per_session_mb=(result["rss_open_mb"] - rss_before) / args.sessions)
@@ -336,12 +337,13 @@ def print_report(r: dict) -> None:
         print(f"  error: {e}")
     if r.get("rss_before_mb") is not None:
         print(f"server CPU {_fmt(r['server_cpu_pct'], '.0f')}% (100% = one core) · RSS "
-              f"{r['rss_cold_mb']:.0f} MiB cold, {r['rss_before_mb']:.0f} warm, {r['rss_open_mb']:.0f} with everyone "
-              f"connected ({r['rss_growth_per_session_mb']:+.1f} per session), peak "
+              f"{r['rss_cold_mb']:.0f} MiB cold, {r['rss_before_mb']:.0f} warm, "
+              f"{r['rss_open_mb']:.0f} with everyone connected "
+              f"({r['rss_growth_per_session_mb']:+.1f} per session), peak "
               f"{r['rss_peak_mb']:.0f}, {r['rss_after_mb']:.0f} after they left")
     marks = {True: "met", False: "MISSED", None: "not measured"}
-    print("issue #16 targets (set for 30 sessions): " + " · ".join(f"{name}: {marks[ok]}"
-                                              for name, ok in r["targets"].items()))
+    print("issue #16 targets (set for 30 sessions): "
+          + " · ".join(f"{name}: {marks[ok]}" for name, ok in r["targets"].items()))
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

@@ -236,28 +236,36 @@ class Student:
         await self.set_play(True)
         self.rec.played = time.monotonic()
 
-    async def pause(self, check_after: float) -> None:
+    async def pause(self, check_after: float, timeout: float = 30) -> None:
         """Press Pause; time until a status line says Paused; later, check the epoch held."""
         if self.play_id is None or self.ws is None:
             return
-        self.status_seen.clear()
         t0 = time.monotonic()
         await self.set_play(False)
-        deadline = t0 + 30
-        while not (self.rec.epochs and not self.rec.epochs[-1][2] and self.rec.epochs[-1][0] > t0):
+        paused = await self._status_since(t0, timeout, paused=True)
+        if paused is None:
+            self.rec.errors.append(f"Pause not shown in {timeout:.0f} s")
+            return
+        self.rec.pause_ms = (paused[0] - t0) * 1000
+        await asyncio.sleep(check_after)
+        t1 = time.monotonic()
+        await self.rerun()                    # as any click would: a full rerun, still paused
+        later = await self._status_since(t1, timeout)
+        if later is None:
+            self.rec.errors.append("no status line after Pause")
+            return
+        self.rec.pause_stopped = later[1] == paused[1]
+
+    async def _status_since(self, t0: float, timeout: float, paused: bool = False):
+        """The first status line (time, epoch, training) shown after `t0` (a paused one if
+        `paused`), or None after `timeout` seconds."""
+        deadline = t0 + timeout
+        while True:
+            shown = [e for e in self.rec.epochs if e[0] > t0 and not (paused and e[2])]
+            if shown:
+                return shown[0]
             self.status_seen.clear()
             try:
-                await asyncio.wait_for(self.status_seen.wait(), max(0.0, deadline - time.monotonic()))
+                await asyncio.wait_for(self.status_seen.wait(), deadline - time.monotonic())
             except asyncio.TimeoutError:
-                self.rec.errors.append("Pause not shown in 30 s")
-                return
-        self.rec.pause_ms = (self.rec.epochs[-1][0] - t0) * 1000
-        paused_epoch = self.rec.epochs[-1][1]
-        await asyncio.sleep(check_after)
-        self.status_seen.clear()
-        await self.rerun()                    # as any click would: a full rerun, still paused
-        try:
-            await asyncio.wait_for(self.status_seen.wait(), 30)
-            self.rec.pause_stopped = self.rec.epochs[-1][1] == paused_epoch
-        except asyncio.TimeoutError:
-            self.rec.errors.append("no status after Pause check")
+                return None
