@@ -212,10 +212,11 @@ async def run_class(url: str, args, meter: ServerMeter | None) -> dict:
     await asyncio.sleep(start - time.monotonic())
     if browsers:
         browsers.window.set()
-    cpu0, t0 = (meter.cpu_seconds(), time.monotonic()) if meter else (0.0, 0.0)
+    cpu0, own0, t0 = (meter.cpu_seconds() if meter else 0.0), own_cpu(), time.monotonic()
     await asyncio.sleep(args.seconds - args.warmup)
     end = time.monotonic()
     cpu = (meter.cpu_seconds() - cpu0) / (end - t0) * 100 if meter else None
+    bench_cpu = (own_cpu() - own0) / (end - t0) * 100
     rss_open = meter.rss_mb() if meter else None
     if browsers:
         browsers.window_end.set()
@@ -227,8 +228,14 @@ async def run_class(url: str, args, meter: ServerMeter | None) -> dict:
     sessions = [session_figures(s.rec, start, end) for s in students]
     if browsers:
         sessions += browser_rows(browsers)
-    return {"window_s": end - start, "server_cpu_pct": cpu, "rss_open_mb": rss_open,
-            "sessions": sessions}
+    return {"window_s": end - start, "server_cpu_pct": cpu, "bench_cpu_pct": bench_cpu,
+            "rss_open_mb": rss_open, "sessions": sessions}
+
+
+def own_cpu() -> float:
+    """CPU seconds of this bench (its simulated students), which shares the box."""
+    t = os.times()
+    return t.user + t.system
 
 
 def browser_rows(browsers: Browsers) -> list[dict]:
@@ -285,7 +292,8 @@ def measure(url: str, pids: list[int], args) -> dict:
            "seconds": args.seconds,
            "query": args.query, "replicas": args.replicas, "browsers": args.browsers,
            "load_average_before": load0, "load_average_after": os.getloadavg()[0],
-           "window_s": result["window_s"], "server_cpu_pct": result["server_cpu_pct"]}
+           "window_s": result["window_s"], "server_cpu_pct": result["server_cpu_pct"],
+           "bench_cpu_pct": result["bench_cpu_pct"]}
     if meter:
         meter.stop()
         rss_after = meter.rss_mb()
@@ -336,7 +344,8 @@ def print_report(r: dict) -> None:
     for e in s["errors"]:
         print(f"  error: {e}")
     if r.get("rss_before_mb") is not None:
-        print(f"server CPU {_fmt(r['server_cpu_pct'], '.0f')}% (100% = one core) · RSS "
+        print(f"server CPU {_fmt(r['server_cpu_pct'], '.0f')}% (100% = one core; this bench "
+              f"{r['bench_cpu_pct']:.0f}%) · RSS "
               f"{r['rss_cold_mb']:.0f} MiB cold, {r['rss_before_mb']:.0f} warm, "
               f"{r['rss_open_mb']:.0f} with everyone connected "
               f"({r['rss_growth_per_session_mb']:+.1f} per session), peak "
