@@ -28,6 +28,8 @@ are taken over the window in which everyone plays (after a `--warmup`):
 - first frame: seconds from opening the link to the first drawn map;
 - stuck: sessions whose page still says epoch 0 at the end;
 - errors: exception elements, st.error alerts, websocket disconnects, pages that never loaded;
+- page reruns: whole-page runs the server started on its own (st.rerun, e.g. to give a view a
+  new frame interval), each as costly as a first visit;
 - pause: for `--pause` sessions (while the others keep playing), milliseconds from sending
   Play=false to the frame whose status line says "Paused", and whether training really stopped
   (a rerun `--pause-check` seconds later shows the same epoch);
@@ -84,6 +86,7 @@ def session_figures(rec: Record, start: float, end: float) -> dict:
             "final_epoch": final_epoch, "stuck": final_epoch == 0, "frames": len(rec.frames),
             "errors": rec.errors, "pause_ms": rec.pause_ms, "pause_stopped": rec.pause_stopped,
             "replica": rec.replica, "turned_away": rec.turned_away, "note": rec.note,
+            "server_reruns": max(0, rec.full_runs - rec.asked_runs),
             "epoch_each_second": epoch_trail(rec, rec.played or start, end)}
 
 
@@ -114,6 +117,7 @@ def summarize(sessions: list[dict]) -> dict:
             "updates_per_s": pick("updates_per_s", min),
             "max_gap_s": pick("max_gap_s", max),
             "first_frame_s": pick("first_frame_s", max),
+            "server_reruns": pick("server_reruns", max),
             "total_epochs_per_s": sum(s["epochs_per_s"] for s in sessions),
             "stuck": sum(s["stuck"] for s in sessions),
             "turned_away": sum(bool(s.get("turned_away")) for s in sessions),
@@ -329,7 +333,8 @@ def print_report(r: dict) -> None:
                              ("updates_per_s", "updates/s", ".2f"),
                              ("max_gap_s", "max gap s", ".2f"),
                              ("first_frame_s", "first frame s", ".2f"),
-                             ("pause_ms", "pause ms", ".0f")):
+                             ("pause_ms", "pause ms", ".0f"),
+                             ("server_reruns", "page reruns", ".0f")):
         print(f"{label:14s} median {_fmt(s[key]['median'], spec):>8s}   "
               f"worst {_fmt(s[key]['worst'], spec):>8s}")
     print(f"total training {s['total_epochs_per_s']:.0f} epochs/s · stuck at epoch 0: "

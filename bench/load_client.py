@@ -47,6 +47,8 @@ class Record:
     replica: str | None = None               # behind nginx: the replica its cookie names
     turned_away: bool = False                # the server was full: its friendly page
     note: str | None = None                  # the last "sharing the server" note shown
+    full_runs: int = 0                       # whole-page runs (the first, clicks, st.rerun)
+    asked_runs: int = 0                      # ... of which this client asked for (not timers)
 
 
 class Student:
@@ -111,6 +113,8 @@ class Student:
         if fragment_id:
             state.fragment_id = fragment_id
             state.is_auto_rerun = True
+        else:
+            self.rec.asked_runs += 1
         try:
             await self.ws.send(msg.SerializeToString())
         except ConnectionClosed:
@@ -147,6 +151,7 @@ class Student:
         if kind == "new_session":
             self.page_hash = msg.new_session.page_script_hash
             if not msg.metadata.run.fragment_ids:      # a full run: the browser drops its
+                self.rec.full_runs += 1
                 for task in self.timers.values():      # fragment timers; the run re-arms them
                     task.cancel()
                 self.timers.clear()
