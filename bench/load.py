@@ -26,7 +26,8 @@ are taken over the window in which everyone plays (after a `--warmup`):
 - updates/s: live frames (painter component deltas) received per second; "max gap" is the
   longest wait for a frame inside the window (a student's longest frozen view);
 - first frame: seconds from opening the link to the first drawn map;
-- stuck: sessions whose page still says epoch 0 at the end;
+- stuck: sessions whose page still says epoch 0 at the end; "epoch went down": sessions whose
+  epoch counter went backwards while they only watched (training lost);
 - errors: exception elements, st.error alerts, websocket disconnects, pages that never loaded;
 - page reruns: whole-page runs the server started on its own (st.rerun, e.g. to give a view a
   new frame interval), each as costly as a first visit;
@@ -87,7 +88,14 @@ def session_figures(rec: Record, start: float, end: float) -> dict:
             "errors": rec.errors, "pause_ms": rec.pause_ms, "pause_stopped": rec.pause_stopped,
             "replica": rec.replica, "turned_away": rec.turned_away, "note": rec.note,
             "server_reruns": max(0, rec.full_runs - rec.asked_runs),
+            "epoch_drops": epoch_drops([e[1] for e in rec.epochs if e[0] <= end]),
             "epoch_each_second": epoch_trail(rec, rec.played or start, end)}
+
+
+def epoch_drops(epochs: list[int]) -> int:
+    """Times the epoch shown went down while the student only watched (no Reset, no
+    timeline): training lost, or a view of another moment."""
+    return sum(b < a for a, b in zip(epochs, epochs[1:]))
 
 
 def epoch_trail(rec: Record, start: float, end: float) -> list[int | None]:
@@ -120,6 +128,7 @@ def summarize(sessions: list[dict]) -> dict:
             "server_reruns": pick("server_reruns", max),
             "total_epochs_per_s": sum(s["epochs_per_s"] for s in sessions),
             "stuck": sum(s["stuck"] for s in sessions),
+            "sessions_with_epoch_drops": sum(bool(s.get("epoch_drops")) for s in sessions),
             "turned_away": sum(bool(s.get("turned_away")) for s in sessions),
             "notes": sorted({s["note"] for s in sessions if s.get("note")}),
             "sessions_with_errors": sum(bool(s["errors"]) for s in sessions),
@@ -183,12 +192,14 @@ class Browsers(threading.Thread):
                 rec, end = page.evaluate("window.__nnpg"), page.evaluate("performance.now()")
                 epoch = rec["epochs"][-1][1] if rec["epochs"] else 0
                 trail = Record("chromium", epochs=[(t / 1000, e, True) for t, e in rec["epochs"]])
+                drops = epoch_drops([e for t, e in rec["epochs"] if t <= end])
                 self.results.append({
                     "name": f"chromium-{len(self.results) + 1}",
                     "epochs_per_s": rate(rec["epochs"], start, end, values=True),
                     "updates_per_s": rate(rec["frames"], start, end, values=False),
                     "first_frame_s": first, "final_epoch": epoch,
                     "epoch_each_second": epoch_trail(trail, played / 1000, end / 1000),
+                    "epoch_drops": drops,
                     "pause_ms": page.evaluate(CLICK_JS, [".st-key-pg_play input", "Paused"])})
             browser.close()
 
@@ -338,7 +349,8 @@ def print_report(r: dict) -> None:
         print(f"{label:14s} median {_fmt(s[key]['median'], spec):>8s}   "
               f"worst {_fmt(s[key]['worst'], spec):>8s}")
     print(f"total training {s['total_epochs_per_s']:.0f} epochs/s · stuck at epoch 0: "
-          f"{s['stuck']} · turned away: {s['turned_away']} · sessions with errors: "
+          f"{s['stuck']} · epoch went down in {s['sessions_with_epoch_drops']} · turned away: "
+          f"{s['turned_away']} · sessions with errors: "
           f"{s['sessions_with_errors']} · paused and "
           f"stopped: {s['paused_and_stopped']}")
     for note in s["notes"]:
