@@ -73,14 +73,13 @@ class Student:
         the stream with those cookies and ask for the first run."""
         self.rec.opened = time.monotonic()
         await asyncio.to_thread(self._get_page)
-        host = urllib.parse.urlsplit(self.base).netloc
         ws_url = self.base.replace("http", "ws", 1) + "/_stcore/stream"
         headers = {"Origin": self.base}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         self.ws = await connect(ws_url, subprotocols=["streamlit"], additional_headers=headers,
                                 max_size=None, open_timeout=60, ping_interval=None,
-                                user_agent_header=f"nnpg-load-bench ({host})")
+                                user_agent_header="nnpg-load-bench")
         self._keep_cookies(self.ws.response.headers.get_all("Set-Cookie"))
         self.rec.replica = self.cookies.get(REPLICA_COOKIE)
         await self.rerun()
