@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import re
 import time
-import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
