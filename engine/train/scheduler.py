@@ -21,6 +21,9 @@ from contextlib import contextmanager
 from typing import Callable, Hashable, Iterator
 
 ACTIVE_WINDOW = 3.0     # seconds: a session that asked for a turn this recently is playing
+MAX_CHARGE = 0.5        # seconds a turn counts at most: a one-off (the process's first training
+                        # step warms torch up for seconds) must not leave a session owing the
+                        # others that long; a heavy network's real batches stay under it
 WAIT_STEP = 0.1         # seconds between checks of a waiting thread's own stop condition
 
 
@@ -63,7 +66,8 @@ class Scheduler:
                 with self._cond:
                     self._running -= 1
                     self._holding.discard(who)
-                    self._used[who] = self._used.get(who, 0.0) + self._clock() - started
+                    charge = min(self._clock() - started, MAX_CHARGE)
+                    self._used[who] = self._used.get(who, 0.0) + charge
                     self._seen[who] = self._clock()
                     self._cond.notify_all()
 
