@@ -1,6 +1,6 @@
 """A class on one server: the session cap, the frame budget and the sharing note."""
 from ui.admission import Admission, configured_cap
-from ui.frame_budget import LADDER, OVERHEAD, SLOWEST, FrameBudget
+from ui.frame_budget import LADDER, MAIN_SHARE, OVERHEAD, SLOWEST, FrameBudget
 from ui.live import sharing_text
 
 
@@ -24,19 +24,22 @@ def test_a_cap_of_zero_admits_everyone(monkeypatch):
 
 
 def test_the_frame_interval_stretches_with_load_and_never_past_the_slowest():
-    budget = FrameBudget(share=0.5)
+    budget = FrameBudget()
     assert budget.interval("pg", 0.1, 30) == 0.1     # nothing measured yet
     budget.record("pg", 0.006)                       # a 6 ms frame (18 ms in all)
     assert budget.interval("pg", 0.1, 1) == 0.1      # one session: as fast as it likes
     five, thirty = budget.interval("pg", 0.1, 5), budget.interval("pg", 0.1, 30)
     frame = 0.006 * OVERHEAD
-    assert 5 * frame / five <= 0.5 and five in LADDER        # within the drawing share
-    assert 30 * frame / thirty <= 0.5 and thirty > five
+    assert 5 * frame / five <= MAIN_SHARE and five in LADDER     # within its drawing share
+    assert 30 * frame / thirty <= MAIN_SHARE and thirty > five
     assert budget.interval("pg", 0.1, 10_000) == SLOWEST
     assert budget.interval("pg", 0.5, 2) == 0.5      # a slow lab keeps its own pace
     budget.record("im", 0.1)                         # a heavy lab's frames are its own
-    assert budget.interval("pg", 0.1, 2) == 0.1 and budget.interval("im", 0.45, 2) == 1.5
+    assert budget.interval("pg", 0.1, 2) == 0.15 and budget.interval("im", 0.45, 2) == SLOWEST
     assert budget.interval("im", 0.45, 1) == 0.45    # alone, a lab keeps its own pace
+    budget.record("pg:inside", 0.02)                 # a side view: a small share, may go slower
+    assert budget.interval("pg:inside", 2.0, 30, share=0.075, slowest=8.0) == 8.0
+    assert budget.interval("pg:inside", 2.0, 3, share=0.075, slowest=8.0) == 3.0
 
 
 def test_the_average_frame_cost_follows_new_frames():

@@ -15,21 +15,23 @@ from __future__ import annotations
 
 import threading
 
-DRAW_SHARE = 0.5           # of one core, for every session's frames together
+DRAW_SHARE = 0.5           # of one core, for every session's frames together: the main live
+MAIN_SHARE = 0.35          # view of each lab takes most of it, its slower side views (heavy
+SIDE_SHARE = 0.075         # heatmaps, the inside-the-network panel) a little each
 OVERHEAD = 3.0             # a frame's whole server CPU / its fragment's own: Streamlit's
                            # share (a script thread per run, bookkeeping, protobuf, the
                            # websocket). bench/load, 5 students: ~17 ms per frame in all,
                            # 5.6 ms inside the fragment
-SLOWEST = 2.0              # seconds: the longest interval a playing view is given
-LADDER = (0.15, 0.2, 0.25, 0.35, 0.5, 0.75, 1.0, 1.5, SLOWEST)
+SLOWEST = 2.0              # seconds: the longest interval a playing main view is given (its
+                           # frames renew the training lease); side views may go slower
+LADDER = (0.15, 0.2, 0.25, 0.35, 0.5, 0.75, 1.0, 1.5, SLOWEST, 3.0, 5.0, 8.0)
 SMOOTHING = 0.1            # weight of the newest frame in the running average
 
 
 class FrameBudget:
     """The running cost of a lab's frame, and the interval it allows each playing session."""
 
-    def __init__(self, share: float = DRAW_SHARE) -> None:
-        self.share = share
+    def __init__(self) -> None:
         self._costs: dict[str, float] = {}
         self._guard = threading.Lock()
 
@@ -43,16 +45,19 @@ class FrameBudget:
             self._costs[lab] = seconds if old is None else (
                 (1 - SMOOTHING) * old + SMOOTHING * seconds)
 
-    def interval(self, lab: str, base: float, sessions: int) -> float:
-        """The interval for a view of `lab` that would like `base` while `sessions` are
-        playing: `base` when the server can afford it, else the next step of the ladder. A
-        session alone keeps its pace: there is no one to share with."""
+    def interval(self, view: str, base: float, sessions: int, *, share: float = MAIN_SHARE,
+                 slowest: float = SLOWEST) -> float:
+        """The interval for `view` (whose frames may take `share` of a core over all sessions)
+        that would like `base` while `sessions` are playing: `base` when the server can afford
+        it, else the next step of the ladder, at most `slowest`. A session alone keeps its
+        pace: there is no one to share with."""
         if sessions <= 1:
             return base
-        need = max(1, sessions) * self.cost(lab) * OVERHEAD / self.share
+        need = sessions * self.cost(view) * OVERHEAD / share
         if need <= base:
             return base
-        return next((step for step in LADDER if step >= need and step >= base), SLOWEST)
+        return next((step for step in LADDER if need <= step <= slowest and step >= base),
+                    max(slowest, base))
 
 
 _shared: FrameBudget | None = None

@@ -16,7 +16,7 @@ import streamlit as st
 
 from engine.train.runtime import configure_torch, warm_up_optimizers
 from engine.train.scheduler import shared_scheduler
-from ui.frame_budget import shared_frame_budget
+from ui.frame_budget import SIDE_SHARE, shared_frame_budget
 from ui.frame_timer import set_frame_interval
 from ui.messages import show_info
 from ui.presentation import hides_inside, key_hint, presenting, shortcut
@@ -27,6 +27,7 @@ from ui.views.timeline import timeline_control
 Snap = TypeVar("Snap")
 SPEEDS = ("1 batch", "1 epoch", "full speed")
 INSIDE_TICK = 2.0     # the diagnostics refresh every 2 s while training (charts when paused)
+INSIDE_SLOWEST = 8.0  # ... and at least every 8 s on a server shared by a whole class
 EPOCH_SLICE = 0.3     # slow motion trains at most this long per frame: a long epoch spans a
                       # few frames, and Pause is never stuck behind it
 
@@ -161,7 +162,8 @@ def follow_view(lab: LabSession, *, capture: Callable[..., Snap], draw: Callable
     redraws each one it gets). `name` keeps its frame cost apart from the main view's."""
     budget, scheduler = shared_frame_budget(), shared_scheduler()
     key = f"{lab.prefix}:{name}"
-    interval = _start_interval(lab, key, budget.interval(key, tick, scheduler.playing()))
+    interval = _start_interval(lab, key, budget.interval(key, tick, scheduler.playing(),
+                                                         share=SIDE_SHARE))
 
     @st.fragment(run_every=interval if lab.playing else None)
     def follow() -> None:
@@ -174,7 +176,8 @@ def follow_view(lab: LabSession, *, capture: Callable[..., Snap], draw: Callable
         draw(snapshot)
         if lab.playing:
             budget.record(key, time.thread_time() - started)
-            _follow_budget(lab, key, budget.interval(key, tick, scheduler.playing()))
+            _follow_budget(lab, key, budget.interval(key, tick, scheduler.playing(),
+                                                     share=SIDE_SHARE))
 
     follow()
 
@@ -219,16 +222,29 @@ def _follow_budget(lab: LabSession, view: str, wanted: float) -> None:
 
 def inside_view(lab: LabSession, *, expanded: bool = True) -> None:
     """The inside-the-network panel in its own slow fragment (charts only while paused);
-    none where the lab's hidden parts (classroom or presentation) include it."""
+    none where the lab's hidden parts (classroom or presentation) include it. On a shared
+    server its interval stretches with the others' (a small share of the frame budget)."""
     if hides_inside(lab):
         return
+    budget, scheduler = shared_frame_budget(), shared_scheduler()
+    key = f"{lab.prefix}:inside"
 
-    @st.fragment(run_every=INSIDE_TICK if lab.playing else None)
+    def wanted() -> float:
+        return budget.interval(key, INSIDE_TICK, scheduler.playing(), share=SIDE_SHARE,
+                               slowest=INSIDE_SLOWEST)
+
+    interval = _start_interval(lab, key, wanted())
+
+    @st.fragment(run_every=interval if lab.playing else None)
     def inside() -> None:
         if lab.trainer is None:
             return
+        started = time.thread_time()
         with lab.frame():
             inside_panel(lab, charts=not lab.playing)
+        if lab.playing:
+            budget.record(key, time.thread_time() - started)
+            _follow_budget(lab, key, wanted())
 
     with st.expander("Inside the network: diagnostics and what each layer does over time",
                      expanded=expanded):
