@@ -1,33 +1,15 @@
-"""The data lab's tables as DataFrames: scikit-learn's bundled sets and the synthetic loan
-table, so every table (an upload too) goes through the same preparation (datasets.table)."""
+"""The synthetic loan table as a DataFrame, prepared like an upload (datasets.table), and the
+balanced-sampling remedy for any table with a sensitive column."""
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from .base import DatasetError
 from .loan import CLASSES, COLUMNS, GROUPS, SENSITIVE, make_loan
 from .table import Table, prepare
 
-BUILTIN = ("iris", "wine", "breast_cancer")
 LOAN_TARGET, LOAN_FAIR = "decision", "fair_decision"
 LOAN_LIMITS = {"categories": (0, len(GROUPS))}
-
-
-def builtin_frame(name: str) -> tuple[pd.DataFrame, str]:
-    """One bundled set as a frame with its class names in a `species`/`cultivar`/`diagnosis`
-    column (the target)."""
-    from sklearn import datasets as skd
-
-    loaders = {"iris": (skd.load_iris, "species"), "wine": (skd.load_wine, "cultivar"),
-               "breast_cancer": (skd.load_breast_cancer, "diagnosis")}
-    if name not in loaders:
-        raise DatasetError(f"Unknown table {name!r}; valid: {', '.join(BUILTIN)}.")
-    load, target = loaders[name]
-    bunch = load()
-    df = pd.DataFrame(np.asarray(bunch.data), columns=[str(f) for f in bunch.feature_names])
-    df[target] = np.asarray(bunch.target_names)[bunch.target]
-    return df, target
 
 
 def loan_frame(n: int, minority_share: float, label_bias: float, seed: int) -> pd.DataFrame:

@@ -1,0 +1,181 @@
+"""The data lab's views: the live frame (run numbers, the input plane with decision regions,
+the last hidden layer's plane, per-group metrics), the classic models' table and the learning
+curve, the last two computed by background jobs (engine.jobs) that the page only polls.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import streamlit as st
+
+from datasets.table import Table
+from engine.classic.baselines import fit_baselines
+from engine.classic.curves import learning_curve
+from engine.inspect.groups import gaps, group_metrics
+from engine.inspect.tabular import TableSnapshot
+from engine.jobs import Job
+from engine.snapshot import RunState
+from ui.messages import show_error, show_info
+from ui.session import LabSession
+from ui.views.run import curves, run_numbers, run_status
+from viz.tables import plot_hidden_plane, plot_input_plane, plot_learning_curve
+
+POLL = 0.5     # seconds between looks at a running job
+
+
+def _pct(v: float) -> str:
+    return "–" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.1%}"
+
+
+def draw_frame(run: RunState, snap: TableSnapshot, table: Table, plane_explained,
+               positive: int | None, playing: bool) -> None:
+    """One live frame."""
+    st.markdown(run_numbers(run, playing))
+    run_status(run)
+    ds = table.dataset
+    left, right = st.columns(2)
+    with left.container(key="dl_input_view"):
+        st.plotly_chart(plot_input_plane(snap.points, snap.labels, ds.class_names, snap.grid_x,
+                                         snap.grid_y, snap.regions, snap.confidence,
+                                         snap.classification, plane_explained),
+                        key="dl_input_chart", width="stretch")
+    with right.container(key="dl_hidden_view"):
+        if snap.hidden is None:
+            st.caption("The stack has no hidden layer: add one to see what it learns.")
+        else:
+            st.plotly_chart(plot_hidden_plane(snap.hidden, snap.labels, ds.class_names,
+                                              snap.classification, snap.hidden_name,
+                                              snap.hidden_explained),
+                            key="dl_hidden_chart", width="stretch")
+    curves(run, "dl")
+    if table.sensitive and snap.classification and positive is not None:
+        group_table(table, snap.predicted, positive)
+
+
+def group_table(table: Table, predicted: np.ndarray, positive: int) -> None:
+    """Per-group accuracy, false positive / negative rates and the gaps, live."""
+    ds = table.dataset
+    rows = group_metrics(ds.y_test, predicted, table.group_test, table.group_names, positive)
+    gap = gaps(rows)
+    with st.container(key="dl_groups"):
+        st.markdown(f"**Per group of `{table.sensitive}`** (test rows; positive = "
+                    f"{ds.class_names[positive]})")
+        st.dataframe([{"group": r.group, "test rows": r.rows, "accuracy": _pct(r.accuracy),
+                       "false positive rate": _pct(r.fpr), "false negative rate": _pct(r.fnr),
+                       f"predicted {ds.class_names[positive]}": _pct(r.positive_rate)}
+                      for r in rows]
+                     + [{"group": "gap (largest − smallest)", "test rows": None,
+                         "accuracy": _pct(gap["accuracy"]), "false positive rate":
+                         _pct(gap["fpr"]), "false negative rate": _pct(gap["fnr"]),
+                         f"predicted {ds.class_names[positive]}": _pct(gap["positive_rate"])}],
+                     hide_index=True, width="stretch")
+
+
+# ---- background jobs ----------------------------------------------------------------------
+def _job(lab: LabSession, name: str, data_key) -> Job | None:
+    held = st.session_state.get(lab.key("job_" + name))
+    if held is None or held[0] != data_key:
+        return None
+    return held[1]
+
+
+def _start(lab: LabSession, name: str, data_key, fn) -> None:
+    held = st.session_state.get(lab.key("job_" + name))
+    if held is not None:
+        held[1].cancel()
+    st.session_state[lab.key("job_" + name)] = (data_key, Job(fn, name=f"dl-{name}"))
+
+
+def _poll(lab: LabSession, name: str, data_key, show, running_text: str) -> None:
+    """Show the job's result, or its progress while it runs (this fragment re-runs itself
+    every POLL seconds until the job is done, then once more in full)."""
+    job = _job(lab, name, data_key)
+    running = job is not None and not job.done
+
+    @st.fragment(run_every=POLL if running else None)
+    def view() -> None:
+        job = _job(lab, name, data_key)
+        if job is None:
+            return
+        if not job.done:
+            st.progress(job.progress, text=f"{running_text} {job.progress:.0%}")
+            return
+        if job.error:
+            show_error(f"This computation failed: {job.error}")
+            return
+        if running:
+            st.rerun(scope="app")         # turn the polling off: the job is done
+        show(job.result)
+
+    view()
+
+
+def baselines_panel(lab: LabSession, table: Table, data_key, seed: int) -> None:
+    """The classic models on exactly the network's split: a click fits all six."""
+    ds = table.dataset
+    metric = "accuracy" if ds.task == "classification" else "R²"
+    st.caption(f"Six scikit-learn models fitted on the same {len(ds.x_train):,} training rows "
+               f"and scored on the same {len(ds.x_test):,} test rows as the network. Their "
+               "results are kept for this table and split.")
+    if _job(lab, "baselines", data_key) is None:
+        st.button("Fit the classic models", key=lab.key("fit_baselines"),
+                  icon=":material/table_chart:", on_click=_start,
+                  args=(lab, "baselines", data_key,
+                        lambda progress, cancelled: fit_baselines(ds, seed, progress=progress,
+                                                                  cancelled=cancelled)),
+                  help="Fits logistic regression, k nearest neighbours, an RBF SVM, a decision "
+                       "tree, a random forest and gradient boosting in the background; "
+                       "training goes on.")
+
+    def show(results) -> None:
+        trainer = lab.trainer
+        network = []
+        if trainer is not None:
+            m = trainer.metrics
+            n_params = sum(p.numel() for p in trainer.model.parameters())
+            score = m.test_acc if ds.task == "classification" else float("nan")
+            network = [{"model": f"Network (now, epoch {trainer.epoch})",
+                        f"test {metric}": _pct(score) if metric == "accuracy" else "see curve",
+                        "fit time": "live", "predict time": "–",
+                        "parameters": f"{n_params:,} weights + biases",
+                        "explains itself": "Hardly: see the hidden-layer view"}]
+        with st.container(key="dl_baselines"):
+            st.dataframe(network + [{
+                "model": r.name,
+                f"test {metric}": _pct(r.score) if metric == "accuracy" else f"{r.score:.3f}",
+                "fit time": f"{r.fit_s * 1000:,.0f} ms", "predict time":
+                f"{r.predict_s * 1000:,.1f} ms", "parameters": f"{r.params:,} {r.params_note}",
+                "explains itself": r.explains} for r in results],
+                hide_index=True, width="stretch")
+
+    _poll(lab, "baselines", data_key, show, "Fitting the classic models…")
+
+
+def curve_panel(lab: LabSession, table: Table, data_key, experiment, seed: int) -> None:
+    """Test score against training rows for the network and the classic models."""
+    ds = table.dataset
+    st.caption("Train the network (this stack and these settings, a fixed 1,500 weight "
+               "updates per size) and five classic models on 8 growing shares of the training "
+               "rows, and score each on the same test rows. Deterministic for a seed.")
+    key = (data_key, experiment.model, experiment.train)
+    if _job(lab, "curve", key) is None:
+        st.button("Compute the learning curve", key=lab.key("learning_curve"),
+                  icon=":material/show_chart:", on_click=_start,
+                  args=(lab, "curve", key,
+                        lambda progress, cancelled: learning_curve(
+                            experiment, ds, seed, progress=progress, cancelled=cancelled)),
+                  help="Runs in the background (tens of seconds on a busy server); the live "
+                       "training and Pause are not held up.")
+
+    def show(curve) -> None:
+        with st.container(key="dl_curve"):
+            st.plotly_chart(plot_learning_curve(curve.sizes, curve.scores, curve.metric),
+                            key="dl_curve_chart", width="stretch")
+
+    _poll(lab, "curve", key, show, "Computing the learning curve…")
+
+
+def table_notes(table: Table) -> None:
+    for note in table.notes:
+        show_info(note, icon=":material/info:")

@@ -1,0 +1,103 @@
+"""The data lab's figures: the input plane with decision regions, the last hidden layer's
+plane, and learning curves. numpy in, plotly figure out (no torch, no streamlit)."""
+from __future__ import annotations
+
+from typing import Mapping, Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+FONT = 13
+HEIGHT = 360
+# qualitative colours (TF Playground's orange and blue first), light versions for regions
+COLOURS = ("#f59322", "#0877bd", "#2ca02c", "#9467bd", "#d62728", "#8c564b", "#e377c2",
+           "#7f7f7f", "#bcbd22", "#17becf")
+
+
+def _light(hex_colour: str, alpha: float = 0.28) -> str:
+    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def _layout(fig: go.Figure, title: str, x_title: str, y_title: str) -> go.Figure:
+    fig.update_layout(title=dict(text=title, font=dict(size=FONT + 1)), height=HEIGHT,
+                      margin=dict(l=40, r=10, t=40, b=40), font=dict(size=FONT),
+                      legend=dict(orientation="h", y=-0.18), plot_bgcolor="white",
+                      uirevision="keep")
+    fig.update_xaxes(title=x_title, showgrid=False, zeroline=False)
+    fig.update_yaxes(title=y_title, showgrid=False, zeroline=False)
+    return fig
+
+
+def _points(fig: go.Figure, points: np.ndarray, labels: np.ndarray,
+            class_names: Sequence[str], classification: bool) -> None:
+    if not classification:
+        fig.add_trace(go.Scatter(x=points[:, 0], y=points[:, 1], mode="markers", name="rows",
+                                 marker=dict(color=labels, colorscale="Viridis", size=6,
+                                             line=dict(width=0.5, color="white"),
+                                             colorbar=dict(title="target"))))
+        return
+    for i, name in enumerate(class_names):
+        mask = labels == i
+        fig.add_trace(go.Scatter(x=points[mask, 0], y=points[mask, 1], mode="markers",
+                                 name=str(name), marker=dict(
+                                     color=COLOURS[i % len(COLOURS)], size=6,
+                                     line=dict(width=0.6, color="white"))))
+
+
+def plot_input_plane(points: np.ndarray, labels: np.ndarray, class_names: Sequence[str],
+                     grid_x: np.ndarray, grid_y: np.ndarray, regions: np.ndarray,
+                     confidence: np.ndarray, classification: bool,
+                     explained: tuple[float, float]) -> go.Figure:
+    """Test rows in the inputs' first two principal components, over the network's decision
+    regions in that plane (each region's colour: the class it predicts, paler where unsure)."""
+    fig = go.Figure()
+    if classification:
+        n = max(len(class_names), 1)
+        # one colour band per class index; confidence folds into the opacity via two layers
+        scale = []
+        for i in range(n):
+            c = _light(COLOURS[i % len(COLOURS)], 0.45)
+            scale += [(i / n, c), ((i + 1) / n, c)]
+        fig.add_trace(go.Heatmap(x=grid_x, y=grid_y, z=regions + 0.5, zmin=0, zmax=n,
+                                 colorscale=scale, showscale=False, hoverinfo="skip",
+                                 name="regions"))
+        fig.add_trace(go.Heatmap(x=grid_x, y=grid_y, z=1 - confidence, zmin=0, zmax=1,
+                                 colorscale=[(0, "rgba(255,255,255,0)"),
+                                             (1, "rgba(255,255,255,0.9)")],
+                                 showscale=False, hoverinfo="skip", name="unsure"))
+    else:
+        fig.add_trace(go.Heatmap(x=grid_x, y=grid_y, z=regions, colorscale="Viridis",
+                                 opacity=0.35, showscale=False, hoverinfo="skip"))
+    _points(fig, points, labels, class_names, classification)
+    return _layout(fig, "Inputs (PCA) and the network's decision regions",
+                   f"PC1 ({explained[0]:.0%} of the variance)",
+                   f"PC2 ({explained[1]:.0%})")
+
+
+def plot_hidden_plane(hidden: np.ndarray, labels: np.ndarray, class_names: Sequence[str],
+                      classification: bool, layer: str,
+                      explained: tuple[float, float]) -> go.Figure:
+    """The same test rows as the last hidden layer sees them (its own first two principal
+    components): classes drift apart as the network learns features that separate them."""
+    fig = go.Figure()
+    _points(fig, hidden, labels, class_names, classification)
+    return _layout(fig, f"Last hidden layer ({layer}), PCA: what the network made of them",
+                   f"PC1 ({explained[0]:.0%})", f"PC2 ({explained[1]:.0%})")
+
+
+def plot_learning_curve(sizes: Sequence[int], scores: Mapping[str, Sequence[float]],
+                        metric: str) -> go.Figure:
+    """Test score against training rows (log axis), one line per model; the network bold."""
+    fig = go.Figure()
+    for i, (name, values) in enumerate(scores.items()):
+        network = name == "Network"
+        fig.add_trace(go.Scatter(x=list(sizes)[:len(values)], y=list(values),
+                                 mode="lines+markers", name=name,
+                                 line=dict(width=4 if network else 2,
+                                           color="black" if network
+                                           else COLOURS[(i - 1) % len(COLOURS)],
+                                           dash=None if network else "dot")))
+    fig.update_xaxes(type="log")
+    return _layout(fig, f"Learning curve: test {metric} against training rows",
+                   "training rows (log scale)", f"test {metric}")
