@@ -77,7 +77,8 @@ def _page() -> None:
         show_warning(note)
     if table is None:
         show_info("Upload a CSV file in the sidebar (a header row, then one row per example), "
-                  "or pick a bundled table.", icon=":material/upload_file:")
+                  "or pick a bundled table. A link cannot carry a file: after opening one, "
+                  "upload the CSV again.", icon=":material/upload_file:")
         return
     ds = table.dataset
     table_notes(table)

@@ -20,9 +20,10 @@ def _light(hex_colour: str, alpha: float = 0.28) -> str:
 
 
 def _layout(fig: go.Figure, title: str, x_title: str, y_title: str) -> go.Figure:
-    fig.update_layout(title=dict(text=title, font=dict(size=FONT + 1)), height=HEIGHT,
-                      margin=dict(l=40, r=10, t=40, b=40), font=dict(size=FONT),
-                      legend=dict(orientation="h", y=-0.18), plot_bgcolor="white",
+    fig.update_layout(title=dict(text=title, y=0.98, yanchor='top', font=dict(size=FONT + 1)), height=HEIGHT,
+                      margin=dict(l=40, r=10, t=70, b=40), font=dict(size=FONT),
+                      legend=dict(orientation="h", y=1.0, yanchor="bottom", x=1,
+                                  xanchor="right"), plot_bgcolor="white",
                       uirevision="keep")
     fig.update_xaxes(title=x_title, showgrid=False, zeroline=False)
     fig.update_yaxes(title=y_title, showgrid=False, zeroline=False)

@@ -222,7 +222,7 @@ def read_params(params: dict[str, list[str]]) -> tuple[Experiment, dict, list[st
     """Experiment, the loan table's values and repair notes from a link (never raises).
 
     Another lab's link opens the default quietly; an unknown table, with a note. A `csv`
-    link cannot carry the file: the page asks for it again."""
+    link cannot carry the file: the page asks for it."""
     name = (params.get("ds") or [""])[-1]
     if name not in TABLES:
         foreign = name in DATASETS or not (name or MODEL_URL_KEY in params)
@@ -242,9 +242,6 @@ def read_params(params: dict[str, list[str]]) -> tuple[Experiment, dict, list[st
         for key, (limit, default) in LOAN_KEYS.items():
             extra[key] = _float_param(params, key, limit, default, notes)
         extra[BALANCE_KEY] = (params.get(BALANCE_KEY) or ["0"])[-1] == "1"
-    if name == "csv":
-        notes.append("A link cannot carry an uploaded file: upload the CSV again to train "
-                     "on it.")
     return exp, extra, list(dict.fromkeys(notes + fitted))
 
 

@@ -31,7 +31,8 @@ def _pct(v: float) -> str:
 def draw_frame(run: RunState, snap: TableSnapshot, table: Table, plane_explained,
                positive: int | None, playing: bool) -> None:
     """One live frame."""
-    st.markdown(run_numbers(run, playing))
+    with st.container(key="dl_epoch"):
+        st.markdown(run_numbers(run, playing))
     run_status(run)
     ds = table.dataset
     left, right = st.columns(2)
@@ -61,11 +62,11 @@ def group_table(table: Table, predicted: np.ndarray, positive: int) -> None:
     with st.container(key="dl_groups"):
         st.markdown(f"**Per group of `{table.sensitive}`** (test rows; positive = "
                     f"{ds.class_names[positive]})")
-        st.dataframe([{"group": r.group, "test rows": r.rows, "accuracy": _pct(r.accuracy),
+        st.dataframe([{"group": r.group, "test rows": f"{r.rows:,}", "accuracy": _pct(r.accuracy),
                        "false positive rate": _pct(r.fpr), "false negative rate": _pct(r.fnr),
                        f"predicted {ds.class_names[positive]}": _pct(r.positive_rate)}
                       for r in rows]
-                     + [{"group": "gap (largest − smallest)", "test rows": None,
+                     + [{"group": "gap (largest − smallest)", "test rows": "",
                          "accuracy": _pct(gap["accuracy"]), "false positive rate":
                          _pct(gap["fpr"]), "false negative rate": _pct(gap["fnr"]),
                          f"predicted {ds.class_names[positive]}": _pct(gap["positive_rate"])}],
