@@ -1,0 +1,81 @@
+"""AppTest of the data lab: it opens, Play trains and draws, the loan link reopens its bias
+settings with per-group metrics, hostile link values get notes, the CSV choice without a file
+asks for one, and the classic models answer a click with a table."""
+import time
+
+from streamlit.testing.v1 import AppTest
+
+PAGE = "labs/data_lab.py"
+
+
+def open_lab(app_path, **params):
+    at = AppTest.from_file(app_path, default_timeout=90)
+    at.query_params.update(params)
+    at.run()
+    at.query_params.clear()
+    at.query_params.update(params)
+    return at.switch_page(PAGE).run()
+
+
+def trainer(at):
+    return at.session_state["dl_trainer"]
+
+
+def text(at) -> str:
+    return " ".join(m.value for m in at.markdown)
+
+
+def test_opens_on_iris_and_play_trains(app_path):
+    at = open_lab(app_path)
+    assert not at.exception and not at.error and not at.warning
+    assert trainer(at).dataset.name == "iris"
+    at.toggle(key="dl_play").set_value(True).run()
+    deadline = time.time() + 60
+    while trainer(at).epoch < 3 and time.time() < deadline:
+        time.sleep(0.3)
+        at.run()
+    at.toggle(key="dl_play").set_value(False).run()
+    assert trainer(at).epoch >= 3 and not at.exception
+    assert len(at.get("plotly_chart")) >= 2          # input plane, hidden plane
+    assert at.query_params["ds"] == "iris"
+
+
+def test_loan_link_reopens_its_bias_settings_and_shows_groups(app_path):
+    at = open_lab(app_path, ds="loan", minor="0.1", lbias="0.7", bal="1", n="800")
+    assert not at.exception and not at.warning
+    assert at.session_state["dl_minor"] == 0.1 and at.session_state["dl_lbias"] == 0.7
+    assert at.session_state["dl_balance"] is True
+    assert trainer(at).dataset.name == "loan" and len(trainer(at).dataset.x_test) == 240
+    assert "Per group of" in text(at)
+    assert at.query_params["minor"] == "0.1" and at.query_params["bal"] == "1"
+
+
+def test_hostile_link_values_get_notes_not_crashes(app_path):
+    at = open_lab(app_path, ds="loan", minor="nan", lbias="99", n="-5", bs="1e99",
+                  net="dense:99999999:relu")
+    assert not at.exception
+    notes = " ".join(w.value for w in at.warning)
+    assert "minor" in notes and "lbias" in notes
+    assert at.session_state["dl_minor"] == 0.2 and at.session_state["dl_lbias"] == 1.0
+    assert trainer(at) is not None
+    at = open_lab(app_path, ds="<script>", net="x")
+    assert not at.exception and "no table this lab knows" in " ".join(w.value for w in at.warning)
+
+
+def test_csv_without_a_file_asks_for_one(app_path):
+    at = open_lab(app_path)
+    at.selectbox(key="dl_dataset").set_value("csv").run()
+    assert not at.exception
+    assert "Upload a CSV file" in " ".join(i.value for i in at.info)
+
+
+def test_classic_models_answer_a_click(app_path):
+    at = open_lab(app_path, ds="wine")
+    at.button(key="dl_fit_baselines").click().run()
+    held = at.session_state["dl_job_baselines"][1]
+    assert held.wait(60) and held.error is None
+    at.run()
+    assert not at.exception
+    tables = [d.value for d in at.dataframe]
+    baseline = next(t for t in tables if "model" in t.columns and "fit time" in t.columns)
+    assert len(baseline) == 7 and baseline["model"].iloc[0].startswith("Network")
