@@ -18,12 +18,14 @@ from engine.spec import Experiment, ModelSpec
 from engine.train import Trainer
 from ui.controls.layer_editor import layer_editor, plan_panel, seed_stack, stack_from_state
 from ui.controls.table_upload import prepared_upload, upload_controls
-from ui.controls.tables import (LAB, balance_control, bundled_table, data_spec_from_state,
+from ui.controls.tables import (LAB, LESSON_LAB, balance_control, bundled_table, data_spec_from_state,
                                 editor, k, loan_controls, loan_table, read_url,
                                 restore_missing, seed_controls, table_picker,
                                 train_spec_from_state, training_controls, write_url)
+from ui.lessons import lesson_changed
 from ui.live import inside_view, live_view, play_bar
 from ui.messages import show_info, show_warning
+from ui.views.lesson_bar import lesson_bar
 from ui.views.tables import baselines_panel, curve_panel, draw_frame, table_notes
 
 TICK = 0.5            # seconds between live frames (2 updates/s)
@@ -62,6 +64,7 @@ def _page() -> None:
     current: Experiment = st.session_state[k("experiment")]
     restore_missing(current, st.session_state.get(k("extra"), {}))
     st.markdown("#### Data lab: your table, deep learning against classic ML, and bias")
+    lesson = lesson_bar(LAB)
     with st.sidebar:
         st.subheader("Table")
         name = table_picker()
@@ -94,7 +97,7 @@ def _page() -> None:
         return
     st.session_state[k("experiment")] = trainer.experiment
     write_url(trainer.experiment)
-    _body(trainer, table, data_key)
+    _body(trainer, table, data_key, lesson)
 
 
 def _plane(table: Table, data_key):
@@ -117,7 +120,7 @@ def _positive(table: Table) -> int | None:
     return classes.index(st.session_state[k("positive")])
 
 
-def _body(trainer: Trainer, table: Table, data_key) -> None:
+def _body(trainer: Trainer, table: Table, data_key, lesson) -> None:
     ds = trainer.dataset
     kind = "classes: " + ", ".join(ds.class_names) if ds.class_names else "a number to predict"
     st.caption(f"{DATASETS[ds.name].title}: {len(ds.x_train):,} training and "
@@ -138,7 +141,7 @@ def _body(trainer: Trainer, table: Table, data_key) -> None:
         run, snap = frame
         draw_frame(run, snap, table, plane.explained, positive, LAB.playing)
 
-    live_view(LAB, capture=capture, draw=draw, tick=TICK)
+    live_view(LAB, capture=capture, draw=draw, tick=TICK, after=lesson)
     with st.expander("Classic machine learning on the same split", expanded=True,
                      icon=":material/table_chart:"):
         baselines_panel(LAB, table, data_key, trainer.experiment.train.seed)
@@ -149,7 +152,7 @@ def _body(trainer: Trainer, table: Table, data_key) -> None:
 
 
 def data_lab() -> None:
-    LAB.run_page(_first_visit, _page)
+    LAB.run_page(_first_visit, _page, reopen=lesson_changed(LAB, LESSON_LAB))
 
 
 data_lab()

@@ -79,3 +79,11 @@ def test_classic_models_answer_a_click(app_path):
     tables = [d.value for d in at.dataframe]
     baseline = next(t for t in tables if "model" in t.columns and "fit time" in t.columns)
     assert len(baseline) == 7 and baseline["model"].iloc[0].startswith("Network")
+
+
+def test_a_lesson_link_opens_its_table_and_bias_settings(app_path):
+    at = open_lab(app_path, lesson="bias-in-bias-out")
+    assert not at.exception and not at.warning
+    assert trainer(at).dataset.name == "loan"
+    assert at.session_state["dl_minor"] == 0.5 and at.session_state["dl_lbias"] == 0.8
+    assert "Bias in, bias out" in text(at)

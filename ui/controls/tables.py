@@ -23,6 +23,7 @@ from ui.address import set_address
 from ui.controls.fields import NET_TRAIN_KEYS, fit_link_values, net_train_spec, \
     net_training_controls
 from ui.controls.layer_editor import Editor
+from ui.lessons import with_lesson
 from ui.links import read_link
 from ui.session import LabSession
 
@@ -193,9 +194,12 @@ def loan_extra() -> dict[str, str]:
 
 # ---- links --------------------------------------------------------------------------------
 def read_url() -> tuple[Experiment, dict, list[str]]:
+    """Experiment, the loan table's values and notes from the page URL (never raises); a
+    `lesson=` in it opens that lesson with the lesson's link."""
     params, notes = read_link()
+    params, lesson_notes = with_lesson(params, LAB, LESSON_LAB)
     exp, extra, more = read_params(params)
-    return exp, extra, notes + more
+    return exp, extra, notes + lesson_notes + more
 
 
 def _float_param(params, key: str, limit: str, default: float, notes: list[str]) -> float:
