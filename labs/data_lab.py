@@ -26,7 +26,8 @@ from ui.lessons import lesson_changed
 from ui.live import inside_view, live_view, play_bar
 from ui.messages import show_info, show_warning
 from ui.views.lesson_bar import lesson_bar
-from ui.views.tables import baselines_panel, curve_panel, draw_frame, table_notes
+from ui.views.tables import (baselines_panel, curve_panel, draw_frame, hold_jobs,
+                             table_notes)
 
 TICK = 0.5            # seconds between live frames (2 updates/s)
 
@@ -139,7 +140,8 @@ def _body(trainer: Trainer, table: Table, data_key, lesson) -> None:
 
     def draw(frame) -> None:
         run, snap = frame
-        draw_frame(run, snap, table, plane.explained, positive, LAB.playing)
+        with hold_jobs(LAB):
+            draw_frame(run, snap, table, plane.explained, positive, LAB.playing)
 
     live_view(LAB, capture=capture, draw=draw, tick=TICK, after=lesson)
     with st.expander("Classic machine learning on the same split", expanded=True,
@@ -151,8 +153,13 @@ def _body(trainer: Trainer, table: Table, data_key, lesson) -> None:
     inside_view(LAB, expanded=False)
 
 
+def _held_page() -> None:
+    with hold_jobs(LAB):           # background jobs wait while a click's run draws
+        _page()
+
+
 def data_lab() -> None:
-    LAB.run_page(_first_visit, _page, reopen=lesson_changed(LAB, LESSON_LAB))
+    LAB.run_page(_first_visit, _held_page, reopen=lesson_changed(LAB, LESSON_LAB))
 
 
 data_lab()

@@ -40,14 +40,14 @@ def _subset(ds, rows: np.ndarray):
     return dataclasses.replace(ds, x_train=ds.x_train[rows], y_train=ds.y_train[rows])
 
 
-def _network_score(experiment, ds) -> float:
+def _network_score(experiment, ds, checkpoint: Callable[[], bool]) -> float:
     from engine.train.trainer import Trainer
 
     trainer = Trainer(experiment, dataset=ds, device="cpu")
     epochs = min(300, max(10, math.ceil(STEPS / max(trainer.batches_per_epoch, 1))))
     for _ in range(epochs):
         trainer.step(trainer.batches_per_epoch)
-        if trainer.done:
+        if trainer.done or checkpoint():      # a checkpoint per epoch: the page may hold us
             break
     from engine.inspect.tabular import predict
     return score_predictions(predict(trainer, np.asarray(ds.x_test)), ds.y_test,
@@ -77,7 +77,7 @@ def learning_curve(experiment, ds, seed: int = 0, *, progress: Callable[[float],
             if one_class:
                 score = float("nan")
             elif name == NETWORK:
-                score = _network_score(experiment, sub)
+                score = _network_score(experiment, sub, cancelled)
             else:
                 model = models[name].fit(sub.x_train, sub.y_train)
                 score = score_predictions(model.predict(ds.x_test), ds.y_test, classification)

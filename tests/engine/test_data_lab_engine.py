@@ -111,3 +111,23 @@ def test_loan_label_bias_only_touches_group_b_and_balance_repeats_rows():
     assert np.bincount(even.group_train)[0] == np.bincount(even.group_train)[1]
     assert len(even.dataset.x_test) == len(plain.dataset.x_test)
     assert dataclasses.replace(plain).dataset.y_test is plain.dataset.y_test
+
+
+def test_a_held_job_waits_at_its_checkpoint():
+    import threading
+    from engine.jobs import Job
+    reached, steps = threading.Event(), []
+
+    def work(progress, checkpoint):
+        for i in range(3):
+            checkpoint()
+            steps.append(i)
+            reached.set()
+        return len(steps)
+
+    gate = threading.Event()
+    job = Job(lambda p, c: (gate.wait(5), work(p, c))[1])
+    with job.held():
+        gate.set()
+        assert not job.wait(0.3) and steps == []       # held at the first checkpoint
+    assert job.wait(5) and job.result == 3 and job.error is None

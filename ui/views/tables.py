@@ -5,6 +5,8 @@ curve, the last two computed by background jobs (engine.jobs) that the page only
 from __future__ import annotations
 
 import math
+from contextlib import ExitStack, contextmanager
+from typing import Iterator
 
 import numpy as np
 import streamlit as st
@@ -74,6 +76,20 @@ def group_table(table: Table, predicted: np.ndarray, positive: int) -> None:
 
 
 # ---- background jobs ----------------------------------------------------------------------
+JOBS = ("baselines", "curve")
+
+
+@contextmanager
+def hold_jobs(lab: LabSession) -> Iterator[None]:
+    """Hold this session's running jobs while the page draws (a click's run goes first)."""
+    with ExitStack() as stack:
+        for name in JOBS:
+            held = st.session_state.get(lab.key("job_" + name))
+            if held is not None and not held[1].done:
+                stack.enter_context(held[1].held())
+        yield
+
+
 def _job(lab: LabSession, name: str, data_key) -> Job | None:
     held = st.session_state.get(lab.key("job_" + name))
     if held is None or held[0] != data_key:
