@@ -102,3 +102,20 @@ def plot_learning_curve(sizes: Sequence[int], scores: Mapping[str, Sequence[floa
     fig.update_xaxes(type="log")
     return _layout(fig, f"Learning curve: test {metric} against training rows",
                    "training rows (log scale)", f"test {metric}")
+
+
+def plot_importance(features: Sequence[str], network: Sequence[float],
+                    forest: Sequence[float], metric: str, top: int = 15) -> go.Figure:
+    """Drop in test score when each input is shuffled, network beside forest (largest first)."""
+    net, tree = np.asarray(network), np.asarray(forest)
+    order = np.argsort(-(np.maximum(net, 0) + np.maximum(tree, 0)))[:top][::-1]
+    names = [str(features[i]) for i in order]
+    fig = go.Figure([go.Bar(y=names, x=net[order], orientation="h", name="Network",
+                            marker_color="black"),
+                     go.Bar(y=names, x=tree[order], orientation="h", name="Random forest",
+                            marker_color=COLOURS[1])])
+    fig.update_layout(barmode="group")
+    _layout(fig, "Permutation importance: what each model relies on",
+            f"drop in test {metric} when the column is shuffled", "")
+    fig.update_layout(height=max(HEIGHT, 30 * len(names) + 120))
+    return fig

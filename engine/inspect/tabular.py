@@ -76,16 +76,20 @@ def _grid(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
                                                                          hi[1] + pad[1], GRID)
 
 
-@torch.inference_mode()
 def _outputs(trainer, x: np.ndarray) -> np.ndarray:
     """The network's answers for rows `x`: class probabilities (N, C) or values (N, 1)."""
-    model = trainer.model
+    return model_outputs(trainer.model, trainer.objective, trainer.device, x)
+
+
+@torch.inference_mode()
+def model_outputs(model, objective, device, x: np.ndarray) -> np.ndarray:
+    """`_outputs` for a model apart from its trainer (e.g. a copy taken under the lock)."""
     with eval_mode(model):
-        out = model(torch.tensor(x, dtype=torch.float32, device=trainer.device))
+        out = model(torch.tensor(np.asarray(x), dtype=torch.float32, device=device))
     out = out.detach().cpu().numpy().astype(np.float64)
-    if trainer.objective.classification:
+    if objective.classification:
         if out.shape[1] == 1:                                 # a tanh / sigmoid head
-            p = (out[:, 0] + 1) / 2 if trainer.objective.head_activation == "tanh" \
+            p = (out[:, 0] + 1) / 2 if objective.head_activation == "tanh" \
                 else 1 / (1 + np.exp(-out[:, 0]))
             return np.column_stack([1 - p, p])
         e = np.exp(out - out.max(axis=1, keepdims=True))

@@ -131,3 +131,14 @@ def test_a_held_job_waits_at_its_checkpoint():
         gate.set()
         assert not job.wait(0.3) and steps == []       # held at the first checkpoint
     assert job.wait(5) and job.result == 3 and job.error is None
+
+
+def test_permutation_importance_finds_the_only_useful_column():
+    from engine.classic.importance import permutation_drop
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(300, 3))
+    y = (x[:, 1] > 0).astype(int)                       # only column 1 decides
+    drops = permutation_drop(lambda rows: (rows[:, 1] > 0).astype(int), x, y, True, seed=0)
+    assert drops[0] == 0 and drops[2] == 0 and drops[1] > 0.3
+    again = permutation_drop(lambda rows: (rows[:, 1] > 0).astype(int), x, y, True, seed=0)
+    np.testing.assert_array_equal(drops, again)

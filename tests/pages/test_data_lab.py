@@ -87,3 +87,14 @@ def test_a_lesson_link_opens_its_table_and_bias_settings(app_path):
     assert trainer(at).dataset.name == "loan"
     assert at.session_state["dl_minor"] == 0.5 and at.session_state["dl_lbias"] == 0.8
     assert "Bias in, bias out" in text(at)
+
+
+def test_importance_answers_a_click_while_training_goes_on(app_path):
+    at = open_lab(app_path, ds="iris")
+    at.button(key="dl_importance").click().run()
+    job = at.session_state["dl_job_importance"][1]
+    assert job.wait(60) and job.error is None
+    at.run()
+    assert not at.exception
+    epoch, imp = job.result
+    assert len(imp.features) == 4 and len(imp.network) == len(imp.forest) == 4

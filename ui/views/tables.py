@@ -21,7 +21,8 @@ from engine.snapshot import RunState
 from ui.messages import show_error, show_info
 from ui.session import LabSession
 from ui.views.run import curves, run_numbers, run_status
-from viz.tables import plot_hidden_plane, plot_input_plane, plot_learning_curve
+from viz.tables import (plot_hidden_plane, plot_importance, plot_input_plane,
+                        plot_learning_curve)
 
 POLL = 0.5     # seconds between looks at a running job
 
@@ -76,7 +77,7 @@ def group_table(table: Table, predicted: np.ndarray, positive: int) -> None:
 
 
 # ---- background jobs ----------------------------------------------------------------------
-JOBS = ("baselines", "curve")
+JOBS = ("baselines", "curve", "importance")
 
 
 @contextmanager
@@ -191,6 +192,38 @@ def curve_panel(lab: LabSession, table: Table, data_key, experiment, seed: int) 
                             key="dl_curve_chart", width="stretch")
 
     _poll(lab, "curve", key, show, "Computing the learning curve…")
+
+
+def _start_importance(lab: LabSession, table: Table, data_key, seed: int) -> None:
+    from engine.classic.importance import copy_network, importances
+    if lab.trainer is None:
+        return
+    with lab.lock:                        # a copy: training goes on while the job measures
+        network = copy_network(lab.trainer)
+        epoch = lab.trainer.epoch
+    _start(lab, "importance", data_key, lambda progress, cancelled: (epoch, importances(
+        network, table.dataset, seed, progress=progress, cancelled=cancelled)))
+
+
+def importance_panel(lab: LabSession, table: Table, data_key, seed: int) -> None:
+    """Permutation importance of each input for the network (as it is now) and a forest."""
+    st.caption("Shuffle one input column of the test rows and score again: the drop shows how "
+               "much a model relies on that column. The network is measured as it is at the "
+               "click; a random forest on the same split beside it.")
+    st.button("Measure which inputs matter", key=lab.key("importance"),
+              icon=":material/bar_chart:", on_click=_start_importance,
+              args=(lab, table, data_key, seed),
+              help="Permutation importance for the network (a copy of it now; training goes "
+                   "on) and for a random forest, in the background.")
+
+    def show(result) -> None:
+        epoch, imp = result
+        with st.container(key="dl_importance_view"):
+            st.caption(f"The network at epoch {epoch}.")
+            st.plotly_chart(plot_importance(imp.features, imp.network, imp.forest, imp.metric),
+                            key="dl_importance_chart", width="stretch")
+
+    _poll(lab, "importance", data_key, show, "Shuffling columns…")
 
 
 def table_notes(table: Table) -> None:
