@@ -27,7 +27,7 @@ from ui.live import inside_view, live_view, play_bar
 from ui.messages import show_info, show_warning
 from ui.views.lesson_bar import lesson_bar
 from ui.views.tables import (baselines_panel, curve_panel, draw_frame, hold_jobs,
-                             importance_panel, table_notes)
+                             importance_panel, row_panel, table_notes)
 
 TICK = 0.5            # seconds between live frames (2 updates/s)
 
@@ -153,6 +153,8 @@ def _body(trainer: Trainer, table: Table, data_key, lesson) -> None:
     with st.expander("Which inputs matter? Network and forest side by side",
                      icon=":material/bar_chart:"):
         importance_panel(LAB, table, data_key, trainer.experiment.train.seed)
+    with st.expander("Why this row? Per-feature contributions", icon=":material/search:"):
+        row_panel(LAB, table, data_key)
     inside_view(LAB, expanded=False)
 
 

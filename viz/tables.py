@@ -119,3 +119,20 @@ def plot_importance(features: Sequence[str], network: Sequence[float],
             f"drop in test {metric} when the column is shuffled", "")
     fig.update_layout(height=max(HEIGHT, 30 * len(names) + 120))
     return fig
+
+
+def plot_contributions(features: Sequence[str], network: Sequence[float],
+                       linear: Sequence[float], label: str, top: int = 12) -> go.Figure:
+    """One row's per-feature contributions: the network's gradient × input beside the linear
+    model's terms (largest first; positive pushes towards `label`)."""
+    net, lin = np.asarray(network), np.asarray(linear)
+    order = np.argsort(-(np.abs(net) + np.abs(lin)))[:top][::-1]
+    names = [str(features[i]) for i in order]
+    fig = go.Figure([go.Bar(y=names, x=net[order], orientation="h", name="Network (gradient × input)",
+                            marker_color="black"),
+                     go.Bar(y=names, x=lin[order], orientation="h",
+                            name="Linear model (coefficient × value)", marker_color=COLOURS[0])])
+    fig.update_layout(barmode="group")
+    _layout(fig, f"Why this row: contributions towards {label}", "contribution", "")
+    fig.update_layout(height=max(HEIGHT, 30 * len(names) + 120))
+    return fig

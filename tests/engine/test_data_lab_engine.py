@@ -142,3 +142,34 @@ def test_permutation_importance_finds_the_only_useful_column():
     assert drops[0] == 0 and drops[2] == 0 and drops[1] > 0.3
     again = permutation_drop(lambda rows: (rows[:, 1] > 0).astype(int), x, y, True, seed=0)
     np.testing.assert_array_equal(drops, again)
+
+
+def test_gradient_times_input_of_a_linear_network_is_its_terms():
+    from engine.inspect.contributions import gradient_times_input, linear_terms
+    exp = dataclasses.replace(iris_experiment(), model=ModelSpec(()))
+    trainer = Trainer(exp, device="cpu")
+    trainer.step(20)
+    row = np.asarray(trainer.dataset.x_test[3], dtype=np.float64)
+    w = trainer.model.head.weight.detach().numpy().astype(np.float64)        # (3, 4)
+    for cls in range(3):
+        np.testing.assert_allclose(gradient_times_input(trainer, row, cls), w[cls] * row,
+                                   rtol=1e-5, atol=1e-6)
+
+    class Binary:                                   # a fitted binary model's coef_ shape
+        coef_ = np.array([[2.0, -1.0]])
+    assert list(linear_terms(Binary, np.array([1.0, 3.0]), 1, True)) == [2.0, -3.0]
+    assert list(linear_terms(Binary, np.array([1.0, 3.0]), 0, True)) == [-2.0, 3.0]
+
+
+def test_explaining_a_row_leaves_the_weights_gradients_alone():
+    from engine.inspect.contributions import gradient_times_input
+    trainer = Trainer(iris_experiment(), device="cpu")
+    trainer.step(3)
+    before = [None if p.grad is None else p.grad.clone() for p in trainer.model.parameters()]
+    gradient_times_input(trainer, np.asarray(trainer.dataset.x_test[0]), 0)
+    for b, p in zip(before, trainer.model.parameters()):
+        assert (b is None and p.grad is None) or torch_equal(b, p.grad)
+
+
+def torch_equal(a, b) -> bool:
+    return a is not None and b is not None and bool((a == b).all())

@@ -98,3 +98,10 @@ def test_importance_answers_a_click_while_training_goes_on(app_path):
     assert not at.exception
     epoch, imp = job.result
     assert len(imp.features) == 4 and len(imp.network) == len(imp.forest) == 4
+
+
+def test_a_row_is_explained_by_both_models(app_path):
+    at = open_lab(app_path, ds="breast_cancer")
+    at.number_input(key="dl_row").set_value(5).run()
+    assert not at.exception
+    assert "The network predicts" in " ".join(c.value for c in at.caption)

@@ -21,8 +21,8 @@ from engine.snapshot import RunState
 from ui.messages import show_error, show_info
 from ui.session import LabSession
 from ui.views.run import curves, run_numbers, run_status
-from viz.tables import (plot_hidden_plane, plot_importance, plot_input_plane,
-                        plot_learning_curve)
+from viz.tables import (plot_contributions, plot_hidden_plane, plot_importance,
+                        plot_input_plane, plot_learning_curve)
 
 POLL = 0.5     # seconds between looks at a running job
 
@@ -224,6 +224,47 @@ def importance_panel(lab: LabSession, table: Table, data_key, seed: int) -> None
                             key="dl_importance_chart", width="stretch")
 
     _poll(lab, "importance", data_key, show, "Shuffling columns…")
+
+
+def _linear_model(lab: LabSession, table: Table, data_key):
+    """The linear baseline on the network's split, fitted once per table (milliseconds)."""
+    held = st.session_state.get(lab.key("linear"))
+    if held is None or held[0] != data_key:
+        from engine.classic.baselines import NAMES, _models
+        ds = table.dataset
+        model = _models(ds.task == "classification", 0, len(ds.x_train))[NAMES[0]]
+        held = (data_key, model.fit(ds.x_train, ds.y_train))
+        st.session_state[lab.key("linear")] = held
+    return held[1]
+
+
+def row_panel(lab: LabSession, table: Table, data_key) -> None:
+    """One test row explained: the network's gradient × input beside the linear terms."""
+    from engine.inspect.contributions import gradient_times_input, linear_terms
+    from engine.inspect.tabular import predict
+    ds = table.dataset
+    n = len(ds.x_test)
+    if st.session_state.get(lab.key("row"), 0) >= n:
+        st.session_state[lab.key("row")] = 0
+    index = int(st.number_input("Test row to explain", 0, n - 1, key=lab.key("row"),
+                                help="Which row of the test set the contributions below "
+                                     "explain (the network as it is now)."))
+    row = np.asarray(ds.x_test[index], dtype=np.float64)
+    classification = ds.task == "classification"
+    with lab.lock:
+        if lab.trainer is None:
+            return
+        guess = int(predict(lab.trainer, row[None, :].astype(np.float32))[0]) \
+            if classification else 0
+        net = gradient_times_input(lab.trainer, row, guess)
+    lin = linear_terms(_linear_model(lab, table, data_key), row, guess, classification)
+    label = ds.class_names[guess] if classification else "a higher value"
+    truth = ds.class_names[int(ds.y_test[index])] if classification else f"{ds.y_test[index]:g}"
+    st.caption(f"The network predicts **{label if classification else 'a value'}**; the true "
+               f"answer is **{truth}**. Inputs are standardised: 0 is the training average.")
+    with st.container(key="dl_row_view"):
+        st.plotly_chart(plot_contributions(ds.feature_names, net, lin, label),
+                        key="dl_row_chart", width="stretch")
 
 
 def table_notes(table: Table) -> None:
