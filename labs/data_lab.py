@@ -26,8 +26,9 @@ from ui.lessons import lesson_changed
 from ui.live import inside_view, live_view, play_bar
 from ui.messages import show_info, show_warning
 from ui.views.lesson_bar import lesson_bar
-from ui.views.tables import (baselines_panel, curve_panel, draw_frame, hold_jobs,
-                             importance_panel, row_panel, table_notes)
+from ui.views.jobs import hold_jobs
+from ui.views.tables import (baselines_panel, curve_panel, draw_frame, importance_panel,
+                             row_panel, table_notes)
 
 TICK = 0.5            # seconds between live frames (2 updates/s)
 

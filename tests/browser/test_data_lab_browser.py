@@ -30,6 +30,9 @@ def test_upload_train_compare_and_learning_curve(server, browser, tmp_path):
     page.goto(f"{server}/data?ds=csv")
     upload = page.locator("[data-testid='stFileUploaderDropzoneInput']")
     upload.wait_for(state="attached", timeout=60000)
+    (tmp_path / "photo.csv").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20)
+    upload.set_input_files(str(tmp_path / "photo.csv"))     # a hostile file first: a message
+    expect(page.get_by_text("This looks like a binary file")).to_be_visible(timeout=30000)
     upload.set_input_files(people_csv(tmp_path / "people.csv"))
     epoch = page.locator(".st-key-dl_epoch")
     expect(epoch).to_contain_text("Epoch 0 ", timeout=60000)

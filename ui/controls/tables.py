@@ -12,7 +12,7 @@ import math
 
 import streamlit as st
 
-from datasets import DATASETS, Dataset, DatasetError, load_dataset
+from datasets import DATASETS, load_dataset
 from datasets.table import Table
 from engine.spec import DataSpec, Experiment, ModelSpec, TrainSpec
 from engine.spec.fields import MODEL_URL_KEY

@@ -5,8 +5,6 @@ curve, the last two computed by background jobs (engine.jobs) that the page only
 from __future__ import annotations
 
 import math
-from contextlib import ExitStack, contextmanager
-from typing import Iterator
 
 import numpy as np
 import streamlit as st
@@ -16,15 +14,13 @@ from engine.classic.baselines import fit_baselines
 from engine.classic.curves import learning_curve
 from engine.inspect.groups import gaps, group_metrics
 from engine.inspect.tabular import TableSnapshot
-from engine.jobs import Job
 from engine.snapshot import RunState
-from ui.messages import show_error, show_info
+from ui.messages import show_info
 from ui.session import LabSession
+from ui.views.jobs import job as _job, poll as _poll, start as _start
 from ui.views.run import curves, run_numbers, run_status
 from viz.tables import (plot_contributions, plot_hidden_plane, plot_importance,
                         plot_input_plane, plot_learning_curve)
-
-POLL = 0.5     # seconds between looks at a running job
 
 
 def _pct(v: float) -> str:
@@ -74,59 +70,6 @@ def group_table(table: Table, predicted: np.ndarray, positive: int) -> None:
                          _pct(gap["fpr"]), "false negative rate": _pct(gap["fnr"]),
                          f"predicted {ds.class_names[positive]}": _pct(gap["positive_rate"])}],
                      hide_index=True, width="stretch")
-
-
-# ---- background jobs ----------------------------------------------------------------------
-JOBS = ("baselines", "curve", "importance")
-
-
-@contextmanager
-def hold_jobs(lab: LabSession) -> Iterator[None]:
-    """Hold this session's running jobs while the page draws (a click's run goes first)."""
-    with ExitStack() as stack:
-        for name in JOBS:
-            held = st.session_state.get(lab.key("job_" + name))
-            if held is not None and not held[1].done:
-                stack.enter_context(held[1].held())
-        yield
-
-
-def _job(lab: LabSession, name: str, data_key) -> Job | None:
-    held = st.session_state.get(lab.key("job_" + name))
-    if held is None or held[0] != data_key:
-        return None
-    return held[1]
-
-
-def _start(lab: LabSession, name: str, data_key, fn) -> None:
-    held = st.session_state.get(lab.key("job_" + name))
-    if held is not None:
-        held[1].cancel()
-    st.session_state[lab.key("job_" + name)] = (data_key, Job(fn, name=f"dl-{name}"))
-
-
-def _poll(lab: LabSession, name: str, data_key, show, running_text: str) -> None:
-    """Show the job's result, or its progress while it runs (this fragment re-runs itself
-    every POLL seconds until the job is done, then once more in full)."""
-    job = _job(lab, name, data_key)
-    running = job is not None and not job.done
-
-    @st.fragment(run_every=POLL if running else None)
-    def view() -> None:
-        job = _job(lab, name, data_key)
-        if job is None:
-            return
-        if not job.done:
-            st.progress(job.progress, text=f"{running_text} {job.progress:.0%}")
-            return
-        if job.error:
-            show_error(f"This computation failed: {job.error}")
-            return
-        if running:
-            st.rerun(scope="app")         # turn the polling off: the job is done
-        show(job.result)
-
-    view()
 
 
 def baselines_panel(lab: LabSession, table: Table, data_key, seed: int) -> None:
