@@ -136,3 +136,46 @@ def plot_contributions(features: Sequence[str], network: Sequence[float],
     _layout(fig, f"Why this row: contributions towards {label}", "contribution", "")
     fig.update_layout(height=max(HEIGHT, 30 * len(names) + 120))
     return fig
+
+
+def plot_boundaries(names: Sequence[str], outputs: Sequence[np.ndarray],
+                    scores: Sequence[float], extent: tuple[float, float, float, float],
+                    points: np.ndarray, labels: np.ndarray, classification: bool) -> go.Figure:
+    """Small multiples: each classic model's decision regions with the training points
+    (scikit-learn's classifier comparison)."""
+    from plotly.subplots import make_subplots
+
+    cols = 3
+    rows = max(1, -(-len(names) // cols))
+    metric = "acc" if classification else "R²"
+    fig = make_subplots(rows=rows, cols=cols, horizontal_spacing=0.04, vertical_spacing=0.1,
+                        subplot_titles=[f"{n} · test {metric} {s:.0%}" if classification
+                                        else f"{n} · test R² {s:.2f}"
+                                        for n, s in zip(names, scores)])
+    xs = np.linspace(extent[0], extent[1], outputs[0].shape[1]) if outputs else []
+    ys = np.linspace(extent[2], extent[3], outputs[0].shape[0]) if outputs else []
+    colours = [COLOURS[int(c) % len(COLOURS)] for c in labels] if classification else None
+    for i, z in enumerate(outputs):
+        r, c = i // cols + 1, i % cols + 1
+        if classification:
+            n = int(max(z.max(), labels.max())) + 1
+            scale = []
+            for j in range(n):
+                scale += [(j / n, _light(COLOURS[j % len(COLOURS)], 0.5)),
+                          ((j + 1) / n, _light(COLOURS[j % len(COLOURS)], 0.5))]
+            fig.add_trace(go.Heatmap(x=xs, y=ys, z=z + 0.5, zmin=0, zmax=n, colorscale=scale,
+                                     showscale=False, hoverinfo="skip"), row=r, col=c)
+        else:
+            fig.add_trace(go.Heatmap(x=xs, y=ys, z=z, colorscale="RdBu", showscale=False,
+                                     hoverinfo="skip"), row=r, col=c)
+        fig.add_trace(go.Scatter(x=points[:, 0], y=points[:, 1], mode="markers",
+                                 showlegend=False, marker=dict(
+                                     size=4, color=colours if classification else labels,
+                                     colorscale=None if classification else "RdBu",
+                                     line=dict(width=0.4, color="white"))), row=r, col=c)
+    fig.update_xaxes(showticklabels=False, range=[extent[0], extent[1]])
+    fig.update_yaxes(showticklabels=False, range=[extent[2], extent[3]])
+    fig.update_layout(height=260 * rows + 40, margin=dict(l=10, r=10, t=40, b=10),
+                      font=dict(size=FONT - 1), plot_bgcolor="white", showlegend=False)
+    fig.update_annotations(font_size=FONT - 1)
+    return fig

@@ -173,3 +173,15 @@ def test_explaining_a_row_leaves_the_weights_gradients_alone():
 
 def torch_equal(a, b) -> bool:
     return a is not None and b is not None and bool((a == b).all())
+
+
+def test_classic_boundaries_on_the_playground_circle():
+    from engine.classic.boundaries import RESOLUTION, classic_boundaries
+    ds = load_dataset("circle", n_samples=300, noise=0.1, seed=2)
+    b = classic_boundaries(ds, seed=0)
+    assert b.names == baselines.NAMES and b.classification
+    assert all(z.shape == (RESOLUTION, RESOLUTION) for z in b.outputs)
+    scores = dict(zip(b.names, b.scores))
+    assert scores["RBF SVM"] > 0.9 and scores["Logistic / linear regression"] < 0.75
+    centre = b.outputs[2][RESOLUTION // 2, RESOLUTION // 2]      # the SVM at (0, 0)
+    assert centre == ds.y_train[np.argmin(np.linalg.norm(ds.points_train, axis=1))]
