@@ -111,6 +111,12 @@ def prepare(df: pd.DataFrame, target: str, *, limits: Mapping[str, tuple], name:
                            "one column besides the target with values in it.")
     tr, te = _split(len(df), train_ratio, seed)
     y_tr, y_te, classes = _targets(df, target, test_target, task, tr, te)
+    width = len(numeric) + sum(df[c].iloc[tr].astype(object).fillna(MISSING).astype(str)
+                               .nunique() for c in categorical)
+    max_inputs = int(limits["table_inputs"][1]) if "table_inputs" in limits else width
+    if width > max_inputs:
+        raise DatasetError(f"One-hot encoding makes {width:,} input columns; the limit is "
+                           f"{max_inputs}. Leave out some text columns or use fewer columns.")
     x_tr, x_te, features, imputed = _inputs(df, numeric, categorical, numbers, tr, te)
     if imputed:
         notes.append(f"{imputed:,} missing input values were filled in (numbers: the training "

@@ -24,6 +24,7 @@ LIMITS = MappingProxyType({
     "csv_rows": (4, 20_000),      # data rows
     "csv_columns": (2, 200),      # columns, target included (before one-hot encoding)
     "categories": (2, 50),        # different values a text column may have to be one-hot encoded
+    "table_inputs": (1, 500),     # input columns after one-hot encoding (the network's input)
     "minority_share": (0.02, 0.5),  # loan table: group B's share of the rows
     "label_bias": (0.0, 1.0),     # loan table: share of group B's approvals recorded as denied
     # model

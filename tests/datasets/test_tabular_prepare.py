@@ -107,3 +107,10 @@ def test_regression_targets_stay_numbers():
     t = prepare(df, "y", limits=LIMITS, seed=0)
     assert t.dataset.task == "regression" and t.dataset.class_names == ()
     assert t.dataset.y_train.dtype == np.float32
+
+
+def test_one_hot_width_is_bounded_by_limits():
+    df = pd.DataFrame({f"c{i}": [f"v{j % 40}" for j in range(80)] for i in range(20)})
+    df["y"] = ["a", "b"] * 40
+    with pytest.raises(DatasetError, match="input columns; the limit is 500"):
+        prepare(df, "y", limits=LIMITS)
