@@ -105,3 +105,21 @@ def test_a_row_is_explained_by_both_models(app_path):
     at.number_input(key="dl_row").set_value(5).run()
     assert not at.exception
     assert "The network predicts" in " ".join(c.value for c in at.caption)
+
+
+EVIL = ["[Log in again](https://evil.example/login)", "<img src=x onerror=alert(1)>",
+        ":red[alarm] $x$ **b**"]
+
+
+def test_outside_text_in_the_lab_keys_is_echoed_only_as_escaped_text(app_path):
+    from tests.shown import shown
+    from ui.messages import literal
+    for key in ("ds", "minor", "lbias", "net"):
+        for value in EVIL:
+            params = {"ds": "loan", key: value} if key != "ds" else {key: value}
+            at = open_lab(app_path, **params)
+            assert not at.exception, (key, value)
+            notes = [e.value for e in (*at.error, *at.warning, *at.info)]
+            assert notes, (key, value)
+            for note in notes:
+                assert note == literal(shown(note))
