@@ -37,6 +37,7 @@ def upload_controls() -> tuple[str, object] | None:
     max_mb = LIMITS["csv_bytes"][1] / 1e6
     file = st.file_uploader(
         "CSV file", type=["csv", "txt"], key=k("file"),
+        max_upload_size=max(1, int(LIMITS["csv_bytes"][1] // 1_000_000)),
         help=f"A table with a header row, at most {max_mb:.0f} MB, "
              f"{LIMITS['csv_rows'][1]:,} rows and {LIMITS['csv_columns'][1]} columns. Cells "
              "are read as data (a formula such as =SUM(A1) is just text).")
