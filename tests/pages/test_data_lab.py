@@ -58,6 +58,9 @@ def test_hostile_link_values_get_notes_not_crashes(app_path):
     assert "minor" in notes and "lbias" in notes
     assert at.session_state["dl_minor"] == 0.2 and at.session_state["dl_lbias"] == 1.0
     assert trainer(at) is not None
+    at = open_lab(app_path, ds="iris", loss="tfp_squared")
+    assert not at.exception and trainer(at).experiment.train.loss == "auto"
+    assert "loss" in " ".join(w.value for w in at.warning)
     at = open_lab(app_path, ds="<script>", net="x")
     assert not at.exception and "no table this lab knows" in " ".join(w.value for w in at.warning)
 
