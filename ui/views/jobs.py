@@ -27,8 +27,13 @@ def hold_jobs(lab: LabSession) -> Iterator[None]:
 
 
 def job(lab: LabSession, name: str, data_key) -> Job | None:
+    """The session's job `name` for `data_key`; one for other data (the student changed the
+    table or the network since) is cancelled, so it stops using the CPU."""
     held = st.session_state.get(lab.key("job_" + name))
-    if held is None or held[0] != data_key:
+    if held is None:
+        return None
+    if held[0] != data_key:
+        held[1].cancel()
         return None
     return held[1]
 
