@@ -81,9 +81,14 @@ def _page() -> None:
     for note in LAB.notes:
         show_warning(note)
     if table is None:
-        show_info("Upload a CSV file in the sidebar (a header row, then one row per example), "
-                  "or pick a bundled table. A link cannot carry a file: after opening one, "
-                  "upload the CSV again.", icon=":material/upload_file:")
+        if st.session_state.get(k("upload")) is not None:
+            show_info("This file cannot be used as it is: the message in the sidebar says "
+                      "why. Fix it and upload it again, choose another column, or pick a "
+                      "bundled table.", icon=":material/upload_file:")
+        else:
+            show_info("Upload a CSV file in the sidebar (a header row, then one row per "
+                      "example), or pick a bundled table. A link cannot carry a file: after "
+                      "opening one, upload the CSV again.", icon=":material/upload_file:")
         return
     ds = table.dataset
     table_notes(table)
