@@ -28,7 +28,8 @@ class BaselineResult:
     explains: str          # how the model explains itself, with its top evidence
 
 
-def _models(classification: bool, seed: int, n_train: int) -> dict[str, object]:
+def make_models(classification: bool, seed: int, n_train: int) -> dict[str, object]:
+    """The six models, unfitted and seeded (k of kNN at most the training rows)."""
     from sklearn import ensemble, linear_model, neighbors, svm, tree
 
     k = max(1, min(5, n_train))
@@ -109,7 +110,7 @@ def fit_baselines(ds, seed: int = 0, *, names: tuple[str, ...] = NAMES,
                   cancelled: Callable[[], bool] = lambda: False) -> tuple[BaselineResult, ...]:
     """Each model in `names`, fitted on `ds.x_train`/`y_train` and scored on `ds.x_test`."""
     classification = ds.task == "classification"
-    models = _models(classification, seed, len(ds.x_train))
+    models = make_models(classification, seed, len(ds.x_train))
     out = []
     for i, name in enumerate(names):
         if cancelled():

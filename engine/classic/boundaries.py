@@ -12,7 +12,7 @@ from typing import Callable
 
 import numpy as np
 
-from engine.classic.baselines import NAMES, _models, score_predictions
+from engine.classic.baselines import NAMES, make_models, score_predictions
 from engine.data import apply_features, make_grid
 
 RESOLUTION = 50
@@ -33,7 +33,7 @@ def classic_boundaries(ds, seed: int = 0, *, progress: Callable[[float], None] |
     classification = ds.task == "classification"
     grid, _, _ = make_grid(ds.extent, RESOLUTION)
     inputs = apply_features(grid, ds.feature_names)
-    models = _models(classification, seed, len(ds.x_train))
+    models = make_models(classification, seed, len(ds.x_train))
     outputs, scores, names = [], [], []
     for i, name in enumerate(NAMES):
         if cancelled():

@@ -14,7 +14,7 @@ from typing import Callable
 
 import numpy as np
 
-from engine.classic.baselines import NAMES, _models, score_predictions
+from engine.classic.baselines import NAMES, make_models, score_predictions
 
 SIZES = 8
 NETWORK = "Network"
@@ -68,7 +68,7 @@ def learning_curve(experiment, ds, seed: int = 0, *, progress: Callable[[float],
     for size in sizes:
         sub = _subset(ds, np.sort(order[:size]))
         one_class = classification and len(np.unique(sub.y_train)) < 2
-        models = _models(classification, seed, size)
+        models = make_models(classification, seed, size)
         for name in names:
             if cancelled():
                 return LearningCurve(sizes[:len(scores[NETWORK])], {

@@ -14,7 +14,7 @@ from typing import Callable
 
 import numpy as np
 
-from engine.classic.baselines import NAMES, _models, score_predictions
+from engine.classic.baselines import NAMES, make_models, score_predictions
 
 REPEATS = 5
 MAX_ROWS = 2000      # test rows used (a sample of larger tables: the ranking barely changes)
@@ -67,7 +67,7 @@ def importances(network, ds, seed: int = 0, *,
     net = permutation_drop(net_predict, x, y, classification, seed, cancelled)
     if progress is not None:
         progress(0.5)
-    forest = _models(classification, seed, len(ds.x_train))[NAMES[4]]
+    forest = make_models(classification, seed, len(ds.x_train))[NAMES[4]]
     forest.fit(ds.x_train, ds.y_train)
     trees = permutation_drop(forest.predict, x, y, classification, seed, cancelled)
     return Importance(tuple(ds.feature_names), tuple(net.tolist()), tuple(trees.tolist()),

@@ -173,9 +173,9 @@ def _linear_model(lab: LabSession, table: Table, data_key):
     """The linear baseline on the network's split, fitted once per table (milliseconds)."""
     held = st.session_state.get(lab.key("linear"))
     if held is None or held[0] != data_key:
-        from engine.classic.baselines import NAMES, _models
+        from engine.classic.baselines import NAMES, make_models
         ds = table.dataset
-        model = _models(ds.task == "classification", 0, len(ds.x_train))[NAMES[0]]
+        model = make_models(ds.task == "classification", 0, len(ds.x_train))[NAMES[0]]
         held = (data_key, model.fit(ds.x_train, ds.y_train))
         st.session_state[lab.key("linear")] = held
     return held[1]
