@@ -60,7 +60,8 @@ PLAYGROUND = Page(
               "epochs"),
     tools=("backpropagation under a microscope: one training point forward and backward, "
            "the chain rule in numbers, one update, weights edited by hand (while paused)",
-           *SHARED_TOOLS),
+           "the decision regions of six scikit-learn models on the same points, beside the "
+           "network's", *SHARED_TOOLS),
     aliases=("playground",), default=True)
 
 IMAGE_LAB = Page(

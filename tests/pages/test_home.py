@@ -76,7 +76,8 @@ def test_each_tool_the_about_page_names_is_on_its_lab(app_path):
     text = page_text(open_about(app_path))
     controls = {"microscope": "{p}_micro", "download": "{p}_download_json",
                 "presentation mode": "present", "classic machine learning": "{p}_fit_baselines",
-                "learning curves": "{p}_learning_curve", "per group": "{p}_positive"}
+                "learning curves": "{p}_learning_curve", "per group": "{p}_positive",
+                "decision regions of six": "{p}_classic2d"}
     labs = ((LABS[0], open_2d(app_path), "pg"), (IMAGE_LAB, open_images(app_path), "il"),
             (SEQUENCE_LAB, open_sequences(app_path), "sq"),
             (DATA_LAB, open_data(app_path, ds="loan"), "dl"))
