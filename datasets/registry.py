@@ -78,6 +78,11 @@ DATASETS: Mapping[str, DatasetInfo] = MappingProxyType(dict([
     _info("wine", "Wine", KIND_TABULAR, _C, "Tell three wine cultivars apart from 13 chemical measurements.", 178, classes=3),
     _info("breast_cancer", "Breast cancer", KIND_TABULAR, _C,
           "Tell benign from malignant tumours using 30 cell measurements.", 569),
+    _info("loan", "Loan approvals (synthetic)", KIND_TABULAR, _C,
+          "Made-up loan decisions with a group column whose share and label bias you set.",
+          1000),
+    _info("csv", "Your CSV table", KIND_TABULAR, _C,
+          "A table you upload: pick the column to predict.", 1000),
     _info("digits", "Digits 8×8", KIND_IMAGE, _C, "Small 8×8 handwritten digits, bundled offline.", 1797, classes=10),
     _info("shapes", "Shapes", KIND_IMAGE, _C, "Drawn circles, squares, triangles, crosses and lines.", 2000, classes=5),
     _info("mnist", "MNIST", KIND_IMAGE, _C, "The classic 28×28 handwritten digits (downloads ~11 MB once).",
@@ -197,6 +202,12 @@ def load_dataset(name: str, *, n_samples: int = 500, noise: float = 0.0, train_r
     kind = DATASETS[name].kind
     if kind == KIND_2D:
         return _load_2d(name, n_samples, noise, train_ratio, check_features(features), n_classes, rng)
+    if name == "loan":     # the data lab's bias sliders keep their usual values here
+        from .table_sources import load_loan
+        return load_loan(n_samples, train_ratio, seed).dataset
+    if name == "csv":
+        raise DatasetError("The CSV table needs a file: upload one on the data lab, or give "
+                           "its path in the experiment ('data': {'dataset': 'csv', 'path': …}).")
     if kind == KIND_TABULAR:
         return load_tabular(name, n_samples, train_ratio, rng)
     if name == "digits":

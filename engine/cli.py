@@ -71,7 +71,14 @@ def read_experiment_file(path: Path) -> str:
 
 def train_command(path: Path, epochs: int | None, threads: int | None = None) -> dict:
     """Train the experiment in `path` on `threads` torch threads (default: every core)."""
-    exp = Experiment.from_json(read_experiment_file(path))
+    from engine.table_file import load_csv_dataset, split_csv_options
+
+    text, csv_options = split_csv_options(read_experiment_file(path))
+    exp = Experiment.from_json(text)
+    dataset = None
+    if csv_options is not None:        # a table file: read it beside the experiment file
+        dataset = load_csv_dataset(csv_options, exp.data.train_ratio, exp.data.seed,
+                                   base=path.parent)
     if epochs is not None:
         exp = exp.replace("train", epochs=epochs)
     elif exp.train.epochs == 0:
@@ -84,7 +91,7 @@ def train_command(path: Path, epochs: int | None, threads: int | None = None) ->
     configure_torch(threads or default_threads())
 
     start = time.perf_counter()
-    trainer = Trainer(exp)
+    trainer = Trainer(exp, dataset=dataset)
     while not trainer.done:
         trainer.run_for(1.0)
     m = trainer.metrics

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from engine.spec.experiment import DataSpec
 
 __all__ = ["DATASETS", "FEATURES", "FEATURE_LABELS", "Dataset", "DatasetError",
-           "apply_features", "make_grid", "load_data"]
+           "apply_features", "make_grid", "load_data", "load_csv_table"]
 
 
 def load_data(spec: "DataSpec", *, cache_dir: Path | None = None,
@@ -26,3 +26,16 @@ def load_data(spec: "DataSpec", *, cache_dir: Path | None = None,
                         train_ratio=spec.train_ratio, seed=spec.seed, features=spec.features,
                         n_classes=spec.n_classes, seq_len=spec.seq_len, delay=spec.delay,
                         horizon=spec.horizon, cache_dir=cache_dir, progress=progress)
+
+
+def load_csv_table(data: bytes, target: str | None, sensitive: str, train_ratio: float,
+                   seed: int, limits):
+    """A CSV file's bytes read and prepared as the data lab prepares an upload (a
+    datasets.table.Table); `target` None means the last column."""
+    from datasets.csv_table import read_csv_bytes
+    from datasets.table import prepare
+
+    frame, _ = read_csv_bytes(data, limits)
+    return prepare(frame, target if target is not None else str(frame.columns[-1]),
+                   limits=limits, name="csv", train_ratio=train_ratio, seed=seed,
+                   sensitive=sensitive)

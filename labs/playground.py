@@ -23,6 +23,7 @@ from ui.presentation import presentation_box
 from ui.views.lesson_bar import lesson_bar
 from ui.views.microscope import microscope_panel
 from ui.views.playground import RENDERERS, draw
+from ui.views.classic2d import classic_panel
 from ui.views.export import export_panel
 from ui.views.share import share_box
 from ui.views.summary import model_summary
@@ -94,6 +95,8 @@ def _page() -> None:
         sidebar(hidden)
     if "inside" not in hidden:
         inside_view(LAB)
+    with st.expander("Classic machine learning on these points", icon=":material/grid_view:"):
+        classic_panel(LAB, trainer)
     model_summary(trainer)
     share_box(hidden)
     export_panel(LAB, trainer)

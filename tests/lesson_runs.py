@@ -26,6 +26,10 @@ def read(lesson: Lesson, params: dict[str, list[str]]) -> tuple[Experiment, int 
         from ui.controls.playground import read_params
         exp, notes, _hide = read_params(params)
         return exp, None, notes
+    if lesson.lab == "data":           # the loan table's own values stand in for a size
+        from ui.controls.tables import read_params as read_data
+        exp, extra, notes = read_data(params)
+        return exp, tuple(sorted(extra.items())) or None, notes
     if lesson.lab == "sequences":
         from ui.controls.sequences import read_params as read_sequences
         exp, notes = read_sequences(params)
@@ -38,6 +42,13 @@ def read(lesson: Lesson, params: dict[str, list[str]]) -> tuple[Experiment, int 
 def build(exp: Experiment, size: int | None) -> Trainer:
     if size is None:
         return Trainer(exp, device="cpu")
+    if isinstance(size, tuple):          # the data lab's loan table with its bias settings
+        from datasets.table_sources import load_loan
+        extra = dict(size)
+        table = load_loan(exp.data.n_samples, exp.data.train_ratio, exp.data.seed,
+                          minority_share=extra["minor"], label_bias=extra["lbias"],
+                          balance=extra["bal"])
+        return Trainer(exp, dataset=table.dataset, device="cpu")
     from datasets.subset import take_train
     return Trainer(exp, dataset=take_train(load_data(exp.data), size), device="cpu")
 

@@ -60,7 +60,8 @@ PLAYGROUND = Page(
               "epochs"),
     tools=("backpropagation under a microscope: one training point forward and backward, "
            "the chain rule in numbers, one update, weights edited by hand (while paused)",
-           *SHARED_TOOLS),
+           "the decision regions of six scikit-learn models on the same points, beside the "
+           "network's", *SHARED_TOOLS),
     aliases=("playground",), default=True)
 
 IMAGE_LAB = Page(
@@ -86,6 +87,21 @@ SEQUENCE_LAB = Page(
     tools=SHARED_TOOLS,
     aliases=("sequence_lab",))
 
+DATA_LAB = Page(
+    file="data_lab.py", title="Data lab", url_path="data", icon=":material/table_view:",
+    description="Tables: bundled ones, a synthetic loan table with a biased group, or your own "
+                "CSV; a dense network against classic machine learning on the same split.",
+    datasets=("iris", "wine", "breast_cancer", "loan", "csv"),
+    layers=("dense", "dropout", "batchnorm"),
+    training=("lr", "optimizer", "momentum", "batch_size", "l2", "epochs"),
+    tools=("classic machine learning on the same split: six scikit-learn models with test "
+           "score, fit and predict time, parameters and how each explains itself",
+           "learning curves: test score against training rows for the network and the "
+           "classic models",
+           "bias: accuracy, false positive and false negative rates per group of a sensitive "
+           "column, and the gaps"),
+    aliases=("data_lab",))
+
 LESSONS = Page(
     file="lessons.py", title="Lessons", url_path="lessons", icon=":material/school:",
     description="Guided lessons by topic: each opens a lab with a goal the app checks live, "
@@ -95,7 +111,7 @@ ABOUT = Page(
     file="home.py", title="About", url_path="about", icon=":material/info:",
     description="What this app is and what each lab offers.", aliases=("home",))
 
-LABS: tuple[Page, ...] = (PLAYGROUND, IMAGE_LAB, SEQUENCE_LAB)
+LABS: tuple[Page, ...] = (PLAYGROUND, IMAGE_LAB, SEQUENCE_LAB, DATA_LAB)
 PAGES: tuple[Page, ...] = (*LABS, LESSONS, ABOUT)
 
 

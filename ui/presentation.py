@@ -36,7 +36,7 @@ ON = ("1", "true", "yes", "on")
 OFF = ("0", "false", "no", "off", "")
 SCALE = 1.3                     # live views grow by this much while presenting
 ROOT_PX = 20                    # the page's base font size while presenting (Streamlit: 16)
-LABS = ("pg", "il", "sq")           # lab key prefixes whose play bar and views the style sheet scales
+LABS = ("pg", "il", "sq", "dl")         # lab key prefixes whose play bar and views the style sheet scales
 SHORTCUTS = {"play": "P", "step_batch": "S", "step_epoch": "E", "reset": "0"}
 KEYS_HELP = ("Keys while presenting: P play/pause, S step one batch, E step one epoch, "
              "0 reset. They wait while a text field, select box or switch has the focus "

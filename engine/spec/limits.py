@@ -19,6 +19,14 @@ LIMITS = MappingProxyType({
     "seq_len": (0, 64),           # sequence length; 0 = the dataset's own default
     "delay": (0, 100),            # blank steps of the copy task (total length 2·len + delay)
     "horizon": (1, 20),           # values a forecast predicts
+    # the data lab's tables (an upload, the synthetic loan table)
+    "csv_bytes": (0, 5_000_000),  # an uploaded CSV file's size
+    "csv_rows": (4, 20_000),      # data rows
+    "csv_columns": (2, 200),      # columns, target included (before one-hot encoding)
+    "categories": (2, 50),        # different values a text column may have to be one-hot encoded
+    "table_inputs": (1, 500),     # input columns after one-hot encoding (the network's input)
+    "minority_share": (0.02, 0.5),  # loan table: group B's share of the rows
+    "label_bias": (0.0, 1.0),     # loan table: share of group B's approvals recorded as denied
     # model
     "layers": (0, 32),            # number of layers in the stack
     "units": (1, 1024),           # dense width, recurrent hidden size, residual inner width

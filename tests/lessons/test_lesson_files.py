@@ -14,7 +14,8 @@ from ui.lessons import lab_page
 
 CATALOG = load_catalog()
 LESSONS = CATALOG.lessons
-LAB_KEYS = {"playground": {HIDE_KEY}, "images": {TRAIN_SIZE_KEY}, "sequences": set()}
+LAB_KEYS = {"playground": {HIDE_KEY}, "images": {TRAIN_SIZE_KEY}, "sequences": set(),
+            "data": {"minor", "lbias", "bal"}}
 
 
 def test_every_file_loads_and_there_are_enough():

@@ -59,7 +59,8 @@ def test_registry_matches_the_labs():
     assert IMAGE_LAB.layers == KINDS
     assert SEQUENCE_LAB.layers == SEQUENCE_KINDS and SEQUENCE_LAB.datasets == SEQUENCE_SETS
     assert LABS[0].datasets == DATA_2D and IMAGE_LAB.datasets == IMAGE_SETS
-    assert [p.url_path for p in PAGES] == ["", "images", "sequences", "lessons", "about"]
+    assert [p.url_path for p in PAGES] == ["", "images", "sequences", "data", "lessons",
+                                           "about"]
     assert ABOUT not in LABS and LESSONS not in LABS
     for page in PAGES:
         assert page.script.exists() and page.icon.startswith(":material/")
@@ -68,14 +69,18 @@ def test_registry_matches_the_labs():
 def test_each_tool_the_about_page_names_is_on_its_lab(app_path):
     """The About page's extra lines are promises: each must match a control on that lab."""
     from tests.pages.apps import open_2d, open_images
+    from tests.pages.test_data_lab import open_lab as open_data
     from tests.pages.test_sequence_lab import open_lab as open_sequences
-    from ui.labs import SEQUENCE_LAB
+    from ui.labs import DATA_LAB, SEQUENCE_LAB
 
     text = page_text(open_about(app_path))
     controls = {"microscope": "{p}_micro", "download": "{p}_download_json",
-                "presentation mode": "present"}
+                "presentation mode": "present", "classic machine learning": "{p}_fit_baselines",
+                "learning curves": "{p}_learning_curve", "per group": "{p}_positive",
+                "decision regions of six": "{p}_classic2d"}
     labs = ((LABS[0], open_2d(app_path), "pg"), (IMAGE_LAB, open_images(app_path), "il"),
-            (SEQUENCE_LAB, open_sequences(app_path), "sq"))
+            (SEQUENCE_LAB, open_sequences(app_path), "sq"),
+            (DATA_LAB, open_data(app_path, ds="loan"), "dl"))
     assert {lab.title for lab, _, _ in labs} == {lab.title for lab in LABS}
     for lab, at, prefix in labs:
         assert not at.exception

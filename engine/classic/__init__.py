@@ -1,0 +1,1 @@
+"""Classic machine learning (scikit-learn) on exactly the network's split, for comparison."""
