@@ -28,14 +28,24 @@ def run_status(run: RunState) -> None:
 
 
 def curves(run: RunState, key_prefix: str) -> None:
-    """Loss and (for classes) accuracy curves, train grey and test black, with timeline marks."""
-    c1, c2 = st.columns(2)
-    with c1.container(key=f"{key_prefix}_loss_curve"):
-        st.caption("Loss: train (grey), test (black)")
-        st.markdown(curves_svg(run.history, "loss", markers=run.branches, cursor=run.cursor),
-                    unsafe_allow_html=True)
+    """Loss and (for classes) accuracy curves, train grey and test black, with timeline marks.
+
+    One element for both (a live frame sends each element as a message of its own, and
+    Streamlit's work per message is most of a small frame's cost); each curve keeps its key
+    as a class, which presentation mode's styles select."""
+    blocks = [_curve_block(f"{key_prefix}_loss_curve", "Loss: train (grey), test (black)",
+                           curves_svg(run.history, "loss", markers=run.branches,
+                                      cursor=run.cursor))]
     if run.classification:
-        with c2.container(key=f"{key_prefix}_acc_curve"):
-            st.caption("Accuracy: train (grey), test (black)")
-            st.markdown(curves_svg(run.history, "acc", markers=run.branches,
-                                   cursor=run.cursor), unsafe_allow_html=True)
+        blocks.append(_curve_block(f"{key_prefix}_acc_curve",
+                                   "Accuracy: train (grey), test (black)",
+                                   curves_svg(run.history, "acc", markers=run.branches,
+                                              cursor=run.cursor)))
+    with st.container(key=f"{key_prefix}_curves"):
+        st.markdown('<div style="display:flex;flex-wrap:wrap;column-gap:2.5rem">'
+                    + "".join(blocks) + "</div>", unsafe_allow_html=True)
+
+
+def _curve_block(key: str, title: str, svg: str) -> str:
+    return (f'<div class="st-key-{key}"><div style="font-size:0.875rem;'
+            f'color:rgba(49,51,63,0.6);margin-bottom:0.25rem">{title}</div>{svg}</div>')
