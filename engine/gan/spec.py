@@ -1,0 +1,171 @@
+"""GanSpec: what the student chose in the generative lab, as one frozen value (no torch).
+
+A GAN is two networks playing a game, so its experiment is not the classifier's Experiment:
+a target distribution instead of a labelled dataset, two dense stacks (generator and
+discriminator) each with its own optimizer and learning rate, a noise size, a loss and a
+number of discriminator steps per generator step. One table (`FIELDS`) drives the bounds, the
+link's keys and the repair notes: a hostile or stale link value is clamped or replaced by the
+default with a note, never a crash.
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from engine.data import GAN_TARGETS
+from engine.spec.fields import ACTIVATION_NAMES, SpecError
+from engine.spec.layers import LayerSpec, layers_from_text, layers_to_text
+
+LOSSES = {"minimax": "Minimax (original)", "nonsat": "Non-saturating",
+          "lsgan": "Least squares", "wgangp": "Wasserstein + gradient penalty"}
+OPTIMIZERS = {"adam": "Adam", "sgd": "SGD"}
+GAN_ACTIVATIONS = ACTIVATION_NAMES   # what the shared layer editor offers
+MAX_LAYERS, MAX_UNITS = 6, 128      # per network: a hosted demo trains two of them per step
+GP_WEIGHT = 0.1                      # WGAN-GP's lambda; 0.1 suits 2D points (Gulrajani's toy runs)
+SEED_MAX = 99_999
+
+
+@dataclass(frozen=True)
+class GanField:
+    """One setting: its link key, label, and either numeric bounds or a set of choices."""
+
+    name: str
+    key: str
+    label: str
+    low: float | None = None
+    high: float | None = None
+    choices: tuple[str, ...] = ()
+    integer: bool = False
+
+
+FIELDS: tuple[GanField, ...] = (
+    GanField("target", "t", "Target", choices=tuple(GAN_TARGETS)),
+    GanField("loss", "loss", "Loss", choices=tuple(LOSSES)),
+    GanField("noise_dim", "z", "Noise dimensions", 1, 8, integer=True),
+    GanField("batch_size", "bs", "Batch size", 8, 512, integer=True),
+    GanField("d_steps", "k", "D steps per G step", 1, 5, integer=True),
+    GanField("g_opt", "gopt", "Generator optimizer", choices=tuple(OPTIMIZERS)),
+    GanField("g_lr", "glr", "Generator learning rate", 1e-5, 0.5),
+    GanField("d_opt", "dopt", "Discriminator optimizer", choices=tuple(OPTIMIZERS)),
+    GanField("d_lr", "dlr", "Discriminator learning rate", 1e-5, 0.5),
+    GanField("seed", "seed", "Seed", 0, SEED_MAX, integer=True),
+)
+LAYER_KEYS = {"g_layers": ("g", "Generator"), "d_layers": ("d", "Discriminator")}
+
+
+def _dense(n: int, units: int, activation: str = "relu") -> tuple[LayerSpec, ...]:
+    return tuple(LayerSpec("dense", units=units, activation=activation) for _ in range(n))
+
+
+@dataclass(frozen=True)
+class GanSpec:
+    """A 2D GAN experiment; every field has a default, so GanSpec() is the lab's opening."""
+
+    target: str = "mixture8"                 # name in datasets.gan2d.TARGETS
+    loss: str = "nonsat"                     # a key of LOSSES
+    noise_dim: int = 2                       # size of the generator's random input
+    batch_size: int = 128                    # real and fake points per update
+    d_steps: int = 1                         # discriminator updates per generator update
+    g_opt: str = "adam"
+    g_lr: float = 0.001
+    d_opt: str = "adam"
+    d_lr: float = 0.001
+    seed: int = 1                            # target sample, initial weights and noise
+    g_layers: tuple[LayerSpec, ...] = _dense(2, 64)
+    d_layers: tuple[LayerSpec, ...] = _dense(2, 64)
+
+    def validated(self) -> "GanSpec":
+        """Self, or SpecError naming the first setting out of bounds."""
+        spec, notes = GanSpec.from_query(self.to_query())
+        if notes or spec != self:
+            raise SpecError(notes[0] if notes else "This GAN setting cannot be built.")
+        return self
+
+    def to_query(self) -> dict[str, str]:
+        """The link's parameters (every field, so a link stays valid if defaults change)."""
+        out = {f.key: _show(getattr(self, f.name)) for f in FIELDS}
+        for name, (key, _) in LAYER_KEYS.items():
+            out[key] = layers_to_text(getattr(self, name))
+        return out
+
+    @staticmethod
+    def from_query(params: Mapping[str, Any]) -> tuple["GanSpec", list[str]]:
+        """A spec from link parameters (a value or a list of values per key) and one note per
+        value that was repaired: unknown choices and non-numbers fall back to the default,
+        numbers are clamped into bounds, a bad layer list keeps the default network."""
+        default, values, notes = GanSpec(), {}, []
+        for f in FIELDS:
+            raw = _one(params.get(f.key))
+            if raw is None:
+                continue
+            value, note = _read(f, raw, getattr(default, f.name))
+            values[f.name] = value
+            if note:
+                notes.append(note)
+        for name, (key, title) in LAYER_KEYS.items():
+            raw = _one(params.get(key))
+            if raw is None:
+                continue
+            try:
+                values[name] = check_stack(layers_from_text(raw), title)
+            except SpecError as exc:
+                notes.append(f"{title} network from the link: {exc} The default network is "
+                             "used instead.")
+        return dataclasses.replace(default, **values), notes
+
+
+def check_stack(layers: tuple[LayerSpec, ...], title: str) -> tuple[LayerSpec, ...]:
+    """The stack itself if this lab can build it (dense layers, within the limits)."""
+    if len(layers) > MAX_LAYERS:
+        raise SpecError(f"The {title.lower()} has {len(layers)} hidden layers; this lab allows "
+                        f"{MAX_LAYERS}.")
+    for i, layer in enumerate(layers, 1):
+        if layer.kind != "dense":
+            raise SpecError(f"Layer {i} of the {title.lower()} is {layer.kind}; this lab builds "
+                            "dense layers only.")
+        if layer.units > MAX_UNITS:
+            raise SpecError(f"Layer {i} of the {title.lower()} has {layer.units} units; this "
+                            f"lab allows {MAX_UNITS}.")
+        if layer.activation not in GAN_ACTIVATIONS:
+            raise SpecError(f"Layer {i} of the {title.lower()}: activation {layer.activation} "
+                            f"is not offered here; use one of {', '.join(GAN_ACTIVATIONS)}.")
+    return tuple(layers)
+
+
+def _one(value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        return value[-1] if value else None
+    return value
+
+
+def _show(value: Any) -> str:
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def _read(f: GanField, raw: Any, default: Any) -> tuple[Any, str | None]:
+    text = str(raw)[:40]
+    if f.choices:
+        if text in f.choices:
+            return text, None
+        return default, (f"{f.label}: {text!r} is not one of {', '.join(f.choices)}; "
+                         f"using {default}.")
+    try:
+        number = float(text)
+    except ValueError:
+        number = math.nan
+    if not math.isfinite(number):
+        return default, f"{f.label}: {text!r} is not a number; using {default}."
+    clamped = min(max(number, f.low), f.high)
+    value = int(round(clamped)) if f.integer else clamped
+    if clamped != number:
+        return value, f"{f.label}: {text} is outside {f.low:g} to {f.high:g}; using {value}."
+    return value, None
+
+
+def needs_rebuild(old: GanSpec, new: GanSpec) -> bool:
+    """New networks (fresh weights) when the target, noise, stacks or seed change; the losses,
+    learning rates, optimizers, batch size and D steps change live."""
+    return any(getattr(old, name) != getattr(new, name)
+               for name in ("target", "noise_dim", "seed", "g_layers", "d_layers"))
