@@ -1,0 +1,86 @@
+"""AppTest of the generative lab: it opens, Play trains, the step modes move only their
+network, the loss changes live, and a hostile link gets notes instead of a crash."""
+import time
+
+import torch
+from streamlit.testing.v1 import AppTest
+
+from engine.gan.spec import GanSpec
+
+PAGE = "labs/gan_lab.py"
+
+
+def open_lab(app_path, **params):
+    at = AppTest.from_file(app_path, default_timeout=90)
+    at.query_params.update(params)
+    at.run()                      # switch after a first run (as the other labs' tests do)
+    at.query_params.clear()
+    at.query_params.update(params)
+    return at.switch_page(PAGE).run()
+
+
+def trainer(at):
+    return at.session_state["gn_trainer"]
+
+
+def weights(net) -> torch.Tensor:
+    return torch.cat([p.detach().flatten() for p in net.parameters()]).clone()
+
+
+def test_opens_plays_and_draws_every_view(app_path):
+    at = open_lab(app_path)
+    assert not at.exception and not at.error and not at.warning
+    assert trainer(at).spec == GanSpec()
+    at.toggle(key="gn_play").set_value(True).run()
+    deadline = time.time() + 30
+    while trainer(at).steps < 50 and time.time() < deadline:
+        time.sleep(0.3)
+        at.run()
+    at.toggle(key="gn_play").set_value(False).run()
+    assert trainer(at).steps >= 50 and not at.exception
+    assert len(at.get("plotly_chart")) == 2                  # the plane and the curves
+    assert len(at.get("graphviz_chart")) == 1                # the model overview
+    assert [m.label for m in at.metric] == ["Step", "D loss", "G loss", "JS"]
+    assert at.query_params["t"] in ("mixture8", ["mixture8"])
+
+
+def test_step_modes_move_only_their_network(app_path):
+    at = open_lab(app_path)
+    t = trainer(at)
+    g0, d0 = weights(t.G), weights(t.D)
+    at.button(key="gn_step_d").click().run()
+    assert torch.equal(weights(t.G), g0) and not torch.equal(weights(t.D), d0)
+    d1 = weights(t.D)
+    at.button(key="gn_step_g").click().run()
+    assert torch.equal(weights(t.D), d1) and not torch.equal(weights(t.G), g0)
+    assert t.d_updates == 1 and t.g_updates == 1 and not at.exception
+
+
+def test_loss_and_rates_change_live_but_the_target_rebuilds(app_path):
+    at = open_lab(app_path)
+    t = trainer(at)
+    at.button(key="gn_step_both").click().run()
+    at.selectbox(key="gn_loss").set_value("wgangp").run()
+    assert trainer(at) is t and t.spec.loss == "wgangp" and not at.exception
+    assert any("critic" in c.value for c in at.caption)
+    at.selectbox(key="gn_target").set_value("ring").run()
+    assert trainer(at) is not t and trainer(at).spec.target == "ring"
+    assert at.query_params["loss"] in ("wgangp", ["wgangp"])
+
+
+def test_a_link_reopens_the_experiment(app_path):
+    spec = GanSpec(target="moons", loss="lsgan", noise_dim=1, d_steps=3, g_lr=0.0003)
+    at = open_lab(app_path, **spec.to_query())
+    assert not at.exception and not at.warning
+    assert trainer(at).spec == spec
+
+
+def test_hostile_link_values_get_notes_not_a_crash(app_path):
+    at = open_lab(app_path, t="<script>", z="1e9", glr="nan", loss="x" * 500,
+                  g="conv2d:8:3", d="dense:99999:relu")
+    assert not at.exception
+    notes = " ".join(w.value for w in at.warning)
+    for word in ("Target", "Noise dimensions", "Generator learning rate", "Loss",
+                 "Generator network", "Discriminator network"):
+        assert word in notes, word
+    assert trainer(at).spec.noise_dim == 8 and trainer(at).spec.target == "mixture8"
