@@ -51,7 +51,7 @@ def draw_gan_frame(frame: GanFrame, layers: Layers) -> None:
                    + ("the critic's score (higher = more real)." if critic else
                       "D's belief that a point is real (green = real, purple = fake)."))
     with right:
-        cols = st.columns(4)
+        cols = st.columns(2) * 2      # two rows of two: the numbers keep their width
         cols[0].metric("Step", f"{frame.steps:,}", help="Rounds of the game: D's steps, "
                        "then one G step.")
         cols[1].metric("D loss", _num(last[1]), help="The discriminator's loss on its last "
