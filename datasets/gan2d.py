@@ -116,3 +116,12 @@ def modes_covered(points: np.ndarray, target: Target, share: float = 0.2) -> int
         return None
     fair = len(points) / len(counts)
     return int((counts >= max(1.0, share * fair)).sum())
+
+
+def reach(real: np.ndarray, fake: np.ndarray, radius: float = 0.15) -> float:
+    """Share of the real points with a fake point within `radius`: 1 when the fakes spread
+    over the whole target, low when they crowd onto part of it (for targets without modes)."""
+    if len(real) == 0 or len(fake) == 0:
+        return 0.0
+    d2 = ((real[:, None, :] - fake[None, :, :]) ** 2).sum(axis=2)        # (n_real, n_fake)
+    return float((d2.min(axis=1) <= radius ** 2).mean())

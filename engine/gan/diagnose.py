@@ -17,6 +17,7 @@ WARM_UP = 300          # steps before any diagnosis (every GAN starts out collap
 WIN_MARGIN = 0.9       # D's mean score: real above this and fake below 1 - this
 TINY_ARROW = 0.02      # mean arrow length below which G hardly moves
 SWING_WINDOW = 200     # loss rows read for oscillation
+LOW_REACH = 0.7       # share of real points with a fake nearby, below which G misses parts
 SWING = 0.35           # spread (10th to 90th percentile) of the G loss that counts as swinging
 
 
@@ -31,7 +32,8 @@ class Diagnosis:
 
 
 def diagnose(spec, covered: int | None, n_modes: int | None, d_real: float, d_fake: float,
-             arrows: np.ndarray, losses: np.ndarray, steps: int) -> tuple[Diagnosis, ...]:
+             arrows: np.ndarray, losses: np.ndarray, steps: int,
+             reach: float = 1.0) -> tuple[Diagnosis, ...]:
     """Every failure these numbers show (none during the warm-up)."""
     if steps < WARM_UP:
         return ()
@@ -40,6 +42,13 @@ def diagnose(spec, covered: int | None, n_modes: int | None, d_real: float, d_fa
         out.append(Diagnosis(
             "collapse", f"The generator covers {covered} of {n_modes} modes",
             "Its points crowd onto some of the target's blobs and leave the others empty "
+            "(mode collapse, or a run that has not spread out yet).",
+            "Train longer; switch the loss to Wasserstein + gradient penalty; lower the "
+            "generator's learning rate or give D more steps per G step."))
+    elif covered is None and reach < LOW_REACH:
+        out.append(Diagnosis(
+            "collapse", f"The generator reaches only {reach:.0%} of the target",
+            "Its points crowd onto part of the real distribution and leave the rest empty "
             "(mode collapse, or a run that has not spread out yet).",
             "Train longer; switch the loss to Wasserstein + gradient penalty; lower the "
             "generator's learning rate or give D more steps per G step."))

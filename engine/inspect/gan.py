@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from engine.data import modes_covered
+from engine.data import modes_covered, reach
 from engine.gan.diagnose import Diagnosis, diagnose
 from engine.gan.losses import SIGMOID_LOSSES, d_output, g_loss_each
 from engine.gan.trainer import GanTrainer
@@ -42,6 +42,7 @@ class GanFrame:
     d_real: float             # mean D output on the real points shown
     d_fake: float             # mean D output on the fake points shown
     covered: int | None       # modes the fakes cover (None: the target has no separate modes)
+    reach: float              # share of the real points with a fake nearby
     n_modes: int | None
     diagnoses: tuple[Diagnosis, ...]
     diverged: str | None
@@ -92,9 +93,11 @@ def capture_gan(trainer: GanTrainer) -> GanFrame:
     covered = modes_covered(fake, trainer.target)
     n_modes = None if trainer.target.modes is None else len(trainer.target.modes)
     losses = trainer.history.losses.array()
-    frame = dict(steps=trainer.steps, epoch=trainer.epoch, loss=spec.loss, real=real, fake=fake,
+    near = reach(real, fake)
+    frame = dict(reach=near, steps=trainer.steps, epoch=trainer.epoch, loss=spec.loss,
+                 real=real, fake=fake,
                  arrows=arrows, heat=heat, heat_range=heat_range, mesh=mesh, losses=losses,
                  divergence=trainer.history.divergences.array(), d_real=d_real, d_fake=d_fake,
                  covered=covered, n_modes=n_modes, diverged=trainer.diverged)
     return GanFrame(**frame, diagnoses=diagnose(spec, covered, n_modes, d_real, d_fake,
-                                                arrows, losses, trainer.steps))
+                                                arrows, losses, trainer.steps, near))

@@ -37,3 +37,12 @@ def test_mode_coverage_on_hand_placed_points():
 
 def test_the_grid_has_25_modes():
     assert modes_covered(sample_target("grid25", 5000, 1), TARGETS["grid25"]) == 25
+
+
+def test_reach_counts_the_real_points_with_a_fake_nearby():
+    from datasets.gan2d import reach
+    real = sample_target("ring", 400, 0)
+    assert reach(real, real) == 1.0
+    half = real[real[:, 0] > 0]                      # fakes on the right half of the ring only
+    assert 0.35 < reach(real, half) < 0.65
+    assert reach(real, np.zeros((50, 2))) == 0.0     # all at the centre: none on the ring

@@ -51,7 +51,7 @@ def draw_gan_frame(frame: GanFrame, layers: Layers) -> None:
                    + ("the critic's score (higher = more real)." if critic else
                       "D's belief that a point is real (green = real, purple = fake)."))
     with right:
-        cols = st.columns(2) * 2      # two rows of two: the numbers keep their width
+        cols = st.container(key="gn_numbers").columns(2) * 2   # 2 rows of 2: numbers fit
         cols[0].metric("Step", f"{frame.steps:,}", help="Rounds of the game: D's steps, "
                        "then one G step.")
         cols[1].metric("D loss", _num(last[1]), help="The discriminator's loss on its last "
@@ -62,6 +62,8 @@ def draw_gan_frame(frame: GanFrame, layers: Layers) -> None:
         if frame.n_modes:
             st.progress(frame.covered / frame.n_modes,
                         text=f"Modes covered: {frame.covered} of {frame.n_modes}")
+        else:
+            st.progress(frame.reach, text=f"Real points with a fake nearby: {frame.reach:.0%}")
         st.graphviz_chart(model_graph(last[1], last[2], frame.d_real, frame.d_fake,
                                       critic=critic))
         st.plotly_chart(plot_curves(frame.losses, frame.divergence, critic=critic),
