@@ -12,12 +12,14 @@ import streamlit as st
 
 from engine.gan.spec import GanSpec
 from engine.inspect.gan import capture_gan
-from ui.controls.gan import (LAB, editor, k, read_url, restore_missing, seed_controls,
+from ui.controls.gan import (LAB, LESSON_LAB, editor, k, read_url, restore_missing, seed_controls,
                              sidebar_controls, spec_from_state, write_url)
 from ui.controls.layer_editor import layer_editor
+from ui.lessons import lesson_changed
 from ui.live import live_view, play_bar
 from ui.messages import show_error, show_warning
 from ui.views.gan import Layers, draw_gan_frame
+from ui.views.lesson_bar import lesson_bar
 
 TICK = 0.25           # seconds between live frames (4 updates/s: plotly redraws the plane)
 
@@ -69,6 +71,7 @@ def _page() -> None:
     current: GanSpec = st.session_state[k("spec")]
     restore_missing(current)
     st.markdown("#### Generative lab: a generator learns to fool a discriminator")
+    lesson = lesson_bar(LAB)
     with st.sidebar:
         st.subheader("The game")
         sidebar_controls()
@@ -86,11 +89,11 @@ def _page() -> None:
     play_bar(LAB, hidden={"timeline"}, what="real points")
     layers = _step_buttons()
     live_view(LAB, capture=lambda t, _recorder: capture_gan(t),
-              draw=lambda frame: draw_gan_frame(frame, layers), tick=TICK)
+              draw=lambda frame: draw_gan_frame(frame, layers), tick=TICK, after=lesson)
 
 
 def gan_lab() -> None:
-    LAB.run_page(_first_visit, _page)
+    LAB.run_page(_first_visit, _page, reopen=lesson_changed(LAB, LESSON_LAB))
 
 
 gan_lab()

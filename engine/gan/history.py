@@ -47,3 +47,8 @@ class GanHistory:
 
     def add_divergence(self, step: int, value: float) -> None:
         self.divergences.add(step, value)
+
+    def column(self, name: str) -> np.ndarray:
+        """No per-epoch rows (the lesson goal watcher asks a Trainer's history for them; a
+        GAN's goals read its measures of the moment instead)."""
+        return np.empty(0)

@@ -16,7 +16,7 @@ import time
 import numpy as np
 import torch
 
-from engine.data import GAN_TARGETS, sample_target
+from engine.data import GAN_TARGETS, modes_covered, sample_target
 from engine.gan.divergence import js_on_grid
 from engine.gan.history import GanHistory
 from engine.gan.losses import d_loss, g_loss, gradient_penalty
@@ -77,6 +77,10 @@ class GanTrainer:
     @property
     def position(self) -> float:
         return self.steps / self.batches_per_epoch
+
+    @property
+    def status(self) -> str:
+        return "diverged" if self.diverged else "running"
 
     @property
     def done(self) -> bool:
@@ -177,6 +181,11 @@ class GanTrainer:
     def fake_points(self, noise: torch.Tensor | None = None) -> np.ndarray:
         """The generator's points for `noise` (the fixed display noise by default)."""
         return self.G(self.show_noise if noise is None else noise).numpy().copy()
+
+    def modes_covered(self) -> float:
+        """Modes of the target the display fakes cover (NaN for a target without modes)."""
+        covered = modes_covered(self.fake_points(), self.target)
+        return math.nan if covered is None else float(covered)
 
     def divergence(self) -> float:
         """Jensen-Shannon divergence (bits, 0 to 1) between real and fake on a grid."""

@@ -84,3 +84,15 @@ def test_hostile_link_values_get_notes_not_a_crash(app_path):
                  "Generator network", "Discriminator network"):
         assert word in notes, word
     assert trainer(at).spec.noise_dim == 8 and trainer(at).spec.target == "mixture8"
+
+
+def test_a_lesson_link_opens_the_lesson_with_its_experiment(app_path):
+    at = open_lab(app_path, lesson="gan-mode-collapse")
+    assert not at.exception and not at.warning
+    spec = trainer(at).spec
+    assert (spec.loss, spec.g_lr, spec.d_lr) == ("minimax", 0.003, 0.0003)
+    text = " ".join(m.value for m in at.markdown)
+    assert "Mode collapse, and balancing the game" in text and "Goal:" in text
+    assert at.query_params["lesson"] in ("gan-mode-collapse", ["gan-mode-collapse"])
+    at.button(key="gn_step_both").click().run()
+    assert not at.exception

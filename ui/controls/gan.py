@@ -20,6 +20,7 @@ from engine.gan.trainer import GanTrainer
 from engine.spec.layers import LayerSpec, layers_from_text
 from ui.address import set_address
 from ui.controls.layer_editor import Editor, seed_stack, stack_from_state
+from ui.lessons import with_lesson
 from ui.links import read_link
 from ui.messages import show_error
 from ui.session import LabSession
@@ -73,6 +74,7 @@ class GanSession(LabSession):
 
 LAB = GanSession("gn", chunk=0.03)
 k = LAB.key
+LESSON_LAB = "gan"        # what a lesson file's `lab` names this page
 
 
 def _net_key(net: str):
@@ -116,8 +118,11 @@ def restore_missing(spec: GanSpec) -> None:
 
 
 def read_url() -> tuple[GanSpec, list[str]]:
-    """The spec a link describes and one note per value it repaired (never raises)."""
+    """The spec a link describes and one note per value it repaired (never raises); a
+    `lesson=` in it opens that lesson with the lesson's link."""
     params, notes = read_link()
+    params, lesson_notes = with_lesson(params, LAB, LESSON_LAB)
+    notes = notes + lesson_notes
     if not any(f.key in params for f in FIELDS) and "g" not in params and "d" not in params:
         return GanSpec(), notes        # no GAN setting: another lab's link, or none
     spec, more = GanSpec.from_query(params)
