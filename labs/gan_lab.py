@@ -33,14 +33,13 @@ def _first_visit() -> None:
 
 
 def _networks(spec: GanSpec) -> None:
-    """The two layer editors side by side (the shared editor, dense layers only)."""
+    """The two layer editors, one tab each (the shared editor, dense layers only)."""
     with st.expander("Networks: the generator and the discriminator", expanded=False,
                      icon=":material/layers:"):
-        left, right = st.columns(2)
-        for col, net, title, shape, outputs in ((left, "g", "Generator", (spec.noise_dim,), 2),
-                                                (right, "d", "Discriminator", (2,), 1)):
-            with col:
-                st.markdown(f"**{title}**")
+        tabs = st.tabs(["Generator", "Discriminator"])
+        for tab, net, shape, outputs in ((tabs[0], "g", (spec.noise_dim,), 2),
+                                         (tabs[1], "d", (2,), 1)):
+            with tab:
                 layer_editor(shape, outputs, spec.batch_size, editor(net))
 
 

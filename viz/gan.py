@@ -106,14 +106,16 @@ def model_graph(d_loss: float, g_loss: float, d_real: float, d_fake: float, *,
                 critic: bool = False) -> str:
     """The model overview as Graphviz DOT: noise → G → fake → D ← real, with the losses."""
     score = "critic" if critic else "D(x)"
+    d_loss, g_loss, d_real, d_fake = (f"{v:.3f}" if np.isfinite(v) else "–"
+                                      for v in (d_loss, g_loss, d_real, d_fake))
     return f"""digraph gan {{
 rankdir=LR; node [shape=box, style="rounded,filled", fontname="sans-serif", fontsize=11];
 edge [fontname="sans-serif", fontsize=10];
 z [label="noise z", fillcolor="#eeeeee"];
-G [label="Generator G\\nloss {g_loss:.3f}", fillcolor="#e7d4f7"];
-fake [label="fake points\\n{score} = {d_fake:.2f}", shape=ellipse, fillcolor="#f3eafc"];
-real [label="real points\\n{score} = {d_real:.2f}", shape=ellipse, fillcolor="#dff3ec"];
-D [label="Discriminator D\\nloss {d_loss:.3f}", fillcolor="#cdeee2"];
+G [label="Generator G\\nloss {g_loss}", fillcolor="#e7d4f7"];
+fake [label="fake points\\n{score} = {d_fake}", shape=ellipse, fillcolor="#f3eafc"];
+real [label="real points\\n{score} = {d_real}", shape=ellipse, fillcolor="#dff3ec"];
+D [label="Discriminator D\\nloss {d_loss}", fillcolor="#cdeee2"];
 z -> G -> fake -> D; real -> D;
 D -> G [label="gradient", style=dashed, color="#d95f02", constraint=false];
 }}"""
