@@ -71,5 +71,5 @@ def diagnose(spec, covered: int | None, n_modes: int | None, d_real: float, d_fa
                 "oscillation", "The losses are oscillating",
                 f"The generator's loss swings by {spread:.2f} without settling: the two "
                 "networks keep overshooting each other.",
-                "Lower both learning rates (try 0.0003), or use Adam for both networks."))
+                "Lower both learning rates (try 0.0003), or give D more steps per G step."))
     return tuple(out)

@@ -1,5 +1,6 @@
 """AppTest of the generative lab: it opens, Play trains, the step modes move only their
 network, the loss changes live, and a hostile link gets notes instead of a crash."""
+import json
 import time
 
 import torch
@@ -38,7 +39,9 @@ def test_opens_plays_and_draws_every_view(app_path):
         at.run()
     at.toggle(key="gn_play").set_value(False).run()
     assert trainer(at).steps >= 50 and not at.exception
-    assert len(at.get("plotly_chart")) == 2                  # the plane and the curves
+    canvases = [json.loads(c.proto.json) for c in at.get("bidi_component")]
+    assert [c["kind"] for c in canvases] == ["plane", "curves"]
+    assert len(canvases[0]["fake"]) == 2 * 512 and canvases[1]["steps"][-1] >= 50
     assert len(at.get("graphviz_chart")) == 1                # the model overview
     assert sorted(m.label for m in at.metric) == ["D loss", "G loss", "JS", "Step"]
     assert at.query_params["t"] in ("mixture8", ["mixture8"])
@@ -62,7 +65,8 @@ def test_loss_and_rates_change_live_but_the_target_rebuilds(app_path):
     at.button(key="gn_step_both").click().run()
     at.selectbox(key="gn_loss").set_value("wgangp").run()
     assert trainer(at) is t and t.spec.loss == "wgangp" and not at.exception
-    assert any("critic" in c.value for c in at.caption)
+    plane = json.loads(at.get("bidi_component")[0].proto.json)
+    assert "critic" in plane["legend"]
     at.selectbox(key="gn_target").set_value("ring").run()
     assert trainer(at) is not t and trainer(at).spec.target == "ring"
     assert at.query_params["loss"] in ("wgangp", ["wgangp"])

@@ -1,9 +1,12 @@
-"""The GAN lab's figures from numpy: the plane's traces, fixed-scale capped arrows, the
-manifold's grid lines, the curves' axes and the model graph's numbers."""
+"""The GAN lab's pictures from numpy: fixed-scale capped arrows, the canvas frames (D's map as
+levels of its range, the manifold's lines, hidden layers left out, curves thinned) and the
+model graph's numbers."""
+import base64
+
 import numpy as np
 
-from viz.gan import ARROW_CAP, ARROW_SCALE, arrow_ends, mesh_lines, model_graph, plot_curves, \
-    plot_plane
+from viz.gan import ARROW_CAP, ARROW_SCALE, arrow_ends, model_graph
+from viz.gan_payload import CURVE_POINTS, LUT, curves_payload, levels, plane_payload
 
 
 def test_arrows_keep_one_scale_and_a_cap():
@@ -15,32 +18,42 @@ def test_arrows_keep_one_scale_and_a_cap():
     np.testing.assert_allclose(ends[2], [ARROW_CAP, 0])
 
 
-def test_the_plane_has_its_layers_and_leaves_out_hidden_ones():
+def test_levels_span_the_range():
+    heat = np.array([[0.0, 0.5], [1.0, np.nan]])
+    assert levels(heat, (0.0, 1.0)).tolist() == [[0, 128], [255, 128]]
+    assert levels(np.array([[-3.0, 5.0]]), (-3.0, 5.0)).tolist() == [[0, 255]]   # a critic
+    assert len(LUT) == 256 * 3 and LUT[:3] == [231, 212, 247] and LUT[-3:] == [205, 238, 226]
+
+
+def test_the_plane_frame_has_its_layers_and_leaves_out_hidden_ones():
     rng = np.random.default_rng(0)
-    real, fake, arrows = rng.normal(size=(20, 2)), rng.normal(size=(20, 2)), rng.normal(size=(20, 2))
-    heat, mesh = rng.random((8, 8)), rng.normal(size=(4, 4, 2))
-    fig = plot_plane(real, fake, arrows, heat, (0.0, 1.0), mesh)
-    assert [t.type for t in fig.data] == ["heatmap", "scatter", "scatter", "scatter", "scatter"]
-    assert [t.name for t in fig.data][1:] == ["manifold", "real", "fake", "G's push"]
-    assert fig.data[0].zmin == 0 and fig.data[0].zmax == 1
-    bare = plot_plane(real, fake, arrows, heat, (0.0, 1.0), mesh, show_heat=False,
-                      show_mesh=False, show_arrows=False)
-    assert [t.name for t in bare.data] == ["real", "fake"]
+    real, fake, arrows = (rng.normal(size=(20, 2)) for _ in range(3))
+    heat, mesh = rng.random((8, 8)), rng.normal(size=(4, 5, 2))
+    frame = plane_payload(real, fake, arrows, heat, (0.0, 1.0), mesh)
+    assert len(frame["real"]) == 40 and len(frame["fake"]) == 40
+    assert len(base64.b64decode(frame["heat"]["levels"])) == 64 and frame["heat"]["n"] == 8
+    assert len(frame["mesh"]) == 4 + 5 and len(frame["mesh"][0]) == 10
+    assert len(frame["arrows"]) == 20 * 4
+    np.testing.assert_allclose(frame["arrows"][:4], np.round(
+        [*fake[0], *arrow_ends(fake[:1], arrows[:1])[0]], 3))
+    bare = plane_payload(real, fake, arrows, heat, (0.0, 1.0), mesh[:1], show_heat=False,
+                         show_mesh=False, show_arrows=False)
+    assert bare["heat"] is None and bare["mesh"] is None and bare["arrows"] is None
+    assert "critic" in plane_payload(real, fake, arrows, heat, (-2.0, 3.0), mesh,
+                                     critic=True)["legend"]
 
 
-def test_mesh_lines_draw_rows_and_columns():
-    mesh = np.zeros((3, 5, 2))
-    xs, _ = mesh_lines(mesh)
-    assert xs.count(None) == 3 + 5
-    xs, _ = mesh_lines(np.zeros((1, 5, 2)))                 # 1D noise: one curve
-    assert xs.count(None) == 1
+def test_curves_are_thinned_and_scaled():
+    steps = np.arange(1, 2001)
+    losses = np.stack([steps, np.full(2000, 1.3), np.full(2000, 0.7)], axis=1)
+    frame = curves_payload(losses, np.array([[25, 0.4], [50, 0.3]]))
+    assert len(frame["steps"]) <= CURVE_POINTS and frame["steps"][-1] == 2000
+    assert frame["range"][0] <= 0.7 and frame["range"][1] >= 1.3
+    assert frame["js"] == [0.4, 0.3]
+    assert curves_payload(np.zeros((0, 3)), np.zeros((0, 2)))["steps"] == []
 
 
-def test_curves_and_graph():
-    losses = np.array([[1, 1.3, 0.7], [2, 1.2, 0.8]])
-    fig = plot_curves(losses, np.array([[25, 0.4]]))
-    assert [t.name for t in fig.data] == ["D loss", "G loss", "JS divergence (bits)"]
-    assert fig.data[2].yaxis == "y2"
+def test_model_graph_shows_the_numbers():
     dot = model_graph(1.25, float("nan"), 0.5, 0.25)
     assert "loss 1.250" in dot and "loss –" in dot and "D(x) = 0.250" in dot
     assert "z -> G -> fake -> D; real -> D;" in dot

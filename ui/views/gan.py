@@ -14,7 +14,9 @@ import streamlit as st
 from engine.gan.spec import LOSSES
 from engine.inspect.gan import GanFrame
 from ui.messages import show_error
-from viz.gan import model_graph, plot_curves, plot_plane
+from ui.views.gan_canvas import gan_canvas
+from viz.gan import model_graph
+from viz.gan_payload import curves_payload, plane_payload
 
 
 @dataclass(frozen=True)
@@ -39,17 +41,14 @@ def draw_gan_frame(frame: GanFrame, layers: Layers) -> None:
         show_error(frame.diverged)
     left, right = st.columns([1.35, 1])
     with left:
-        st.plotly_chart(plot_plane(frame.real, frame.fake, frame.arrows, frame.heat,
-                                   frame.heat_range, frame.mesh, critic=critic,
-                                   show_heat=layers.heat, show_mesh=layers.mesh,
-                                   show_arrows=layers.arrows),
-                        key="gn_plane", width="stretch", config={"displayModeBar": False})
-        st.caption("Green: real points. Purple: the generator's points (the same noise every "
-                   "frame, so you watch each one move). Orange: where the generator's next "
-                   "update pushes each fake (minus its loss gradient). Grey mesh: a grid of "
-                   "noise mapped through G. Background: "
-                   + ("the critic's score (higher = more real)." if critic else
-                      "D's belief that a point is real (green = real, purple = fake)."))
+        gan_canvas(plane_payload(frame.real, frame.fake, frame.arrows, frame.heat,
+                                 frame.heat_range, frame.mesh, critic=critic,
+                                 show_heat=layers.heat, show_mesh=layers.mesh,
+                                 show_arrows=layers.arrows), key="gn_plane")
+        st.caption("The purple points come from the same noise every frame, so you watch each "
+                   "one move. An orange arrow is minus the gradient of that point's generator "
+                   "loss: where G's next update pushes it. The grey mesh is a grid of noise "
+                   "mapped through G (the manifold).")
     with right:
         cols = st.container(key="gn_numbers").columns(2) * 2   # 2 rows of 2: numbers fit
         cols[0].metric("Step", f"{frame.steps:,}", help="Rounds of the game: D's steps, "
@@ -66,8 +65,8 @@ def draw_gan_frame(frame: GanFrame, layers: Layers) -> None:
             st.progress(frame.reach, text=f"Real points with a fake nearby: {frame.reach:.0%}")
         st.graphviz_chart(model_graph(last[1], last[2], frame.d_real, frame.d_fake,
                                       critic=critic))
-        st.plotly_chart(plot_curves(frame.losses, frame.divergence, critic=critic),
-                        key="gn_curves", width="stretch", config={"displayModeBar": False})
+        gan_canvas(curves_payload(frame.losses, frame.divergence, critic=critic),
+                   key="gn_curves")
     _diagnoses(frame)
 
 
