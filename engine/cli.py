@@ -71,7 +71,11 @@ def read_experiment_file(path: Path) -> str:
 
 def train_command(path: Path, epochs: int | None, threads: int | None = None) -> dict:
     """Train the experiment in `path` on `threads` torch threads (default: every core)."""
-    exp = Experiment.from_json(read_experiment_file(path))
+    text = read_experiment_file(path)
+    from engine.gan.cli import gan_train, is_gan_file
+    if is_gan_file(text):              # {"lab": "gan", ...}: the generative lab's experiment
+        return gan_train(text, epochs, threads or default_threads())
+    exp = Experiment.from_json(text)
     if epochs is not None:
         exp = exp.replace("train", epochs=epochs)
     elif exp.train.epochs == 0:
