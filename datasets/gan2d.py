@@ -89,10 +89,21 @@ TARGETS: Mapping[str, Target] = MappingProxyType({
 })
 
 
-def sample_target(name: str, n: int, seed: int) -> np.ndarray:
-    """`n` points of target `name`, float32 (n, 2), the same for the same seed."""
+DRAWN_STD = 0.04            # spread of the real points around each point a student drew
+
+
+def drawn_target(points: np.ndarray) -> Target:
+    """A target made of the points a student drew: real points scatter around them."""
+    return Target("drawn", "Draw your own", "Click on the plane to add points.",
+                  _around(np.asarray(points, dtype=float).reshape(-1, 2), DRAWN_STD))
+
+
+def sample_target(name: str, n: int, seed: int, drawn: np.ndarray | None = None) -> np.ndarray:
+    """`n` points of target `name` (or of the `drawn` points for "drawn"), float32 (n, 2),
+    the same for the same seed."""
     rng = np.random.default_rng(seed)
-    points = TARGETS[name].sample(int(n), rng)
+    target = drawn_target(drawn) if name == "drawn" else TARGETS[name]
+    points = target.sample(int(n), rng)
     return np.clip(points, *EXTENT).astype(np.float32)
 
 

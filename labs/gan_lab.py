@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from engine.gan.spec import GanSpec
+from engine.gan.spec import DRAWN, GanSpec, parse_points
 from engine.inspect.gan import capture_gan
-from ui.controls.gan import (LAB, LESSON_LAB, editor, k, read_url, restore_missing, seed_controls,
-                             sidebar_controls, spec_from_state, write_url)
+from ui.controls.gan import (LAB, LESSON_LAB, add_point, editor, k, read_url, rerun_if_asked,
+                             restore_missing, seed_controls, sidebar_controls, spec_from_state,
+                             write_url)
 from ui.controls.layer_editor import layer_editor
 from ui.lessons import lesson_changed
 from ui.live import live_view, play_bar
@@ -87,8 +88,10 @@ def _page() -> None:
     write_url(trainer.spec)
     play_bar(LAB, hidden={"timeline"}, what="real points")
     layers = _step_buttons()
+    drawn = parse_points(trainer.spec.points) if trainer.spec.target == DRAWN else None
     live_view(LAB, capture=lambda t, _recorder: capture_gan(t),
-              draw=lambda frame: draw_gan_frame(frame, layers), tick=TICK, after=lesson)
+              draw=lambda frame: draw_gan_frame(frame, layers, drawn=drawn, on_point=add_point),
+              tick=TICK, before=rerun_if_asked, after=lesson)
 
 
 def gan_lab() -> None:

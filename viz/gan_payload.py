@@ -42,11 +42,13 @@ def _flat(points: np.ndarray) -> list[float]:
 def plane_payload(real: np.ndarray, fake: np.ndarray, arrows: np.ndarray, heat: np.ndarray,
                   heat_range: tuple[float, float], mesh: np.ndarray, *, extent=(-2.0, 2.0),
                   critic: bool = False, show_heat: bool = True, show_mesh: bool = True,
-                  show_arrows: bool = True) -> dict:
-    """The plane's frame: D's map, manifold polylines, real and fake points, arrows."""
+                  show_arrows: bool = True, drawn: np.ndarray | None = None) -> dict:
+    """The plane's frame: D's map, manifold polylines, real and fake points, arrows; with
+    `drawn` (the student's own target) those points as rings, and clicks add more."""
     out: dict = {"kind": "plane", "size": PLANE_SIZE, "extent": list(extent),
                  "real": _flat(real), "fake": _flat(fake), "heat": None, "mesh": None,
-                 "arrows": None}
+                 "arrows": None, "draw": drawn is not None,
+                 "drawn": None if drawn is None else _flat(drawn)}
     if show_heat:
         out["heat"] = {"n": int(heat.shape[0]), "lut": LUT, "levels": base64.b64encode(
             np.ascontiguousarray(levels(heat, heat_range)).tobytes()).decode("ascii")}
@@ -64,7 +66,9 @@ def plane_payload(real: np.ndarray, fake: np.ndarray, arrows: np.ndarray, heat: 
              else "D's belief that a point is real, 0 (purple) to 1 (green)")
     out["legend"] = ("<b style='color:#1b9e77'>●</b> real &nbsp; <b style='color:#7b3fc4'>●"
                      "</b> fake &nbsp; <b style='color:#d95f02'>→</b> G's push &nbsp; "
-                     "<b style='color:#666'>#</b> manifold &nbsp; · background: " + scale)
+                     "<b style='color:#666'>#</b> manifold &nbsp; · background: " + scale
+                     + (" · <b>○</b> your points: click the plane to add one" if drawn is not None
+                        else ""))
     return out
 
 

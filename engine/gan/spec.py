@@ -14,12 +14,20 @@ import math
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+import numpy as np
+
 from engine.spec.fields import ACTIVATION_NAMES, SpecError
 from engine.spec.layers import LayerSpec, layers_from_text, layers_to_text
 
 # The names of datasets.gan2d.TARGETS (a test keeps them equal): spelt out here so the spec,
 # which the lesson loader reads, imports neither the datasets nor torch.
 TARGET_NAMES = ("mixture8", "ring", "grid25", "line", "moons", "spiral")
+DRAWN = "drawn"                     # the student's own points (GanSpec.points)
+MAX_POINTS = 120                    # drawn points a link may carry (~1.4 KB)
+MIN_POINTS = 3
+# A smile to start from, so "Draw your own" trains at once and shows what a drawing is.
+DEFAULT_POINTS = ";".join(f"{1.1 * np.cos(a):.2f},{1.1 * np.sin(a) - 0.2:.2f}"
+                          for a in np.linspace(-2.6, -0.54, 12)) + ";-0.50,0.70;0.50,0.70"
 LOSSES = {"minimax": "Minimax (original)", "nonsat": "Non-saturating",
           "lsgan": "Least squares", "wgangp": "Wasserstein + gradient penalty"}
 OPTIMIZERS = {"adam": "Adam", "sgd": "SGD"}
@@ -43,7 +51,7 @@ class GanField:
 
 
 FIELDS: tuple[GanField, ...] = (
-    GanField("target", "t", "Target", choices=TARGET_NAMES),
+    GanField("target", "t", "Target", choices=(*TARGET_NAMES, DRAWN)),
     GanField("loss", "loss", "Loss", choices=tuple(LOSSES)),
     GanField("noise_dim", "z", "Noise dimensions", 1, 8, integer=True),
     GanField("batch_size", "bs", "Batch size", 8, 512, integer=True),
@@ -55,6 +63,7 @@ FIELDS: tuple[GanField, ...] = (
     GanField("seed", "seed", "Seed", 0, SEED_MAX, integer=True),
 )
 LAYER_KEYS = {"g_layers": ("g", "Generator"), "d_layers": ("d", "Discriminator")}
+POINTS_KEY = "pts"
 
 
 def _dense(n: int, units: int, activation: str = "relu") -> tuple[LayerSpec, ...]:
@@ -77,10 +86,15 @@ class GanSpec:
     seed: int = 1                            # target sample, initial weights and noise
     g_layers: tuple[LayerSpec, ...] = _dense(2, 64)
     d_layers: tuple[LayerSpec, ...] = _dense(2, 64)
+    points: str = DEFAULT_POINTS             # "x,y;x,y;…": the drawn target (target "drawn")
 
     def validated(self) -> "GanSpec":
         """Self, or SpecError naming the first setting out of bounds."""
+        if self.target == DRAWN and len(parse_points(self.points)) < MIN_POINTS:
+            raise SpecError(f"Draw at least {MIN_POINTS} points: click on the plane.")
         spec, notes = GanSpec.from_query(self.to_query())
+        if self.target != DRAWN:               # the link carries the drawing only when used
+            spec = dataclasses.replace(spec, points=self.points)
         if notes or spec != self:
             raise SpecError(notes[0] if notes else "This GAN setting cannot be built.")
         return self
@@ -90,6 +104,8 @@ class GanSpec:
         out = {f.key: _show(getattr(self, f.name)) for f in FIELDS}
         for name, (key, _) in LAYER_KEYS.items():
             out[key] = layers_to_text(getattr(self, name))
+        if self.target == DRAWN:
+            out[POINTS_KEY] = self.points
         return out
 
     @staticmethod
@@ -115,7 +131,33 @@ class GanSpec:
             except SpecError as exc:
                 notes.append(f"{title} network from the link: {exc} The default network is "
                              "used instead.")
+        raw = _one(params.get(POINTS_KEY))
+        if raw is not None:
+            points = parse_points(str(raw)[:MAX_POINTS * 16])
+            values["points"] = points_text(points)
+            if len(points) < len(str(raw).split(";")) and str(raw).strip():
+                notes.append(f"Drawn points from the link: kept {len(points)} that lie on the "
+                             f"plane (-2 to 2), at most {MAX_POINTS}.")
         return dataclasses.replace(default, **values), notes
+
+
+def parse_points(text: str) -> np.ndarray:
+    """The drawn points of "x,y;x,y;…" that lie on the plane, at most MAX_POINTS: (n, 2)."""
+    out = []
+    for item in text.split(";"):
+        parts = item.split(",")
+        try:
+            x, y = (float(v) for v in parts) if len(parts) == 2 else (math.nan, math.nan)
+        except ValueError:
+            continue
+        if math.isfinite(x) and math.isfinite(y) and abs(x) <= 2 and abs(y) <= 2:
+            out.append((round(x, 2), round(y, 2)))
+    return np.array(out[:MAX_POINTS], dtype=float).reshape(-1, 2)
+
+
+def points_text(points: np.ndarray) -> str:
+    """The compact form of drawn points (2 decimals)."""
+    return ";".join(f"{x:.2f},{y:.2f}" for x, y in np.asarray(points).reshape(-1, 2))
 
 
 def check_stack(layers: tuple[LayerSpec, ...], title: str) -> tuple[LayerSpec, ...]:
@@ -170,4 +212,4 @@ def needs_rebuild(old: GanSpec, new: GanSpec) -> bool:
     """New networks (fresh weights) when the target, noise, stacks or seed change; the losses,
     learning rates, optimizers, batch size and D steps change live."""
     return any(getattr(old, name) != getattr(new, name)
-               for name in ("target", "noise_dim", "seed", "g_layers", "d_layers"))
+               for name in ("target", "noise_dim", "seed", "g_layers", "d_layers", "points"))

@@ -16,11 +16,11 @@ import time
 import numpy as np
 import torch
 
-from engine.data import GAN_TARGETS, modes_covered, sample_target
+from engine.data import GAN_TARGETS, drawn_target, modes_covered, sample_target
 from engine.gan.divergence import js_on_grid
 from engine.gan.history import GanHistory
 from engine.gan.losses import d_loss, g_loss, gradient_penalty
-from engine.gan.spec import GP_WEIGHT, GanSpec, needs_rebuild
+from engine.gan.spec import DRAWN, GP_WEIGHT, GanSpec, needs_rebuild, parse_points
 from engine.model.build import build_model
 from engine.model.init import init_weights
 from engine.spec import ModelSpec
@@ -44,9 +44,10 @@ class GanTrainer:
 
     def __init__(self, spec: GanSpec) -> None:
         self.spec = spec.validated()
-        self.target = GAN_TARGETS[spec.target]
+        drawn = parse_points(spec.points) if spec.target == DRAWN else None
+        self.target = drawn_target(drawn) if drawn is not None else GAN_TARGETS[spec.target]
         self.gen = torch.Generator().manual_seed(spec.seed)
-        self.real = torch.from_numpy(sample_target(spec.target, POOL, spec.seed))   # (POOL, 2)
+        self.real = torch.from_numpy(sample_target(spec.target, POOL, spec.seed, drawn))  # (POOL, 2)
         self.G = build_model(ModelSpec(spec.g_layers), (spec.noise_dim,), 2)
         self.D = build_model(ModelSpec(spec.d_layers), (2,), 1)
         init_weights(self.G, "torch", self.gen)

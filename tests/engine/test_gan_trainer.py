@@ -93,3 +93,18 @@ def test_link_round_trip_and_repairs():
     assert bad.d_layers == GanSpec().d_layers and len(notes) == 5
     with pytest.raises(SpecError):
         GanSpec(batch_size=100_000).validated()
+
+
+def test_a_drawn_target_trains_on_the_drawn_points_and_rides_in_the_link():
+    from engine.gan.spec import parse_points
+    spec = GanSpec(target="drawn", points="0.00,0.00;1.00,1.00;-1.00,1.00")
+    t = GanTrainer(spec)
+    corners = parse_points(spec.points)
+    d = np.linalg.norm(t.real.numpy()[:, None] - corners[None], axis=2).min(axis=1)
+    assert d.max() < 0.3 and t.real.shape == (2048, 2)
+    assert GanSpec.from_query(spec.to_query()) == (spec, [])
+    assert "pts" not in GanSpec().to_query()
+    with pytest.raises(SpecError, match="at least 3"):
+        GanSpec(target="drawn", points="1,1;0,0").validated()
+    hostile, notes = GanSpec.from_query({"t": ["drawn"], "pts": ["9,9;nan,1;1,1;" * 300]})
+    assert len(parse_points(hostile.points)) <= 120 and notes

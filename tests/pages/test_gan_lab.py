@@ -100,3 +100,21 @@ def test_a_lesson_link_opens_the_lesson_with_its_experiment(app_path):
     assert at.query_params["lesson"] in ("gan-mode-collapse", ["gan-mode-collapse"])
     at.button(key="gn_step_both").click().run()
     assert not at.exception
+
+
+def test_draw_your_own_target(app_path):
+    at = open_lab(app_path)
+    at.selectbox(key="gn_target").set_value("drawn").run()
+    t = trainer(at)
+    assert t.spec.target == "drawn" and not at.exception and not at.error
+    assert any("Your target: 14 points" in c.value for c in at.caption)
+    plane = json.loads(at.get("bidi_component")[0].proto.json)
+    assert plane["draw"] and len(plane["drawn"]) == 2 * 14
+    assert at.query_params["pts"] in (t.spec.points, [t.spec.points])
+    at.button(key="gn_undo_point").click().run()
+    assert len(trainer(at).spec.points.split(";")) == 13 and trainer(at) is not t
+    at.button(key="gn_clear_points").click().run()
+    assert "Draw at least 3 points" in " ".join(e.value for e in at.error)
+    assert trainer(at).spec.target == "drawn"          # the last drawing that worked trains on
+    at.button(key="gn_smile_points").click().run()
+    assert not at.error and len(trainer(at).spec.points.split(";")) == 14

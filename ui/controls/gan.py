@@ -14,8 +14,9 @@ from types import SimpleNamespace
 import streamlit as st
 
 from engine.data import GAN_TARGETS
-from engine.gan.spec import (FIELDS, LOSSES, OPTIMIZERS, GanSpec, SpecError, check_stack,
-                             needs_rebuild)
+from engine.gan.spec import (DEFAULT_POINTS, DRAWN, FIELDS, LOSSES, MAX_POINTS, OPTIMIZERS,
+                             GanSpec, SpecError, check_stack, needs_rebuild, parse_points,
+                             points_text)
 from engine.gan.trainer import GanTrainer
 from engine.spec.layers import LayerSpec, layers_from_text
 from ui.address import set_address
@@ -101,7 +102,7 @@ def editor(net: str) -> Editor:
 
 # ---- spec <-> controls <-> link ------------------------------------------------------------------
 def _control_values(spec: GanSpec) -> dict:
-    return {k(f.name): getattr(spec, f.name) for f in FIELDS}
+    return {**{k(f.name): getattr(spec, f.name) for f in FIELDS}, k("points"): spec.points}
 
 
 def seed_controls(spec: GanSpec) -> None:
@@ -138,6 +139,7 @@ def spec_from_state(current: GanSpec) -> tuple[GanSpec, list[str]]:
     """The spec the controls describe; a stack this lab cannot build keeps the current one and
     returns the message."""
     values = {f.name: st.session_state.get(k(f.name), getattr(current, f.name)) for f in FIELDS}
+    values["points"] = st.session_state.get(k("points"), current.points)
     errors = []
     for net, name, title in (("g", "g_layers", "Generator"), ("d", "d_layers", "Discriminator")):
         layers: tuple[LayerSpec, ...] = stack_from_state(editor(net))
@@ -149,6 +151,49 @@ def spec_from_state(current: GanSpec) -> tuple[GanSpec, list[str]]:
     return dataclasses.replace(current, **values), errors
 
 
+# ---- draw your own ---------------------------------------------------------------------------
+def add_point() -> None:
+    """A click on the plane (target "drawn") adds a point, once per click id; the page then
+    reruns in full so the new target is trained (new networks)."""
+    event = (st.session_state.get(k("plane")) or {}).get("point")
+    if not isinstance(event, dict) or event.get("id") == st.session_state.get(k("point_id")):
+        return
+    st.session_state[k("point_id")] = event.get("id")
+    xy = event.get("xy")
+    points = parse_points(st.session_state.get(k("points"), ""))
+    if not (isinstance(xy, list) and len(xy) == 2) or len(points) >= MAX_POINTS:
+        return
+    new = parse_points(f"{xy[0]},{xy[1]}")
+    if len(new):
+        st.session_state[k("points")] = points_text([*points, *new])
+        st.session_state[k("rerun")] = True
+
+
+def rerun_if_asked() -> None:
+    """In the live fragment: a click changed the drawing, so the whole page runs again."""
+    if st.session_state.pop(k("rerun"), False):
+        st.rerun(scope="app")
+
+
+def _set_points(text: str) -> None:
+    st.session_state[k("points")] = text
+
+
+def drawing_controls() -> None:
+    """Undo / clear / start again, shown while the target is the student's drawing."""
+    points = parse_points(st.session_state.get(k("points"), ""))
+    st.caption(f"Your target: {len(points)} points (at most {MAX_POINTS}). Click on the "
+               "plane to add points; each change trains new networks.")
+    cols = st.columns(3)
+    cols[0].button("Undo", key=k("undo_point"), on_click=_set_points,
+                   args=(points_text(points[:-1]),), disabled=not len(points),
+                   help="Remove the last point you drew.")
+    cols[1].button("Clear", key=k("clear_points"), on_click=_set_points, args=("",),
+                   help="Remove every point, then draw your own shape from scratch.")
+    cols[2].button("Smile", key=k("smile_points"), on_click=_set_points,
+                   args=(DEFAULT_POINTS,), help="Start again from the example drawing.")
+
+
 # ---- widgets -------------------------------------------------------------------------------------
 def _options(choices: tuple, value) -> list:
     return sorted({*choices, value})
@@ -156,10 +201,14 @@ def _options(choices: tuple, value) -> list:
 
 def sidebar_controls() -> None:
     """The target, the game's settings and each network's optimizer (every one with help)."""
-    st.selectbox("Target distribution", list(GAN_TARGETS), key=k("target"),
-                 format_func=lambda n: GAN_TARGETS[n].title,
+    st.selectbox("Target distribution", [*GAN_TARGETS, DRAWN], key=k("target"),
+                 format_func=lambda n: GAN_TARGETS[n].title if n in GAN_TARGETS else
+                 "Draw your own",
                  help="The real points the generator learns to imitate. " + " ".join(
-                     f"{t.title}: {t.description}" for t in GAN_TARGETS.values()))
+                     f"{t.title}: {t.description}" for t in GAN_TARGETS.values())
+                 + " Draw your own: click on the plane to place points.")
+    if st.session_state[k("target")] == DRAWN:
+        drawing_controls()
     st.selectbox("Loss", list(LOSSES), key=k("loss"), format_func=LOSSES.get,
                  help="Minimax: the original game, whose generator gradient vanishes when D "
                       "is sure. Non-saturating: G maximises log D(fake) instead (steep where "

@@ -32,8 +32,9 @@ def _num(value: float) -> str:
     return "–" if value is None or not math.isfinite(value) else f"{value:.3f}"
 
 
-def draw_gan_frame(frame: GanFrame, layers: Layers) -> None:
-    """One live frame of the lab."""
+def draw_gan_frame(frame: GanFrame, layers: Layers, *, drawn=None, on_point=None) -> None:
+    """One live frame of the lab; `drawn` (the student's target points) makes the plane
+    clickable, each click calling `on_point`."""
     critic = frame.loss == "wgangp"
     last = frame.losses[-1] if len(frame.losses) else (0, math.nan, math.nan)
     js = float(frame.divergence[-1, 1]) if len(frame.divergence) else math.nan
@@ -44,7 +45,8 @@ def draw_gan_frame(frame: GanFrame, layers: Layers) -> None:
         gan_canvas(plane_payload(frame.real, frame.fake, frame.arrows, frame.heat,
                                  frame.heat_range, frame.mesh, critic=critic,
                                  show_heat=layers.heat, show_mesh=layers.mesh,
-                                 show_arrows=layers.arrows), key="gn_plane")
+                                 show_arrows=layers.arrows, drawn=drawn),
+                   key="gn_plane", on_point=on_point)
         st.caption("The purple points come from the same noise every frame, so you watch each "
                    "one move. An orange arrow is minus the gradient of that point's generator "
                    "loss: where G's next update pushes it. The grey mesh is a grid of noise "

@@ -25,6 +25,7 @@ function paintPlane(root, d, state) {
   const ctx = fit(canvas, size + pad, size + pad + top);
   ctx.clearRect(0, 0, size + pad, size + pad + top);
   const [lo, hi] = d.extent;
+  state.geometry = {pad, top, size};
   const X = x => pad + (x - lo) / (hi - lo) * size, Y = y => top + (hi - y) / (hi - lo) * size;
   if (d.heat) {                                  // D's opinion: n × n levels through the colour table
     const n = d.heat.n, v = bytes(d.heat.levels), lut = d.heat.lut;
@@ -54,6 +55,10 @@ function paintPlane(root, d, state) {
     for (let i = 0; i < xy.length; i += 2) { ctx.beginPath(); ctx.arc(X(xy[i]), Y(xy[i + 1]), 2.2, 0, 2 * Math.PI); ctx.fill(); }
   };
   dots(d.real, "rgba(27,158,119,0.8)");
+  if (d.drawn) {                                 // the student's own points: black rings
+    ctx.strokeStyle = "#111"; ctx.lineWidth = 1.5;
+    for (let i = 0; i < d.drawn.length; i += 2) { ctx.beginPath(); ctx.arc(X(d.drawn[i]), Y(d.drawn[i + 1]), 4, 0, 2 * Math.PI); ctx.stroke(); }
+  }
   dots(d.fake, "rgba(123,63,196,0.85)");
   if (d.arrows) {                                // G's push: start x, y, end x, y per arrow
     ctx.strokeStyle = "#d95f02"; ctx.lineWidth = 1.3;
@@ -113,7 +118,7 @@ function paintCurves(root, d) {
 }
 
 export default function (component) {
-  const { data, parentElement } = component;
+  const { data, parentElement, setTriggerValue } = component;
   if (!data) return;
   let root = parentElement.querySelector(".gnc");
   if (!root) {
@@ -123,7 +128,18 @@ export default function (component) {
     parentElement.appendChild(root);
     root.__gnc = {};
     new ResizeObserver(() => root.__gnc.last && paint(root, root.__gnc.last)).observe(root);
+    root.querySelector("canvas").addEventListener("pointerdown", ev => {   // draw your own
+      const g = root.__gnc.geometry, d = root.__gnc.last;
+      if (!g || !d || !d.draw) return;
+      const box = ev.currentTarget.getBoundingClientRect();
+      const px = ev.clientX - box.left - g.pad, py = ev.clientY - box.top - g.top;
+      if (px < 0 || py < 0 || px > g.size || py > g.size) return;
+      const [lo, hi] = d.extent;
+      setTriggerValue("point", {xy: [lo + px / g.size * (hi - lo), hi - py / g.size * (hi - lo)],
+                                id: `${Date.now()}-${Math.random()}`});
+    });
   }
+  root.querySelector("canvas").style.cursor = data.draw ? "crosshair" : "default";
   root.__gnc.last = data;
   paint(root, data);
 }

@@ -23,6 +23,8 @@ CSS = """
 _CANVAS = st.components.v2.component("nnpg_gan_canvas", js=JS, css=CSS, isolate_styles=False)
 
 
-def gan_canvas(payload: dict, *, key: str) -> None:
-    """Mount or update one canvas view (payload["kind"]: "plane" or "curves")."""
-    _CANVAS(data=payload, key=key)
+def gan_canvas(payload: dict, *, key: str, on_point=None) -> None:
+    """Mount or update one canvas view (payload["kind"]: "plane" or "curves"). With
+    payload["draw"], a click on the plane calls `on_point`; the click is then in
+    `st.session_state[key]["point"]` as {"xy": [x, y], "id": ...} in data coordinates."""
+    _CANVAS(data=payload, key=key, on_point_change=on_point or (lambda: None))
