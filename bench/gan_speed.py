@@ -30,7 +30,7 @@ import torch
 
 from engine.gan.losses import d_loss, g_loss
 from engine.gan.spec import GanSpec
-from engine.gan.trainer import POOL, GanTrainer, make_optimizer
+from engine.gan.trainer import GanTrainer, make_optimizer
 from engine.inspect.gan import capture_gan
 from engine.train.background import BackgroundTrainer
 
@@ -48,7 +48,7 @@ def bare_loop(ref: GanTrainer, seconds: float) -> float:
     steps, end = 0, time.perf_counter() + seconds
     start = time.perf_counter()
     while time.perf_counter() < end:
-        x = real[torch.randint(0, POOL, (n,), generator=gen)]
+        x = real[torch.randint(0, ref.pool, (n,), generator=gen)]
         with torch.no_grad():
             fake = G(torch.randn(n, z, generator=gen))
         dl = d_loss(loss, D(x), D(fake))

@@ -136,3 +136,12 @@ def reach(real: np.ndarray, fake: np.ndarray, radius: float = 0.15) -> float:
         return 0.0
     d2 = ((real[:, None, :] - fake[None, :, :]) ** 2).sum(axis=2)        # (n_real, n_fake)
     return float((d2.min(axis=1) <= radius ** 2).mean())
+
+
+def digit_pixels() -> np.ndarray:
+    """sklearn's 1,797 handwritten 8×8 digits as float32 rows of 64 pixels in [-1, 1] (the
+    range of the generator's tanh output): the GAN lab's image target."""
+    from sklearn.datasets import load_digits   # lazy: sklearn.datasets imports pandas
+
+    pixels = np.asarray(load_digits().images, dtype=np.float32).reshape(-1, 64) / 16.0
+    return pixels * 2 - 1

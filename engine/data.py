@@ -11,15 +11,15 @@ from typing import TYPE_CHECKING
 from datasets import (DATASETS, FEATURE_LABELS, FEATURES, Dataset, DatasetError, apply_features,
                       load_dataset, make_grid)
 from datasets.base import ProgressFn
-from datasets.gan2d import (TARGETS as GAN_TARGETS, drawn_target, modes_covered, reach,
-                            sample_target)
+from datasets.gan2d import (TARGETS as GAN_TARGETS, digit_pixels, drawn_target, modes_covered,
+                            reach, sample_target)
 
 if TYPE_CHECKING:
     from engine.spec.experiment import DataSpec
 
 __all__ = ["DATASETS", "FEATURES", "FEATURE_LABELS", "Dataset", "DatasetError",
            "apply_features", "make_grid", "load_data", "GAN_TARGETS", "modes_covered",
-           "reach", "sample_target", "drawn_target"]
+           "reach", "sample_target", "drawn_target", "digit_pixels"]
 
 
 def load_data(spec: "DataSpec", *, cache_dir: Path | None = None,

@@ -12,6 +12,7 @@ import streamlit as st
 
 from engine.gan.spec import DRAWN, GanSpec, parse_points
 from engine.inspect.gan import capture_gan
+from engine.inspect.gan_digits import capture_digits
 from ui.controls.gan import (LAB, LESSON_LAB, add_point, editor, k, read_url, rerun_if_asked,
                              restore_missing, seed_controls, sidebar_controls, spec_from_state,
                              write_url)
@@ -20,6 +21,7 @@ from ui.lessons import lesson_changed
 from ui.live import live_view, play_bar
 from ui.messages import show_error, show_warning
 from ui.views.gan import Layers, draw_gan_frame
+from ui.views.gan_digits import draw_digits_frame
 from ui.views.lesson_bar import lesson_bar
 
 TICK = 0.2            # seconds between live frames (5 updates/s; the canvases paint in place)
@@ -44,7 +46,7 @@ def _networks(spec: GanSpec) -> None:
                 layer_editor(shape, outputs, spec.batch_size, editor(net))
 
 
-def _step_buttons() -> Layers:
+def _step_buttons(plane: bool) -> Layers:
     """GAN Lab's step modes, and which layers of the plane to show."""
     cols = st.columns([1, 1, 1, 1, 1, 1], vertical_alignment="center")
     cols[0].button("Step D only", key=k("step_d"), on_click=LAB.step_net, args=("d",),
@@ -56,6 +58,8 @@ def _step_buttons() -> Layers:
     cols[2].button("Step both", key=k("step_both"), on_click=LAB.step_net, args=("both",),
                    help="One round of the game: D's steps (see 'D steps per G step'), then "
                         "one G step.")
+    if not plane:
+        return Layers()
     heat = cols[3].checkbox("D's opinion", True, key=k("show_heat"),
                             help="Show the discriminator's output over the plane.")
     mesh = cols[4].checkbox("Manifold", True, key=k("show_mesh"),
@@ -87,7 +91,11 @@ def _page() -> None:
     st.session_state[k("spec")] = trainer.spec
     write_url(trainer.spec)
     play_bar(LAB, hidden={"timeline"}, what="real points")
-    layers = _step_buttons()
+    layers = _step_buttons(plane=not trainer.images)
+    if trainer.images:                 # 8×8 digits: images instead of the plane
+        live_view(LAB, capture=lambda t, _recorder: capture_digits(t), draw=draw_digits_frame,
+                  tick=TICK, after=lesson)
+        return
     drawn = parse_points(trainer.spec.points) if trainer.spec.target == DRAWN else None
     live_view(LAB, capture=lambda t, _recorder: capture_gan(t),
               draw=lambda frame: draw_gan_frame(frame, layers, drawn=drawn, on_point=add_point),

@@ -92,5 +92,5 @@ def curves_payload(losses: np.ndarray, divergence: np.ndarray, *, critic: bool =
             "range": [float(lo), float(hi)], "js_steps": js[:, 0].tolist(),
             "js": js[:, 1].round(4).tolist(),
             "legend": (f"<b style='color:#555'>—</b> {name} loss &nbsp; <b style='color:#7b3fc4'>"
-                       "—</b> G loss &nbsp; <b style='color:#d95f02'>- -</b> JS divergence "
-                       "(bits, right axis)")}
+                       "—</b> G loss" + (" &nbsp; <b style='color:#d95f02'>- -</b> JS divergence "
+                                         "(bits, right axis)" if len(js) else ""))}

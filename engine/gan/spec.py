@@ -23,6 +23,7 @@ from engine.spec.layers import LayerSpec, layers_from_text, layers_to_text
 # which the lesson loader reads, imports neither the datasets nor torch.
 TARGET_NAMES = ("mixture8", "ring", "grid25", "line", "moons", "spiral")
 DRAWN = "drawn"                     # the student's own points (GanSpec.points)
+DIGITS = "digits"                   # 8×8 handwritten digits: 64 pixels instead of a point
 MAX_POINTS = 120                    # drawn points a link may carry (~1.4 KB)
 MIN_POINTS = 3
 # A smile to start from, so "Draw your own" trains at once and shows what a drawing is.
@@ -51,9 +52,9 @@ class GanField:
 
 
 FIELDS: tuple[GanField, ...] = (
-    GanField("target", "t", "Target", choices=(*TARGET_NAMES, DRAWN)),
+    GanField("target", "t", "Target", choices=(*TARGET_NAMES, DRAWN, DIGITS)),
     GanField("loss", "loss", "Loss", choices=tuple(LOSSES)),
-    GanField("noise_dim", "z", "Noise dimensions", 1, 8, integer=True),
+    GanField("noise_dim", "z", "Noise dimensions", 1, 16, integer=True),
     GanField("batch_size", "bs", "Batch size", 8, 512, integer=True),
     GanField("d_steps", "k", "D steps per G step", 1, 5, integer=True),
     GanField("g_opt", "gopt", "Generator optimizer", choices=tuple(OPTIMIZERS)),

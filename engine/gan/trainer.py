@@ -16,11 +16,11 @@ import time
 import numpy as np
 import torch
 
-from engine.data import GAN_TARGETS, drawn_target, modes_covered, sample_target
+from engine.data import GAN_TARGETS, digit_pixels, drawn_target, modes_covered, sample_target
 from engine.gan.divergence import js_on_grid
 from engine.gan.history import GanHistory
 from engine.gan.losses import d_loss, g_loss, gradient_penalty
-from engine.gan.spec import DRAWN, GP_WEIGHT, GanSpec, needs_rebuild, parse_points
+from engine.gan.spec import DIGITS, DRAWN, GP_WEIGHT, GanSpec, needs_rebuild, parse_points
 from engine.model.build import build_model
 from engine.model.init import init_weights
 from engine.spec import ModelSpec
@@ -44,16 +44,24 @@ class GanTrainer:
 
     def __init__(self, spec: GanSpec) -> None:
         self.spec = spec.validated()
+        self.images = spec.target == DIGITS
         drawn = parse_points(spec.points) if spec.target == DRAWN else None
-        self.target = drawn_target(drawn) if drawn is not None else GAN_TARGETS[spec.target]
         self.gen = torch.Generator().manual_seed(spec.seed)
-        self.real = torch.from_numpy(sample_target(spec.target, POOL, spec.seed, drawn))  # (POOL, 2)
-        self.G = build_model(ModelSpec(spec.g_layers), (spec.noise_dim,), 2)
-        self.D = build_model(ModelSpec(spec.d_layers), (2,), 1)
+        if self.images:            # each real "point" is a digit's 64 pixels in [-1, 1]
+            self.target = None
+            self.real = torch.from_numpy(digit_pixels())                       # (1797, 64)
+        else:
+            self.target = drawn_target(drawn) if drawn is not None else GAN_TARGETS[spec.target]
+            self.real = torch.from_numpy(sample_target(spec.target, POOL, spec.seed, drawn))
+        dim = self.real.shape[1]                                               # 2 or 64
+        self.G = build_model(ModelSpec(spec.g_layers), (spec.noise_dim,), dim,
+                             "tanh" if self.images else "linear")
+        self.D = build_model(ModelSpec(spec.d_layers), (dim,), 1)
         init_weights(self.G, "torch", self.gen)
         init_weights(self.D, "torch", self.gen)
         self.show_noise = self.noise(SHOW)                                         # (SHOW, z)
         self.show_real = self.real[:SHOW]
+        self.pool = len(self.real)
         self.g_opt = make_optimizer(spec.g_opt, self.G.parameters(), spec.g_lr)
         self.d_opt = make_optimizer(spec.d_opt, self.D.parameters(), spec.d_lr)
         self.steps = 0                 # rounds of the game (D steps + one G step)
@@ -69,7 +77,7 @@ class GanTrainer:
 
     @property
     def batches_per_epoch(self) -> int:
-        return max(1, POOL // self.spec.batch_size)
+        return max(1, self.pool // self.spec.batch_size)
 
     @property
     def epoch(self) -> int:
@@ -108,7 +116,7 @@ class GanTrainer:
         return torch.randn(n, self.spec.noise_dim, generator=self.gen)        # (n, z)
 
     def real_batch(self, n: int) -> torch.Tensor:
-        return self.real[torch.randint(0, POOL, (n,), generator=self.gen)]    # (n, 2)
+        return self.real[torch.randint(0, self.pool, (n,), generator=self.gen)]   # (n, dim)
 
     # ---- the game ------------------------------------------------------------------------------
     def d_update(self) -> float:
@@ -158,7 +166,7 @@ class GanTrainer:
         if not all(math.isfinite(v) and abs(v) < 1e6 for v in fresh):
             self.diverged = ("A loss blew up (became infinite or huge): lower the learning "
                              "rates, then press Reset.")
-        if self.steps % DIV_EVERY == 0:
+        if self.steps % DIV_EVERY == 0 and not self.images:
             self.history.add_divergence(self.steps, self.divergence())
 
     def run_for(self, seconds: float) -> int:
@@ -185,9 +193,14 @@ class GanTrainer:
 
     def modes_covered(self) -> float:
         """Modes of the target the display fakes cover (NaN for a target without modes)."""
+        if self.images:
+            return math.nan
         covered = modes_covered(self.fake_points(), self.target)
         return math.nan if covered is None else float(covered)
 
     def divergence(self) -> float:
-        """Jensen-Shannon divergence (bits, 0 to 1) between real and fake on a grid."""
+        """Jensen-Shannon divergence (bits, 0 to 1) between real and fake on a grid (NaN for
+        digits: 64 dimensions have no grid)."""
+        if self.images:
+            return math.nan
         return js_on_grid(self.show_real.numpy(), self.fake_points())

@@ -33,7 +33,7 @@ def test_epochs_on_the_command_line_win(tmp_path, capsys):
 def test_bad_gan_files_get_one_line(tmp_path, capsys):
     for text, words in (('{"lab": "gan", "spec": {"lr": 3}}', "Unknown GAN setting(s) lr"),
                         ('{"lab": "gan", "spec": {"target": "moon"}}', "'moon' is not one"),
-                        ('{"lab": "gan", "spec": {"noise_dim": 99}}', "outside 1 to 8"),
+                        ('{"lab": "gan", "spec": {"noise_dim": 99}}', "outside 1 to 16"),
                         ('{"lab": "gan", "spec": {"d_layers": "conv2d:8"}}', "dense layers"),
                         ('{"lab": "gan", "epochs": -1}', "'epochs'"),
                         ('{"lab": "gan", "extra": 1}', "unknown: extra")):

@@ -89,7 +89,7 @@ def test_link_round_trip_and_repairs():
     assert again == spec and notes == []
     bad, notes = GanSpec.from_query({"t": ["nope"], "z": ["99"], "dlr": ["inf"],
                                      "d": ["lstm:8"], "seed": ["-4"]})
-    assert (bad.target, bad.noise_dim, bad.d_lr, bad.seed) == ("mixture8", 8, 0.001, 0)
+    assert (bad.target, bad.noise_dim, bad.d_lr, bad.seed) == ("mixture8", 16, 0.001, 0)
     assert bad.d_layers == GanSpec().d_layers and len(notes) == 5
     with pytest.raises(SpecError):
         GanSpec(batch_size=100_000).validated()
@@ -108,3 +108,15 @@ def test_a_drawn_target_trains_on_the_drawn_points_and_rides_in_the_link():
         GanSpec(target="drawn", points="1,1;0,0").validated()
     hostile, notes = GanSpec.from_query({"t": ["drawn"], "pts": ["9,9;nan,1;1,1;" * 300]})
     assert len(parse_points(hostile.points)) <= 120 and notes
+
+
+def test_the_digits_gan_trains_on_64_pixel_images():
+    from engine.inspect.gan_digits import WALK, capture_digits
+    t = GanTrainer(GanSpec(target="digits", noise_dim=8, batch_size=64))
+    assert t.images and t.real.shape == (1797, 64) and float(t.real.min()) == -1.0
+    assert t.batches_per_epoch == 1797 // 64
+    t.step(3)
+    frame = capture_digits(t)
+    assert frame.fake.shape == (36, 8, 8) and frame.walk.shape == (WALK, 8, 8)
+    assert 0 <= frame.fake.min() and frame.fake.max() <= 1
+    assert np.isnan(t.divergence()) and np.isnan(t.modes_covered())

@@ -87,7 +87,7 @@ def test_hostile_link_values_get_notes_not_a_crash(app_path):
     for word in ("Target", "Noise dimensions", "Generator learning rate", "Loss",
                  "Generator network", "Discriminator network"):
         assert word in notes, word
-    assert trainer(at).spec.noise_dim == 8 and trainer(at).spec.target == "mixture8"
+    assert trainer(at).spec.noise_dim == 16 and trainer(at).spec.target == "mixture8"
 
 
 def test_a_lesson_link_opens_the_lesson_with_its_experiment(app_path):
@@ -118,3 +118,14 @@ def test_draw_your_own_target(app_path):
     assert trainer(at).spec.target == "drawn"          # the last drawing that worked trains on
     at.button(key="gn_smile_points").click().run()
     assert not at.error and len(trainer(at).spec.points.split(";")) == 14
+
+
+def test_the_digits_gan_draws_digits_and_a_latent_walk(app_path):
+    at = open_lab(app_path, t="digits", z="8")
+    assert not at.exception and not at.warning and trainer(at).images
+    at.button(key="gn_step_both").click().run()
+    assert trainer(at).steps == 1 and not at.exception
+    captions = [img.caption for i in at.get("image") for img in i.proto.imgs]
+    assert len(captions) == 3                                # generated, real, the walk
+    assert "walk through noise space" in " ".join(captions)
+    assert "gn_show_heat" not in {str(getattr(w, "key", "")) for w in at.main}

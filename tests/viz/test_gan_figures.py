@@ -57,3 +57,13 @@ def test_model_graph_shows_the_numbers():
     dot = model_graph(1.25, float("nan"), 0.5, 0.25)
     assert "loss 1.250" in dot and "loss –" in dot and "D(x) = 0.250" in dot
     assert "z -> G -> fake -> D; real -> D;" in dot
+
+
+def test_digit_grid_tiles_crisp_pixels():
+    from viz.gan_digits import GUTTER, digit_grid
+    images = np.zeros((3, 8, 8))
+    images[1, 0, 0] = 1.0                                   # one inked pixel in the 2nd tile
+    out = digit_grid(images, cols=2, scale=2, gap=1)
+    assert out.shape == (2 * 16 + 2, 2 * 16 + 2) and out.dtype == np.uint8
+    assert out[0, 0] == 255 and out[0, 18] == 0 and out[1, 19] == 0 and out[0, 20] == 255
+    assert out[0, 16] == GUTTER and out[20, 20] == GUTTER    # the gutter and the empty 4th tile

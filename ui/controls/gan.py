@@ -14,7 +14,7 @@ from types import SimpleNamespace
 import streamlit as st
 
 from engine.data import GAN_TARGETS
-from engine.gan.spec import (DEFAULT_POINTS, DRAWN, FIELDS, LOSSES, MAX_POINTS, OPTIMIZERS,
+from engine.gan.spec import (DEFAULT_POINTS, DIGITS, DRAWN, FIELDS, LOSSES, MAX_POINTS, OPTIMIZERS,
                              GanSpec, SpecError, check_stack, needs_rebuild, parse_points,
                              points_text)
 from engine.gan.trainer import GanTrainer
@@ -26,6 +26,7 @@ from ui.links import read_link
 from ui.messages import show_error
 from ui.session import LabSession
 
+EXTRA_TARGETS = {DRAWN: "Draw your own", DIGITS: "8×8 digits (images)"}
 LR_CHOICES = (0.00001, 0.00003, 0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3)
 BATCH_CHOICES = (8, 16, 32, 64, 128, 256, 512)
 NET_PRESETS = {
@@ -90,9 +91,9 @@ def editor(net: str) -> Editor:
         columns=(("size", "units", ("units",)), ("activation", "activation", ("activation",))),
         presets=NET_PRESETS,
         preset_layers=lambda name: layers_from_text(NET_PRESETS[name].layers),
-        input_text="Noise z" if net == "g" else "A point (x, y)",
-        output_text=("a point (x, y), added for you" if net == "g" else
-                     "one score: real or fake, added for you"),
+        input_text="Noise z" if net == "g" else "A point (x, y) or a digit's 64 pixels",
+        output_text=("a point (x, y), or a digit's 64 pixels, added for you" if net == "g"
+                     else "one score: real or fake, added for you"),
         lab_name=f"the {title.lower()}",
         foreign_note="The generative lab builds dense layers only.",
         text_help="The same stack as text, as in the page link: dense:units:activation, "
@@ -201,12 +202,13 @@ def _options(choices: tuple, value) -> list:
 
 def sidebar_controls() -> None:
     """The target, the game's settings and each network's optimizer (every one with help)."""
-    st.selectbox("Target distribution", [*GAN_TARGETS, DRAWN], key=k("target"),
+    st.selectbox("Target distribution", [*GAN_TARGETS, DRAWN, DIGITS], key=k("target"),
                  format_func=lambda n: GAN_TARGETS[n].title if n in GAN_TARGETS else
-                 "Draw your own",
+                 EXTRA_TARGETS[n],
                  help="The real points the generator learns to imitate. " + " ".join(
                      f"{t.title}: {t.description}" for t in GAN_TARGETS.values())
-                 + " Draw your own: click on the plane to place points.")
+                 + " Draw your own: click on the plane to place points. 8×8 digits: "
+                 "handwritten digits, 64 pixels each (try 8 or more noise dimensions).")
     if st.session_state[k("target")] == DRAWN:
         drawing_controls()
     st.selectbox("Loss", list(LOSSES), key=k("loss"), format_func=LOSSES.get,
@@ -215,7 +217,7 @@ def sidebar_controls() -> None:
                       "minimax is flat). Least squares: D scores 1 for real, 0 for fake. "
                       "Wasserstein + gradient penalty: D becomes a critic whose score gap "
                       "estimates the distance between the two clouds. Changes live.")
-    st.number_input("Noise dimensions", 1, 8, key=k("noise_dim"),
+    st.number_input("Noise dimensions", 1, 16, key=k("noise_dim"),
                     help="Size of the random vector z the generator turns into a point. With "
                          "1 the generator can only draw a curve; with 2 or more the manifold "
                          "view shows a slice of z's first two dimensions. New networks.")
