@@ -94,7 +94,9 @@ GAN_LAB = Page(
     layers=("dense",),
     tools=("step the discriminator only, the generator only, or both",
            "four losses (minimax, non-saturating, least squares, Wasserstein + gradient "
-           "penalty) and diagnoses of mode collapse, a winning discriminator and oscillation"),
+           "penalty) and diagnoses of mode collapse, a winning discriminator and oscillation",
+           "draw your own target by clicking on the plane",
+           "8×8 handwritten digits: a grid of generated digits and a walk through noise space"),
     aliases=("gan_lab", "generative"))
 
 LESSONS = Page(

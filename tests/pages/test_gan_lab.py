@@ -129,3 +129,13 @@ def test_the_digits_gan_draws_digits_and_a_latent_walk(app_path):
     assert len(captions) == 3                                # generated, real, the walk
     assert "walk through noise space" in " ".join(captions)
     assert "gn_show_heat" not in {str(getattr(w, "key", "")) for w in at.main}
+
+
+def test_the_about_page_lists_the_gan_lab_and_what_it_offers(app_path):
+    from ui.labs import GAN_LAB
+    at = AppTest.from_file(app_path, default_timeout=60).run()
+    at.switch_page("labs/home.py").run()
+    text = " ".join(m.value for m in at.markdown)
+    assert GAN_LAB.description in text and not at.exception
+    for tool in GAN_LAB.tools:
+        assert tool[0].upper() + tool[1:] in text
