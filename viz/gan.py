@@ -1,8 +1,10 @@
-"""The GAN game's picture helpers from numpy arrays: G's arrows and the model graph.
+"""The GAN game's picture helpers from numpy arrays: G's arrows and the model overview.
 
 The plane itself is painted on a canvas in the browser (viz.gan_payload builds its frames).
 Arrows use one fixed scale (capped), so vanishing gradients look short instead of being
-stretched back to full length. No torch, no streamlit: arrays in, picture out.
+stretched back to full length. The overview (noise → G → fake → D ← real) is painted by the
+same canvas component from `graph_payload` (a graphviz chart re-laid out in the browser every
+frame halved the frame rate). No torch, no streamlit: arrays in, picture out.
 """
 from __future__ import annotations
 
@@ -19,20 +21,15 @@ def arrow_ends(points: np.ndarray, arrows: np.ndarray) -> np.ndarray:
     return points + vec
 
 
-def model_graph(d_loss: float, g_loss: float, d_real: float, d_fake: float, *,
-                critic: bool = False) -> str:
-    """The model overview as Graphviz DOT: noise → G → fake → D ← real, with the losses."""
+def graph_payload(d_loss: float, g_loss: float, d_real: float, d_fake: float, *,
+                  critic: bool = False) -> dict:
+    """The model overview's frame for the canvas: the numbers each box shows."""
     score = "critic" if critic else "D(x)"
-    d_loss, g_loss, d_real, d_fake = (f"{v:.3f}" if np.isfinite(v) else "–"
-                                      for v in (d_loss, g_loss, d_real, d_fake))
-    return f"""digraph gan {{
-rankdir=LR; node [shape=box, style="rounded,filled", fontname="sans-serif", fontsize=11];
-edge [fontname="sans-serif", fontsize=10];
-z [label="noise z", fillcolor="#eeeeee"];
-G [label="Generator G\\nloss {g_loss}", fillcolor="#e7d4f7"];
-fake [label="fake points\\n{score} = {d_fake}", shape=ellipse, fillcolor="#f3eafc"];
-real [label="real points\\n{score} = {d_real}", shape=ellipse, fillcolor="#dff3ec"];
-D [label="Discriminator D\\nloss {d_loss}", fillcolor="#cdeee2"];
-z -> G -> fake -> D; real -> D;
-D -> G [label="gradient", style=dashed, color="#d95f02", constraint=false];
-}}"""
+
+    def num(v: float, digits: int = 3) -> str:
+        return f"{v:.{digits}f}" if np.isfinite(v) else "–"
+
+    return {"kind": "graph", "g": f"loss {num(g_loss)}", "d": f"loss {num(d_loss)}",
+            "fake": f"{score} = {num(d_fake, 2)}", "real": f"{score} = {num(d_real, 2)}",
+            "legend": "The model: noise goes through G to make fake points; D scores fake and "
+                      "real points; D's gradient on the fakes is what trains G."}

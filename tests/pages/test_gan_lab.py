@@ -40,9 +40,9 @@ def test_opens_plays_and_draws_every_view(app_path):
     at.toggle(key="gn_play").set_value(False).run()
     assert trainer(at).steps >= 50 and not at.exception
     canvases = [json.loads(c.proto.json) for c in at.get("bidi_component")]
-    assert [c["kind"] for c in canvases] == ["plane", "curves"]
-    assert len(canvases[0]["fake"]) == 2 * 512 and canvases[1]["steps"][-1] >= 50
-    assert len(at.get("graphviz_chart")) == 1                # the model overview
+    assert [c["kind"] for c in canvases] == ["plane", "graph", "curves"]
+    assert len(canvases[0]["fake"]) == 2 * 512 and canvases[2]["steps"][-1] >= 50
+    assert canvases[1]["g"].startswith("loss ") and "D(x) = " in canvases[1]["real"]
     assert sorted(m.label for m in at.metric) == ["D loss", "G loss", "JS", "Step"]
     assert at.query_params["t"] in ("mixture8", ["mixture8"])
 

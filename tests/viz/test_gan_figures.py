@@ -1,11 +1,11 @@
 """The GAN lab's pictures from numpy: fixed-scale capped arrows, the canvas frames (D's map as
 levels of its range, the manifold's lines, hidden layers left out, curves thinned) and the
-model graph's numbers."""
+model overview's numbers."""
 import base64
 
 import numpy as np
 
-from viz.gan import ARROW_CAP, ARROW_SCALE, arrow_ends, model_graph
+from viz.gan import ARROW_CAP, ARROW_SCALE, arrow_ends, graph_payload
 from viz.gan_payload import CURVE_POINTS, LUT, curves_payload, levels, plane_payload
 
 
@@ -53,10 +53,11 @@ def test_curves_are_thinned_and_scaled():
     assert curves_payload(np.zeros((0, 3)), np.zeros((0, 2)))["steps"] == []
 
 
-def test_model_graph_shows_the_numbers():
-    dot = model_graph(1.25, float("nan"), 0.5, 0.25)
-    assert "loss 1.250" in dot and "loss –" in dot and "D(x) = 0.250" in dot
-    assert "z -> G -> fake -> D; real -> D;" in dot
+def test_the_model_overview_shows_the_numbers():
+    frame = graph_payload(1.25, float("nan"), 0.5, 0.25)
+    assert (frame["d"], frame["g"], frame["fake"], frame["real"]) == (
+        "loss 1.250", "loss –", "D(x) = 0.25", "D(x) = 0.50")
+    assert graph_payload(1, 1, 2.0, -3.0, critic=True)["fake"] == "critic = -3.00"
 
 
 def test_digit_grid_tiles_crisp_pixels():

@@ -15,7 +15,7 @@ from engine.gan.spec import LOSSES
 from engine.inspect.gan import GanFrame
 from ui.messages import show_error
 from ui.views.gan_canvas import gan_canvas
-from viz.gan import model_graph
+from viz.gan import graph_payload
 from viz.gan_payload import curves_payload, plane_payload
 
 
@@ -65,8 +65,8 @@ def draw_gan_frame(frame: GanFrame, layers: Layers, *, drawn=None, on_point=None
                         text=f"Modes covered: {frame.covered} of {frame.n_modes}")
         else:
             st.progress(frame.reach, text=f"Real points with a fake nearby: {frame.reach:.0%}")
-        st.graphviz_chart(model_graph(last[1], last[2], frame.d_real, frame.d_fake,
-                                      critic=critic))
+        gan_canvas(graph_payload(last[1], last[2], frame.d_real, frame.d_fake, critic=critic),
+                   key="gn_graph")
         gan_canvas(curves_payload(frame.losses, frame.divergence, critic=critic),
                    key="gn_curves")
     _diagnoses(frame)

@@ -144,7 +144,46 @@ export default function (component) {
   paint(root, data);
 }
 
+function paintGraph(root, d) {                  // noise → G → fake → D ← real, with the numbers
+  const w = Math.max(300, root.clientWidth - 4), h = 146;
+  const ctx = fit(root.querySelector("canvas"), w, h);
+  ctx.clearRect(0, 0, w, h);
+  const u = w / 100;                             // layout in percent of the width
+  const nodes = {
+    z: [0, 50, 12, "noise z", "", "#eeeeee"], G: [18, 50, 20, "Generator", d.g, "#e7d4f7"],
+    fake: [45, 26, 22, "fake points", d.fake, "#f3eafc"],
+    real: [45, 82, 22, "real points", d.real, "#dff3ec"], D: [75, 54, 24, "Discriminator", d.d, "#cdeee2"],
+  };
+  const box = name => { const [x, y, bw] = nodes[name]; return {x: x * u, y, w: bw * u, h: 36}; };
+  const arrow = (a, b, colour, dashed) => {
+    const p = box(a), q = box(b);
+    const x0 = p.x + p.w, y0 = p.y, x1 = q.x, y1 = q.y;
+    ctx.strokeStyle = colour; ctx.fillStyle = colour; ctx.lineWidth = 1.3; ctx.setLineDash(dashed ? [4, 3] : []);
+    ctx.beginPath(); ctx.moveTo(x0, y0); ctx.lineTo(x1, y1); ctx.stroke(); ctx.setLineDash([]);
+    const a2 = Math.atan2(y1 - y0, x1 - x0);
+    ctx.beginPath(); ctx.moveTo(x1, y1);
+    ctx.lineTo(x1 - 7 * Math.cos(a2 - 0.4), y1 - 7 * Math.sin(a2 - 0.4));
+    ctx.lineTo(x1 - 7 * Math.cos(a2 + 0.4), y1 - 7 * Math.sin(a2 + 0.4)); ctx.fill();
+  };
+  arrow("z", "G", "#333"); arrow("G", "fake", "#333"); arrow("fake", "D", "#333"); arrow("real", "D", "#333");
+  const g = box("G"), dd = box("D");             // D's gradient flows back to G
+  ctx.strokeStyle = "#d95f02"; ctx.setLineDash([4, 3]); ctx.beginPath();
+  ctx.moveTo(dd.x + dd.w / 2, dd.y + 18); ctx.quadraticCurveTo(56 * u, 150, g.x + g.w / 2, g.y + 18); ctx.stroke();
+  ctx.setLineDash([]); ctx.fillStyle = "#d95f02"; ctx.font = "11px sans-serif"; ctx.textAlign = "center";
+  ctx.fillText("D's gradient trains G", 56 * u, 140);
+  for (const name of Object.keys(nodes)) {
+    const [, , , title, value, fill] = nodes[name], b = box(name);
+    ctx.fillStyle = fill; ctx.strokeStyle = "#888"; ctx.lineWidth = 1;
+    ctx.beginPath(); ctx.roundRect(b.x, b.y - b.h / 2, b.w, b.h, 8); ctx.fill(); ctx.stroke();
+    ctx.fillStyle = "#222"; ctx.textAlign = "center"; ctx.font = "11px sans-serif";
+    ctx.fillText(title, b.x + b.w / 2, b.y + (value ? -3 : 4));
+    if (value) { ctx.font = "10px sans-serif"; ctx.fillStyle = "#444"; ctx.fillText(value, b.x + b.w / 2, b.y + 12); }
+  }
+  root.querySelector(".gnc-legend").innerHTML = d.legend;
+}
+
 function paint(root, d) {
   if (d.kind === "plane") paintPlane(root, d, root.__gnc);
+  else if (d.kind === "graph") paintGraph(root, d);
   else paintCurves(root, d);
 }

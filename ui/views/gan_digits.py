@@ -10,7 +10,7 @@ import streamlit as st
 from engine.inspect.gan_digits import DigitsFrame
 from ui.messages import show_error
 from ui.views.gan_canvas import gan_canvas
-from viz.gan import model_graph
+from viz.gan import graph_payload
 from viz.gan_digits import digit_grid
 from viz.gan_payload import curves_payload
 
@@ -47,7 +47,7 @@ def draw_digits_frame(frame: DigitsFrame) -> None:
         cols[3].metric(f"{score}: real − fake", _num(frame.d_real - frame.d_fake),
                        help="How much more real D finds the real digits than the generated "
                             "ones: near 0 when it can no longer tell them apart.")
-        st.graphviz_chart(model_graph(last[1], last[2], frame.d_real, frame.d_fake,
-                                      critic=critic))
+        gan_canvas(graph_payload(last[1], last[2], frame.d_real, frame.d_fake, critic=critic),
+                   key="gn_graph")
         gan_canvas(curves_payload(frame.losses, frame.losses[:0, :2], critic=critic),
                    key="gn_curves")
