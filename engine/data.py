@@ -18,8 +18,7 @@ if TYPE_CHECKING:
     from engine.spec.experiment import DataSpec
 
 __all__ = ["DATASETS", "FEATURES", "FEATURE_LABELS", "Dataset", "DatasetError",
-           "apply_features", "make_grid", "load_data", "GAN_TARGETS", "modes_covered",
-           "reach", "sample_target", "drawn_target", "digit_pixels"]
+           "apply_features", "make_grid", "load_data"]
 
 
 def load_data(spec: "DataSpec", *, cache_dir: Path | None = None,
