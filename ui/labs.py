@@ -91,10 +91,6 @@ LESSONS = Page(
     description="Guided lessons by topic: each opens a lab with a goal the app checks live, "
                 "hints one at a time, and a note for instructors.")
 
-ABOUT = Page(
-    file="home.py", title="About", url_path="about", icon=":material/info:",
-    description="What this app is and what each lab offers.", aliases=("home",))
-
 GAN_LAB = Page(
     file="gan_lab.py", title="GAN lab", url_path="gan", icon=":material/auto_awesome:",
     description="A generative adversarial network on 2D points, GAN Lab's way: real and fake "
@@ -110,6 +106,10 @@ GAN_LAB = Page(
 # Labs with no dataset of the catalogue (the GAN's targets are its own): routed and listed on
 # the About page, but not in LABS, which lessons and the dataset table read.
 OTHER_LABS: tuple[Page, ...] = (GAN_LAB,)
+
+ABOUT = Page(
+    file="home.py", title="About", url_path="about", icon=":material/info:",
+    description="What this app is and what each lab offers.", aliases=("home",))
 
 LABS: tuple[Page, ...] = (PLAYGROUND, IMAGE_LAB, SEQUENCE_LAB)
 PAGES: tuple[Page, ...] = (*LABS, *OTHER_LABS, LESSONS, ABOUT)
