@@ -168,7 +168,24 @@ def main(argv: list[str] | None = None) -> int:
                   f"(4 x this machine's {default_threads()} cores); got {args.threads!r}",
                   file=sys.stderr)
             return 2
-    return _report(lambda: train_command(args.experiment, args.epochs, threads))
+    return _report(lambda: _train_any(args.experiment, args.epochs, threads))
+
+
+def _train_any(path: Path, epochs: int | None, threads: int | None) -> dict:
+    """A GAN experiment file ({"lab": "gan", ...}) trains in the generative lab's engine;
+    any other is a playground experiment (train_command). Only a regular file is looked at
+    first: a pipe can be read once, so a piped file is always a playground experiment."""
+    from engine.gan.cli import gan_train, is_gan_file
+
+    try:
+        regular = stat.S_ISREG(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        regular = False                    # train_command says what is wrong with the path
+    if regular:
+        text = read_experiment_file(path)
+        if is_gan_file(text):
+            return gan_train(text, epochs, threads or default_threads())
+    return train_command(path, epochs, threads)
 
 
 def _report(command) -> int:

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 from datasets import (DATASETS, FEATURE_LABELS, FEATURES, Dataset, DatasetError, apply_features,
                       load_dataset, make_grid)
 from datasets.base import ProgressFn
+from datasets.gan2d import (TARGETS as GAN_TARGETS, digit_pixels, drawn_target, modes_covered,
+                            reach, sample_target)
 
 if TYPE_CHECKING:
     from engine.spec.experiment import DataSpec

@@ -4,7 +4,7 @@ import streamlit as st
 
 from datasets import DATASETS
 from engine.spec.fields import ACTIVATION_NAMES, FIELDS_BY_NAME, friendly
-from ui.labs import LABS, LESSONS, offered_datasets
+from ui.labs import LABS, LESSONS, OTHER_LABS, offered_datasets
 from ui.lessons import catalog
 
 
@@ -35,6 +35,10 @@ def home() -> None:
             f"functions ({', '.join(map(friendly, ACTIVATION_NAMES))})\n"
             f"- **Training settings**: {', '.join(training)}"
             + "".join(f"\n- {tool[0].upper()}{tool[1:]}" for tool in lab.tools))
+    for lab in OTHER_LABS:         # labs with their own data (the GAN's 2D targets)
+        st.page_link(str(lab.script), label=f"**{lab.title}**", icon=lab.icon)
+        st.markdown(f"{lab.description}\n\n- **Layers**: {_names(lab.layers)}"
+                    + "".join(f"\n- {tool[0].upper()}{tool[1:]}" for tool in lab.tools))
     st.page_link(str(LESSONS.script), label=f"**{LESSONS.title}**", icon=LESSONS.icon)
     topics = catalog().topics()
     st.markdown(f"{LESSONS.description}\n\n"

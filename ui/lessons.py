@@ -16,7 +16,7 @@ from engine.lessons import LESSONS_DIR, Catalog, Lesson, load_catalog
 from engine.lessons.goals import Watch
 from engine.lessons.load import query
 from engine.spec.fields import FIELDS_BY_URL, MODEL_URL_KEY, shown
-from ui.labs import LABS, Page
+from ui.labs import LABS, OTHER_LABS, Page
 from ui.session import LabSession
 
 LESSON_KEY, DONE_KEY = "lesson", "done"       # link keys
@@ -40,7 +40,8 @@ def catalog() -> Catalog:
 
 def lab_page(name: str) -> Page | None:
     """The lab page a lesson's `lab` names ("playground", "images")."""
-    return next((lab for lab in LABS if name in (lab.url_path, *lab.aliases)), None)
+    return next((lab for lab in (*LABS, *OTHER_LABS) if name in (lab.url_path, *lab.aliases)),
+                None)
 
 
 # ---- progress --------------------------------------------------------------------------

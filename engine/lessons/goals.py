@@ -53,6 +53,12 @@ def _dead(r: "Recorder | None") -> float:
     return float(np.nanmax(row))
 
 
+def _gan(t, method: str) -> float:
+    """A GanTrainer's measure (NaN, which never holds, on another lab's trainer)."""
+    measure = getattr(t, method, None)
+    return measure() if measure is not None else math.nan
+
+
 Measure = Callable[["Trainer", "Recorder | None"], float]
 MEASURES: Mapping[str, Measure] = MappingProxyType({
     "test_acc": lambda t, r: t.metrics.test_acc,
@@ -74,6 +80,8 @@ MEASURES: Mapping[str, Measure] = MappingProxyType({
     "dropout": lambda t, r: max((x.rate for x in _layers(t) if x.kind == "dropout"),
                                 default=0.0),
     "dead_share": lambda t, r: _dead(r),
+    "modes_covered": lambda t, r: _gan(t, "modes_covered"),
+    "js": lambda t, r: _gan(t, "divergence"),
 })
 
 

@@ -51,7 +51,16 @@ METRICS: Mapping[str, Metric] = MappingProxyType({
     "dead_share": Metric("dead ReLUs in a layer", "percent", "The largest share of ReLUs "
                          "that output 0 for every input, in any one layer (from the "
                          "inside-the-network record; 0 without ReLUs)."),
+    # the generative lab's measures (GAN lessons only)
+    "modes_covered": Metric("modes the generator covers", "count", "Modes of the target "
+                            "(the blobs of the 8-Gaussian mixture or the grid) that hold at "
+                            "least a fifth of their fair share of the generator's points."),
+    "js": Metric("JS divergence between real and fake", "number", "Jensen-Shannon divergence "
+                 "between the real and the generated points on a grid, in bits (0 = the same "
+                 "spread, 1 = no overlap)."),
 })
+
+GAN_METRICS = ("modes_covered", "js")     # measured on the generative lab's trainer only
 
 EVENTS: Mapping[str, str] = MappingProxyType({
     "diverged": "the loss blew up earlier in this run (no Reset or new network since)",

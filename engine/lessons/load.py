@@ -30,6 +30,7 @@ LIMITS = MappingProxyType({"title": 80, "topic": 60, "goal": 300, "paragraph": 1
                           "say": 300})            # characters per text
 MAX_ITEMS = MappingProxyType({"text": 6, "hints": 6, "check": 8, "solution": 6})
 MAX_EPOCHS, MAX_BATCHES = 5_000, 1_000
+GAN_LAB = "gan"                    # the generative lab reads links of its own (engine.gan.spec)
 KEYS = ("id", "number", "topic", "title", "lab", "link", "goal", "text", "hints", "notice",
         "instructor", "check", "solution")
 
@@ -128,18 +129,35 @@ def _check(data: Any, where: str) -> Check:
     return Check(metric=metric, at_least=low, at_most=high)
 
 
-def _link(params: dict[str, list[str]], where: str) -> None:
+def _link(params: dict[str, list[str]], where: str, lab: str = "") -> None:
     """The experiment a link describes must build exactly (no repairs, no clamping)."""
     reserved = [k for k in RESERVED if k in params]
     if reserved:
         raise _fail(where, f"a lesson link may not set {', '.join(reserved)} (the app does).")
+    if lab == GAN_LAB:
+        _gan_link(params, where)
+        return
     try:
         Experiment.from_query(params, strict=True)[0].validated()
     except SpecError as exc:
         raise _fail(where, str(exc)) from None
 
 
-def _solution(data: Any, lesson_link: str, where: str) -> tuple[SolutionStep, ...]:
+def _gan_link(params: dict[str, list[str]], where: str) -> None:
+    """A generative-lab link: only its keys, and every value read without a repair."""
+    from engine.gan.spec import FIELDS as GAN_FIELDS, LAYER_KEYS, GanSpec
+    known = {f.key for f in GAN_FIELDS} | {key for key, _ in LAYER_KEYS.values()}
+    unknown = sorted(set(params) - known)
+    if unknown:
+        raise _fail(where, f"the GAN lab reads no {', '.join(unknown)}; its keys are "
+                           f"{', '.join(sorted(known))}.")
+    notes = GanSpec.from_query(params)[1]
+    if notes:
+        raise _fail(where, notes[0])
+
+
+def _solution(data: Any, lesson_link: str, where: str, lab: str = ""
+              ) -> tuple[SolutionStep, ...]:
     if not isinstance(data, list) or not 1 <= len(data) <= MAX_ITEMS["solution"]:
         raise _fail(where, f"'solution' must be 1 to {MAX_ITEMS['solution']} [[solution]] steps.")
     steps = []
@@ -155,7 +173,7 @@ def _solution(data: Any, lesson_link: str, where: str) -> tuple[SolutionStep, ..
         if not isinstance(change, str) or len(change) > LIMITS["link"]:
             raise _fail(here, "'change' must be a short query string such as 'lr=0.03'.")
         params.update(query(change))        # each step changes the run the steps before left
-        _link(params, here)
+        _link(params, here, lab)
         epochs, batches = step.get("epochs", 0), step.get("batches", 0)
         ok = [isinstance(n, int) and not isinstance(n, bool) for n in (epochs, batches)]
         if not all(ok) or bool(epochs) == bool(batches) or not (
@@ -193,7 +211,7 @@ def parse_lesson(text: str, source: str = "<lesson>") -> Lesson:
     if not isinstance(link, str) or len(link) > LIMITS["link"]:
         raise _fail(where, "'link' must be the query string the lab opens, such as "
                            "'ds=xor&net=dense:4:tanh'.")
-    _link(query(link), f"{where}, link")
+    _link(query(link), f"{where}, link", lab)
     checks = data.get("check")
     if not isinstance(checks, list) or not 1 <= len(checks) <= MAX_ITEMS["check"]:
         raise _fail(where, f"the goal needs 1 to {MAX_ITEMS['check']} [[check]] tables.")
@@ -205,7 +223,7 @@ def parse_lesson(text: str, source: str = "<lesson>") -> Lesson:
         text=_texts(data, "text", where, "paragraph"),
         hints=_texts(data, "hints", where, "hint"),
         notice=_text(data, "notice", where), instructor=_text(data, "instructor", where),
-        solution=_solution(data.get("solution"), link, where), source=source)
+        solution=_solution(data.get("solution"), link, where, lab), source=source)
 
 
 def load_catalog(folder: Path = LESSONS_DIR) -> Catalog:

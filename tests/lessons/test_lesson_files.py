@@ -31,6 +31,8 @@ def test_every_metric_a_lesson_may_name_is_measured():
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda x: x.id)
 def test_link_opens_exactly_its_experiment_in_its_lab(lesson):
+    if lesson.lab == "gan":
+        pytest.skip("the GAN lab reads links of its own: tests/lessons/test_gan_lessons.py")
     page = lab_page(lesson.lab)
     assert page in LABS, f"{lesson.source}: lab {lesson.lab!r} is no lab page"
     params = query(lesson.link)
@@ -60,5 +62,5 @@ def test_the_lessons_cover_the_issue_topics():
     }
     for topic, words in wanted.items():
         assert any(all(w in t for w in words) for t in text.values()), topic
-    assert {x.lab for x in LESSONS} == {"playground", "images", "sequences"}
+    assert {x.lab for x in LESSONS} == {"playground", "images", "sequences", "data", "gan"}
     assert all(x.instructor and x.notice and x.hints for x in LESSONS)

@@ -4,6 +4,7 @@ import dataclasses
 import math
 
 from engine.lessons import Check, Lesson
+from engine.lessons.lesson import GAN_METRICS
 from engine.lessons.goals import MEASURES, Watch
 from engine.record.recorder import Recorder
 from engine.spec import DataSpec, Experiment, ModelSpec, TrainSpec, make_layer
@@ -75,7 +76,8 @@ def test_every_metric_measures_a_number():
     t = Trainer(exp, device="cpu")
     r = Recorder(t)
     t.step(11 * t.batches_per_epoch)
-    values = {name: measure(t, r) for name, measure in MEASURES.items()}
+    values = {name: measure(t, r) for name, measure in MEASURES.items()
+              if name not in GAN_METRICS}          # the GAN lab's (tests/lessons/test_gan_lessons.py)
     assert all(math.isfinite(v) for v in values.values()), values
     assert values["hidden_layers"] == 1 and values["neurons"] == 5 and values["conv_layers"] == 0
     assert values["parameters"] == 2 * 5 + 5 + 5 * 2 + 2      # 2 inputs, 5 hidden, 2 outputs

@@ -59,7 +59,7 @@ def test_registry_matches_the_labs():
     assert IMAGE_LAB.layers == KINDS
     assert SEQUENCE_LAB.layers == SEQUENCE_KINDS and SEQUENCE_LAB.datasets == SEQUENCE_SETS
     assert LABS[0].datasets == DATA_2D and IMAGE_LAB.datasets == IMAGE_SETS
-    assert [p.url_path for p in PAGES] == ["", "images", "sequences", "data", "lessons",
+    assert [p.url_path for p in PAGES] == ["", "images", "sequences", "data", "gan", "lessons",
                                            "about"]
     assert ABOUT not in LABS and LESSONS not in LABS
     for page in PAGES:
