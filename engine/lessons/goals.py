@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Callable, Mapping
 import numpy as np
 
 from engine.lessons.lesson import METRICS, Check, Lesson, describe, format_value
+from engine.spec.experiment import AUGMENTATIONS
 
 if TYPE_CHECKING:
     from engine.record.recorder import Recorder
@@ -74,6 +75,7 @@ MEASURES: Mapping[str, Measure] = MappingProxyType({
     "dropout": lambda t, r: max((x.rate for x in _layers(t) if x.kind == "dropout"),
                                 default=0.0),
     "dead_share": lambda t, r: _dead(r),
+    "augmentations": lambda t, r: sum(bool(getattr(t.spec, n)) for n in AUGMENTATIONS),
 })
 
 
