@@ -213,6 +213,6 @@ def augment_strip_html(images: np.ndarray, versions: np.ndarray, labels: np.ndar
                     + cell.format(data_uri(to_png(enlarge(image_rgb(image), size))),
                                   f"{name}: stored")
                     + '<div style="align-self:center;color:#888">→</div>'
-                    + cell.format(strip, "what the network sees this epoch") + "</div>")
+                    + cell.format(strip, "random versions the network trains on") + "</div>")
     return ('<div class="augment-strip" style="display:flex;flex-direction:column;gap:6px">'
             + "".join(rows) + "</div>")

@@ -196,5 +196,5 @@ def test_strip_shows_training_images_and_their_versions_without_touching_the_run
     again = augmented_samples(t, n_images=5, n_versions=3)
     assert np.array_equal(again.versions, s.versions)       # same epoch, same strip
     html = augment_strip_html(s.images, s.versions, s.labels, t.dataset.class_names)
-    assert html.count("<img") == 10 and "circle" in html and "what the network sees" in html
+    assert html.count("<img") == 10 and "circle" in html and "random versions the network trains on" in html
     assert augmenting(t.spec)

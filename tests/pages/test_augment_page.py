@@ -25,7 +25,7 @@ def strip_html(at) -> str:
 def test_turning_augmentation_on_trains_live_and_shows_the_strip(app_path):
     at = open_lab(app_path)
     assert not at.exception
-    assert "what the network sees" in strip_html(at)               # off: the images as stored
+    assert "random versions" in strip_html(at)       # off: the versions are the images as stored
     assert at.checkbox(key="il_train_aug_flip").disabled          # digits are never mirrored
     at.button(key="il_step_epoch").click().run()
     t = at.session_state["il_trainer"]

@@ -16,7 +16,7 @@ from engine.spec.presets import DATA_DEFAULTS, IMAGE_SETS, preset_experiment
 from ui.address import set_address
 from engine.spec.fields import FIELDS_BY_NAME
 from engine.train.augment import augmenting
-from ui.controls.fields import (NET_TRAIN_KEYS, field_widget, fit_link_values, net_train_spec,
+from ui.controls.fields import (NET_TRAIN_KEYS, fit_link_values, net_train_spec,
                                net_training_controls)
 from ui.lessons import with_lesson
 from ui.links import read_link
@@ -90,6 +90,17 @@ def training_controls() -> None:
     net_training_controls(k)
 
 
+def _strength(name: str) -> None:
+    """One augmentation's strength: the field table's slider, showing 0.125 as 0.125."""
+    field = FIELDS_BY_NAME[("train", name)]
+    lo, hi = field.ui_range
+    key = k("train_" + name)
+    if key in st.session_state:           # a link's value inside LIMITS but off this slider
+        st.session_state[key] = float(min(max(st.session_state[key], lo), hi))
+    st.slider(field.label, float(lo), float(hi), step=float(field.ui_step), key=key,
+              format="%.3g" if field.ui_step < 1 else "%d°", help=field.help)
+
+
 def augmentation_controls(dataset: str) -> None:
     """The augmentation toggles, each with its strength: shifts, rotations, scaling, mirroring
     (only where the dataset allows it), noise and cutout. All change a running network."""
@@ -103,13 +114,13 @@ def augmentation_controls(dataset: str) -> None:
         st.caption("Each training batch is changed at random before the network sees it; "
                    "test images never are. 0 = off. Changes keep the weights.")
         for name in ("aug_shift", "aug_rotate", "aug_scale"):
-            field_widget("train", name, k("train_" + name))
+            _strength(name)
         field = FIELDS_BY_NAME[("train", "aug_flip")]
         st.checkbox(field.label, key=k("train_aug_flip"), disabled=not flips,
                     help=field.help + ("" if flips else f" {DATASETS[dataset].title} must "
                                        "not be mirrored, so this is off here."))
         for name in ("aug_noise", "aug_cutout"):
-            field_widget("train", name, k("train_" + name))
+            _strength(name)
 
 
 def train_spec_from_state(current: TrainSpec, dataset: str | None = None) -> TrainSpec:
