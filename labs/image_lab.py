@@ -21,8 +21,8 @@ from engine.train import Trainer
 from ui.controls.image_data import dataset_in_use, load_images
 from ui.controls.image_input import image_picker
 from ui.controls.images import (LAB, LESSON_LAB, augmentation_controls, dataset_picker,
-                                deep_layer_picker,
-                                full_train_size, k, read_url, restore_missing, seed_controls,
+                                deep_layer_picker, full_train_size, k, read_url,
+                                restore_missing, seed_controls,
                                 train_size_slider, train_spec_from_state, training_controls,
                                 write_url)
 from ui.controls.layer_editor import layer_editor, plan_panel, seed_stack, stack_from_state

@@ -38,6 +38,8 @@ def test_turning_augmentation_on_trains_live_and_shows_the_strip(app_path):
     assert strip_html(at).count("<img") == 10                       # 5 images, 5 strips
     assert any("augmented training images" in e.label for e in at.expander)
     assert at.query_params["arot"] in ("15.0", ["15.0"])
+    at.button(key="il_reset").click().run()                        # the runs table says how
+    assert at.session_state["il_runs"][0]["augmentation"] == "turn 15°, cutout 0.25"
     for widget in ("il_train_aug_shift", "il_train_aug_rotate", "il_train_aug_scale",
                    "il_train_aug_noise", "il_train_aug_cutout"):
         assert at.slider(key=widget).help

@@ -11,11 +11,10 @@ import streamlit as st
 from datasets import DATASETS
 from datasets.mnist import is_cached
 from engine.spec import Experiment, TrainSpec
-from engine.spec.fields import FIELDS, MODEL_URL_KEY
+from engine.spec.fields import FIELDS, FIELDS_BY_NAME, MODEL_URL_KEY
 from engine.spec.presets import DATA_DEFAULTS, IMAGE_SETS, preset_experiment
-from ui.address import set_address
-from engine.spec.fields import FIELDS_BY_NAME
 from engine.train.augment import augmenting
+from ui.address import set_address
 from ui.controls.fields import (NET_TRAIN_KEYS, fit_link_values, net_train_spec,
                                net_training_controls)
 from ui.lessons import with_lesson
