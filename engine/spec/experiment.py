@@ -178,8 +178,12 @@ class Experiment:
 
     # ---- URL query string -----------------------------------------------------------------
     def to_query(self) -> dict[str, str]:
-        """Every setting as short URL keys, so a link reproduces the experiment exactly."""
-        out = {f.url: format_value(f, getattr(getattr(self, f.section), f.name)) for f in FIELDS}
+        """Every setting as short URL keys, so a link reproduces the experiment exactly.
+
+        Augmentations that are off are left out (every page reads a missing one as off), so
+        the links of pages without images do not grow by six keys that mean nothing there."""
+        out = {f.url: format_value(f, getattr(getattr(self, f.section), f.name)) for f in FIELDS
+               if f.name not in AUGMENTATIONS or getattr(self.train, f.name)}
         out[MODEL_URL_KEY] = layers_to_text(self.model.layers)
         return out
 

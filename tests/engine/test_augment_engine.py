@@ -131,6 +131,7 @@ def test_augmentation_fields_round_trip_through_link_and_json():
     assert Experiment.from_query(exp.to_query(), strict=True)[0] == exp
     assert Experiment.from_json(exp.to_json()) == exp
     assert {"ashift", "arot", "ascale", "aflip", "anoise", "acut"} <= set(exp.to_query())
+    assert not {"ashift", "arot", "aflip"} & set(image_exp("shapes").to_query())  # off: left out
     for name in AUGMENTATIONS:
         assert FIELDS_BY_NAME[("train", name)].help
 

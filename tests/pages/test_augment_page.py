@@ -43,6 +43,8 @@ def test_turning_augmentation_on_trains_live_and_shows_the_strip(app_path):
     for widget in ("il_train_aug_shift", "il_train_aug_rotate", "il_train_aug_scale",
                    "il_train_aug_noise", "il_train_aug_cutout"):
         assert at.slider(key=widget).help
+    at.slider(key="il_train_aug_rotate").set_value(0.0).run()
+    assert "arot" not in at.query_params and at.query_params["acut"] in ("0.25", ["0.25"])
 
 
 def test_shapes_may_be_mirrored_and_the_link_reopens_the_augmentation(app_path):
