@@ -50,16 +50,19 @@ class DatasetInfo:
     tokens: bool = False    # inputs are one-hot tokens (Dataset.vocab), so embedding applies
     per_step: bool = False  # targets per time step (Dataset.per_step)
     next_token: bool = False  # each step's target is the next input, so no layer may look ahead
+    flips: bool = False     # image sets: a mirrored image keeps its class (never for digits,
+                            # where a mirrored 2 is no digit and 6/9 trade places)
 
 
 def _info(name: str, title: str, kind: str, task: str, description: str, default_samples: int,
           *, needs_download: bool = False, multi_class: bool = False,
           classes: int = 2, length: int = 0, options: tuple[str, ...] = (), tokens: bool = False,
-          per_step: bool = False, next_token: bool = False) -> tuple[str, DatasetInfo]:
+          per_step: bool = False, next_token: bool = False,
+          flips: bool = False) -> tuple[str, DatasetInfo]:
     classes = 0 if task == REGRESSION else classes
     return name, DatasetInfo(name, title, kind, task, description, needs_download, multi_class,
                              default_samples, classes, length, options, tokens, per_step,
-                             next_token)
+                             next_token, flips)
 
 
 _C, _R = CLASSIFICATION, REGRESSION
@@ -84,11 +87,13 @@ DATASETS: Mapping[str, DatasetInfo] = MappingProxyType(dict([
     _info("csv", "Your CSV table", KIND_TABULAR, _C,
           "A table you upload: pick the column to predict.", 1000),
     _info("digits", "Digits 8×8", KIND_IMAGE, _C, "Small 8×8 handwritten digits, bundled offline.", 1797, classes=10),
-    _info("shapes", "Shapes", KIND_IMAGE, _C, "Drawn circles, squares, triangles, crosses and lines.", 2000, classes=5),
+    _info("shapes", "Shapes", KIND_IMAGE, _C, "Drawn circles, squares, triangles, crosses and lines.", 2000, classes=5,
+          flips=True),
     _info("mnist", "MNIST", KIND_IMAGE, _C, "The classic 28×28 handwritten digits (downloads ~11 MB once).",
           10000, needs_download=True, classes=10),
     _info("fashion_mnist", "Fashion-MNIST", KIND_IMAGE, _C,
-          "28×28 pictures of clothes and shoes (downloads ~30 MB once).", 10000, needs_download=True, classes=10),
+          "28×28 pictures of clothes and shoes (downloads ~30 MB once).", 10000, needs_download=True, classes=10,
+          flips=True),
     _info("sine", "Sine wave", KIND_SEQUENCE, _R, "Predict the next point of a wave from the last 20.", 1000,
           length=20, options=(SEQ_LEN, HORIZON)),
     _info("parity", "Parity", KIND_SEQUENCE, _C, "Is the number of ones in 8 bits even or odd?", 1000,

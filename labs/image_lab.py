@@ -20,8 +20,9 @@ from engine.spec.presets import DATA_DEFAULTS, DEFAULT_PRESET, IMAGE_PRESETS, IM
 from engine.train import Trainer
 from ui.controls.image_data import dataset_in_use, load_images
 from ui.controls.image_input import image_picker
-from ui.controls.images import (LAB, LESSON_LAB, dataset_picker, deep_layer_picker,
-                                full_train_size, k, read_url, restore_missing, seed_controls,
+from ui.controls.images import (LAB, LESSON_LAB, augmentation_controls, dataset_picker,
+                                deep_layer_picker, full_train_size, k, read_url,
+                                restore_missing, seed_controls,
                                 train_size_slider, train_spec_from_state, training_controls,
                                 write_url)
 from ui.controls.layer_editor import layer_editor, plan_panel, seed_stack, stack_from_state
@@ -30,7 +31,8 @@ from ui.live import inside_view, live_view, play_bar
 from ui.messages import show_warning
 from ui.presentation import presentation_box
 from ui.views.export import export_panel
-from ui.views.images import cached_test_set, draw_image_frame, draw_test_set
+from ui.views.images import (augment_strip, cached_test_set, draw_image_frame,
+                             draw_test_set)
 from ui.views.lesson_bar import lesson_bar
 from ui.views.runs import record_run, runs_table
 from viz.images import class_gallery_html
@@ -79,11 +81,12 @@ def _page() -> None:
         train_size_slider(dataset)
         st.subheader("Training")
         training_controls()
+        augmentation_controls(dataset)
     for note in LAB.notes:
         show_warning(note)
     shape, n_classes = IMAGE_SHAPES[dataset], DATASETS[dataset].classes
     current: Experiment = st.session_state[k("experiment")]
-    train = train_spec_from_state(current.train)
+    train = train_spec_from_state(current.train, dataset)
     with st.expander("Network: the layer stack", expanded=True, icon=":material/layers:"):
         layer_editor(shape, n_classes, train.batch_size)
         stack = stack_from_state()
@@ -104,6 +107,7 @@ def _body(trainer: Trainer, lesson: Callable[[], None] | None) -> None:
     ds = trainer.dataset
     with st.expander(f"Samples per class: {DATASETS[ds.name].title}"):
         st.html(class_gallery_html(ds.x_train, ds.y_train, ds.class_names))
+    augment_strip(LAB, trainer)
     play_bar(LAB, what="images", extra=lambda cols: _view_options(cols, trainer),
              on_reset=_remember)
     cols = st.columns([1, 1])

@@ -194,3 +194,25 @@ def class_gallery_html(images: np.ndarray, labels: np.ndarray, class_names: tupl
                     f'<div style="width:90px;text-align:right;font-size:0.8rem">'
                     f'{html.escape(str(name))}</div><img src="{strip}"/></div>')
     return f'<div style="display:flex;flex-direction:column;gap:4px">{"".join(rows)}</div>'
+
+
+def augment_strip_html(images: np.ndarray, versions: np.ndarray, labels: np.ndarray,
+                       class_names: tuple[str, ...], *, size: int = 56) -> str:
+    """One row per training image: the image as stored, an arrow, then its augmented versions
+    (N, V, C, H, W): what the network is shown in its place."""
+    cell = ('<figure style="margin:0;text-align:center"><img src="{}" style="image-rendering:'
+            'pixelated;border:1px solid #ddd"/><figcaption style="font-size:0.7rem;'
+            'line-height:1.2">{}</figcaption></figure>')
+    rows = []
+    for image, copies, label in zip(images, versions, labels):
+        name = html.escape(str(class_names[int(label)])) if 0 <= int(label) < len(
+            class_names) else str(int(label))
+        tiles = [enlarge(image_rgb(v), size) for v in copies]
+        strip = data_uri(to_png(mosaic(tiles, cols=max(len(tiles), 1))))
+        rows.append('<div style="display:flex;align-items:flex-start;gap:8px">'
+                    + cell.format(data_uri(to_png(enlarge(image_rgb(image), size))),
+                                  f"{name}: stored")
+                    + '<div style="align-self:center;color:#888">→</div>'
+                    + cell.format(strip, "random versions the network trains on") + "</div>")
+    return ('<div class="augment-strip" style="display:flex;flex-direction:column;gap:6px">'
+            + "".join(rows) + "</div>")

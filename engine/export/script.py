@@ -24,7 +24,7 @@ from engine.model import layers as L
 from engine.model.build import build_model
 from engine.model.cost import scored_examples
 from engine.spec.experiment import Experiment
-from engine.train import batches, objectives, scoring
+from engine.train import augment, batches, objectives, scoring
 
 DEFAULT_EPOCHS = 100        # when the experiment sets no epoch limit (as the CLI)
 
@@ -86,8 +86,9 @@ trained and scored on).
     python {script_file} --save-weights model.pt
     python {script_file} --load-weights weights.pt   # start from the playground's weights
 
-The layer classes, initialisation, batches, losses, optimizers and the training loop below are
-the playground's own code (engine/model, engine/train, engine/export/standalone.py).
+The layer classes, initialisation, batches, augmentation, losses, optimizers and the training
+loop below are the playground's own code (engine/model, engine/train,
+engine/export/standalone.py).
 """
 from __future__ import annotations
 
@@ -116,6 +117,7 @@ DATA_FILE = Path(__file__).with_name({data_file!r})
 DEFAULT_EPOCHS = {epochs}
 EVAL_LIMIT = {eval_limit}       # examples per split scored after each epoch
 EVAL_CHUNK = {eval_chunk}       # scored this many at a time
+FLIPS = {flips}            # augmentation may mirror these images (the dataset allows it)
 '''
 
 
@@ -177,7 +179,7 @@ def script_text(exp: Experiment, dataset: Dataset | None = None, *,
         n_values=ds.n_outputs, per_step=ds.per_step,
         experiment=_literal(exp.to_dict()),
         eval_limit=scored_examples(sum(row.macs for row in model.plan)),
-        eval_chunk=standalone.EVAL_CHUNK)
+        eval_chunk=standalone.EVAL_CHUNK, flips=_flips(ds))
     columns = f"COLUMNS = {standalone.COLUMNS!r}\nRow = tuple[int, float, float, float, float, float]\n"
     body = [
         _section("layers", "engine/model/layers.py", layer_parts),
@@ -185,13 +187,23 @@ def script_text(exp: Experiment, dataset: Dataset | None = None, *,
         _section("initial weights", "engine/model/init.py", [_source(init_module.init_weights)]),
         _section("mini-batches", "engine/train/batches.py",
                  [_source(batches.batch_count), _source(batches.cut_batches)]),
+        _section("data augmentation", "engine/train/augment.py",
+                 [_source(augment.augmenting), _source(augment.augment_batch)]),
         _section("losses and optimizers", "engine/train/objectives.py", loss_parts),
         _section("training", "engine/export/standalone.py", [columns] + loop_parts),
         'if __name__ == "__main__":\n'
         "    main(build_model, TRAIN, TASK, N_CLASSES, DATA_FILE, DEFAULT_EPOCHS,\n"
-        "         n_values=N_VALUES, per_step=PER_STEP)\n",
+        "         n_values=N_VALUES, per_step=PER_STEP, flips=FLIPS)\n",
     ]
     return header + "\n\n" + "\n\n".join(body)
+
+
+def _flips(ds: Dataset) -> bool:
+    """Whether the dataset allows mirrored images (registry: DatasetInfo.flips)."""
+    from engine.data import DATASETS
+
+    info = DATASETS.get(ds.name)
+    return bool(info is not None and info.flips)
 
 
 def _literal(experiment: dict) -> str:

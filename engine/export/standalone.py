@@ -27,6 +27,7 @@ from torch import nn
 from engine.model.cost import EVAL_CHUNK, EVAL_LIMIT  # a script sets its network's own
 from engine.model.init import init_weights
 from engine.model.layers import Dropout
+from engine.train.augment import augment_batch, augmenting
 from engine.train.batches import cut_batches
 from engine.train.objectives import (Objective, lr_at, make_optimizer, resolve_objective,
                                      set_hyperparameters)
@@ -55,11 +56,13 @@ def evaluate(model: nn.Module, objective: Objective, x: torch.Tensor, y: torch.T
 
 def train(model: nn.Module, objective: Objective, arrays: dict[str, np.ndarray], spec: Any,
           epochs: int, report: Callable[[Row], None] = lambda row: None,
-          weights: dict[str, torch.Tensor] | None = None) -> list[Row]:
+          weights: dict[str, torch.Tensor] | None = None, flips: bool = False) -> list[Row]:
     """Initialise `model` from the training seed (or load `weights`), train it for `epochs`
     epochs and return one row per epoch (COLUMNS; row 0: before training), each passed to
-    `report` as soon as it is known. Stops early on the spec's patience, or when the loss
-    becomes infinite (the weights of the last good epoch are put back)."""
+    `report` as soon as it is known. Training batches of images are augmented as the spec
+    says (mirrored only when `flips`: the dataset allows it). Stops early on the spec's
+    patience, or when the loss becomes infinite (the weights of the last good epoch are put
+    back)."""
     x_train = torch.tensor(arrays["x_train"], dtype=torch.float32)    # (N, *input_shape)
     y_train = objective.encode_targets(arrays["y_train"])
     x_test = torch.tensor(arrays["x_test"], dtype=torch.float32)
@@ -75,6 +78,8 @@ def train(model: nn.Module, objective: Objective, arrays: dict[str, np.ndarray],
     for m in model.modules():
         if isinstance(m, Dropout):
             m.generator = dropout_generator
+    augment_generator = torch.Generator().manual_seed(spec.seed + 2)  # augmentation draws
+    augment = x_train.dim() == 4 and augmenting(spec)
     batch_norm = any(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in model.modules())
     stateful = batch_norm or any(isinstance(m, Dropout) for m in model.modules())
     penalised = [p for p in model.parameters() if p.dim() > 1]   # L1/L2: weights, not biases
@@ -97,6 +102,8 @@ def train(model: nn.Module, objective: Objective, arrays: dict[str, np.ndarray],
         set_hyperparameters(optimizer, spec, lr_at(spec, epoch))
         model.train()
         for xb, yb in batches:
+            if augment:                  # a new random version of the batch, every step
+                xb = augment_batch(xb, spec, augment_generator, flips)
             optimizer.zero_grad(set_to_none=True)
             loss = objective.loss(model(xb), yb)
             if spec.l1:
@@ -138,7 +145,7 @@ def print_row(row: Row) -> None:
 
 def main(build_model: Callable[[], nn.Module], spec: Any, task: str, n_classes: int,
          data_file: Path, default_epochs: int, argv: list[str] | None = None,
-         n_values: int = 1, per_step: bool = False) -> None:
+         n_values: int = 1, per_step: bool = False, flips: bool = False) -> None:
     """The command line: read the data, build, train and print the loss per epoch."""
     parser = argparse.ArgumentParser(description="Train the exported experiment and print "
                                      "its loss and accuracy per epoch.")
@@ -170,7 +177,8 @@ def main(build_model: Callable[[], nn.Module], spec: Any, task: str, n_classes: 
     print(f"data: {len(arrays['x_train'])} training and {len(arrays['x_test'])} test examples; "
           f"{sum(p.numel() for p in model.parameters()):,} parameters")
     print("  ".join(c.rjust(5) if i == 0 else c.ljust(22) for i, c in enumerate(COLUMNS)).rstrip())
-    train(model, objective, arrays, spec, args.epochs, report=print_row, weights=weights)
+    train(model, objective, arrays, spec, args.epochs, report=print_row, weights=weights,
+          flips=flips)
     if args.save_weights is not None:
         torch.save(model.state_dict(), args.save_weights)
         print(f"saved the weights to {args.save_weights}")

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Callable, Mapping
 import numpy as np
 
 from engine.lessons.lesson import METRICS, Check, Lesson, describe, format_value
+from engine.spec.experiment import AUGMENTATIONS
 
 if TYPE_CHECKING:
     from engine.record.recorder import Recorder
@@ -77,6 +78,8 @@ MEASURES: Mapping[str, Measure] = MappingProxyType({
     "lr": lambda t, r: t.spec.lr,
     "batch_size": lambda t, r: t.spec.batch_size,
     "l2": lambda t, r: t.spec.l2,
+    "augmentations": lambda t, r: sum(bool(getattr(getattr(t, "spec", None), n, 0))
+                                      for n in AUGMENTATIONS),
     "dropout": lambda t, r: max((x.rate for x in _layers(t) if x.kind == "dropout"),
                                 default=0.0),
     "dead_share": lambda t, r: _dead(r),

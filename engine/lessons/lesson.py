@@ -48,6 +48,9 @@ METRICS: Mapping[str, Metric] = MappingProxyType({
     "batch_size": Metric("batch size", "count", "Examples per weight update."),
     "l2": Metric("L2 penalty", "number", "The L2 (weight decay) setting."),
     "dropout": Metric("dropout rate", "number", "The largest dropout rate in the stack."),
+    "augmentations": Metric("augmentations on", "count", "How many kinds of data "
+                            "augmentation are on (shifts, rotations, scaling, mirroring, "
+                            "noise, cutout)."),
     "dead_share": Metric("dead ReLUs in a layer", "percent", "The largest share of ReLUs "
                          "that output 0 for every input, in any one layer (from the "
                          "inside-the-network record; 0 without ReLUs)."),

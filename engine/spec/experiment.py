@@ -64,6 +64,19 @@ class TrainSpec:
     patience: int = 0               # live; 0 = no early stop
     seed: int = 1                   # weights and batch order
     init: str = "torch"             # "tfp" = U(-0.5, 0.5) weights, 0.1 biases
+    # data augmentation of the training batches (image sets only; all live; 0 = off)
+    aug_shift: float = 0.0          # live; largest shift, share of the image's side
+    aug_rotate: float = 0.0         # live; largest rotation in degrees
+    aug_scale: float = 0.0          # live; largest zoom in or out, share of the size
+    aug_flip: int = 0               # live; 1 = mirror half the images (sets that allow it)
+    aug_noise: float = 0.0          # live; standard deviation of added pixel noise
+    aug_cutout: float = 0.0         # live; side of a blanked square, share of the side
+
+    @property
+    def augments(self) -> bool:
+        """True when any augmentation is on."""
+        return bool(self.aug_shift or self.aug_rotate or self.aug_scale or self.aug_flip
+                    or self.aug_noise or self.aug_cutout)
 
 
 SECTIONS = {"data": DataSpec, "train": TrainSpec}
@@ -165,8 +178,12 @@ class Experiment:
 
     # ---- URL query string -----------------------------------------------------------------
     def to_query(self) -> dict[str, str]:
-        """Every setting as short URL keys, so a link reproduces the experiment exactly."""
-        out = {f.url: format_value(f, getattr(getattr(self, f.section), f.name)) for f in FIELDS}
+        """Every setting as short URL keys, so a link reproduces the experiment exactly.
+
+        Augmentations that are off are left out (every page reads a missing one as off), so
+        the links of pages without images do not grow by six keys that mean nothing there."""
+        out = {f.url: format_value(f, getattr(getattr(self, f.section), f.name)) for f in FIELDS
+               if f.name not in AUGMENTATIONS or getattr(self.train, f.name)}
         out[MODEL_URL_KEY] = layers_to_text(self.model.layers)
         return out
 
@@ -227,6 +244,7 @@ class Experiment:
         repairs = (lambda e: e.replace("train", loss="auto"),
                    lambda e: e.replace("data", features=base.data.features),
                    _without_peeking,
+                   _without_bad_augmentation,
                    lambda e: dataclasses.replace(e, data=base.data, train=base.train))
         for repair in (None, *repairs):
             if repair is not None:
@@ -302,10 +320,29 @@ def _without_peeking(exp: Experiment) -> Experiment:
     return dataclasses.replace(exp, model=ModelSpec(layers))
 
 
+def _without_bad_augmentation(exp: Experiment) -> Experiment:
+    """A link's repair: no mirroring where the data forbids it, no augmentation off images."""
+    info = dataset_info(exp.data.dataset)
+    if info.kind != "image":
+        return exp.replace("train", **{n: getattr(TrainSpec(), n) for n in AUGMENTATIONS})
+    return exp if info.flips else exp.replace("train", aug_flip=0)
+
+
+AUGMENTATIONS = ("aug_shift", "aug_rotate", "aug_scale", "aug_flip", "aug_noise", "aug_cutout")
+
+
 def _check_cross_fields(exp: Experiment) -> None:
     """Rules that involve more than one field."""
     info = dataset_info(exp.data.dataset)
     loss = exp.train.loss
+    if exp.train.augments and info.kind != "image":
+        raise SpecError(f"Data augmentation (shifts, rotations, flips, noise, cutout) works on "
+                        f"images only, and '{exp.data.dataset}' is not an image set; turn it "
+                        "off.")
+    if exp.train.aug_flip and not info.flips:
+        raise SpecError(f"{info.title} must not be mirrored: a flipped image would change its "
+                        "meaning (a mirrored 2 is no digit, and 6 and 9 trade places). Turn "
+                        "flips off.")
     if info.kind == "2d":
         if not exp.data.features:
             raise SpecError("Pick at least one input feature (for example X₁ and X₂).")
@@ -335,7 +372,7 @@ def needs_rebuild(old: Experiment, new: Experiment) -> bool:
     """True when the change cannot be applied to a running trainer (new data, net or loss):
     the other train settings are live (Trainer.apply)."""
     live = ("optimizer", "lr", "momentum", "batch_size", "l1", "l2", "schedule", "step_size",
-            "epochs", "patience")
+            "epochs", "patience", *AUGMENTATIONS)
     strip = {name: getattr(TrainSpec(), name) for name in live}
     return (old.data != new.data or old.model != new.model
             or dataclasses.replace(old.train, **strip) != dataclasses.replace(new.train, **strip))

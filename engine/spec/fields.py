@@ -144,6 +144,32 @@ FIELDS: tuple[Field, ...] = (
     Field("train", "init", "init", str, "Initial weights",
           "torch = PyTorch's default initialisation; tfp = TF Playground's (uniform in ±0.5, "
           "biases 0.1).", INITS),
+    Field("train", "aug_shift", "ashift", float, "Random shifts",
+          "Data augmentation: moves each training image by up to this share of its side, "
+          "left/right and up/down, a new random amount every batch. The network learns that "
+          "position does not change the class. 0 = off. Changing it keeps the weights.",
+          ui_range=(0.0, 0.25), ui_step=0.025),
+    Field("train", "aug_rotate", "arot", float, "Random rotations (degrees)",
+          "Data augmentation: turns each training image by up to this many degrees either "
+          "way. Small turns mimic a tilted hand; large ones can change the meaning. 0 = off.",
+          ui_range=(0.0, 45.0), ui_step=1.0),
+    Field("train", "aug_scale", "ascale", float, "Random scaling",
+          "Data augmentation: zooms each training image in or out by up to this share (0.1 = "
+          "90% to 110% of its size), so the network sees bigger and smaller versions. 0 = off.",
+          ui_range=(0.0, 0.3), ui_step=0.05),
+    Field("train", "aug_flip", "aflip", int, "Mirror images (flip left-right)",
+          "Data augmentation: mirrors half the training images left to right. Only for sets "
+          "where a mirrored picture keeps its class (shapes, clothes), never for digits, "
+          "where a mirrored 2 is no digit and 6 and 9 trade places.", ui_range=(0, 1),
+          ui_step=1),
+    Field("train", "aug_noise", "anoise", float, "Pixel noise",
+          "Data augmentation: adds random noise of this strength (standard deviation, pixels "
+          "go from 0 to 1) to every training image, so small specks cannot be memorised. "
+          "0 = off.", ui_range=(0.0, 0.5), ui_step=0.05),
+    Field("train", "aug_cutout", "acut", float, "Cutout",
+          "Data augmentation: blanks a random square of this share of the image's side in "
+          "every training image, so the network cannot rely on one spot and must use the "
+          "whole shape. 0 = off.", ui_range=(0.0, 0.5), ui_step=0.05),
 )
 FIELDS_BY_NAME = {(f.section, f.name): f for f in FIELDS}
 

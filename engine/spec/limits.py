@@ -56,4 +56,11 @@ LIMITS = MappingProxyType({
     "epochs": (0, 1_000_000),     # 0 = no limit
     "patience": (0, 100_000),     # early stop after this many epochs without progress; 0 = off
     "step_size": (1, 100_000),    # epochs between halvings of the step schedule
+    # data augmentation (image sets; engine/train/augment.py)
+    "aug_shift": (0.0, 0.25),     # largest shift, a share of the image's side
+    "aug_rotate": (0.0, 45.0),    # largest rotation, degrees either way
+    "aug_scale": (0.0, 0.3),      # largest zoom in or out, a share of the size
+    "aug_flip": (0, 1),           # 1 = mirror half the images left to right
+    "aug_noise": (0.0, 0.5),      # standard deviation of the pixel noise
+    "aug_cutout": (0.0, 0.5),     # side of the blanked square, a share of the image's side
 })

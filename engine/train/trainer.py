@@ -25,9 +25,10 @@ from torch import nn
 
 from engine.data import Dataset
 from engine.model.build import build_model
+from engine.train.augment import augment_batch, augmenting
 from engine.train.batches import batch_count, cut_batches
 from engine.model.cost import check_cost, scored_examples
-from engine.data import load_data
+from engine.data import DATASETS, load_data
 from engine.model.init import init_weights
 from engine.model.layers import Dropout
 from engine.model.modes import eval_mode
@@ -95,6 +96,12 @@ class Trainer:
         for m in self.model.modules():
             if isinstance(m, Dropout):
                 m.generator = self.dropout_generator
+        # augmentation draws: a third stream, so turning it on changes neither the shuffling
+        # nor the dropout masks; mirroring only where the dataset says a mirror keeps the class
+        self.augment_generator = torch.Generator().manual_seed(spec.seed + 2)
+        info = DATASETS.get(ds.name)
+        self.flips_allowed = bool(info is not None and info.flips)
+        self._images = self.x_train.dim() == 4
         self._listeners: dict[str, list[Listener]] = {e: [] for e in EVENTS}
         self._weights = [p for p in self.model.parameters() if p.dim() > 1]
         self._state = list(self.model.parameters()) + list(self.model.buffers())
@@ -186,12 +193,15 @@ class Trainer:
         model, loss_fn = self.model, self.objective.loss
         l1, l2, weights = self.spec.l1, self.spec.l2, self._weights
         on_step = self._listeners["step"]
+        augment = self._images and augmenting(self.spec)
         ran = 0
         model.train()
         while not self.done and (n_batches is None or ran < n_batches):
             if self.batch_in_epoch == 0:
                 self._start_epoch()
             xb, yb = self._batches[self.batch_in_epoch]
+            if augment:                         # a new random version of the batch, each step
+                xb = augment_batch(xb, self.spec, self.augment_generator, self.flips_allowed)
             opt = self.optimizer
             opt.zero_grad(set_to_none=True)
             loss = loss_fn(model(xb), yb)
@@ -306,6 +316,7 @@ class Trainer:
             "spec": self.spec,
             "generator": self.generator.get_state(),
             "dropout_generator": self.dropout_generator.get_state(),
+            "augment_generator": self.augment_generator.get_state(),
             "epoch": self.epoch, "batch_in_epoch": self.batch_in_epoch, "steps": self.steps,
             "n_batches": len(self._batches) if mid else self.batches_per_epoch,
             "order": self._order.clone() if mid else None,
@@ -328,6 +339,8 @@ class Trainer:
             self.optimizer.load_state_dict(copy.deepcopy(state["optimizer"]))
         self.generator.set_state(state["generator"])
         self.dropout_generator.set_state(state["dropout_generator"])
+        if "augment_generator" in state:
+            self.augment_generator.set_state(state["augment_generator"])
         self.epoch, self.batch_in_epoch = state["epoch"], state["batch_in_epoch"]
         self.steps = state["steps"]
         self._epoch_batch_size = state["epoch_batch_size"]
@@ -365,8 +378,9 @@ class Trainer:
         """Adopt new training settings without touching the weights.
 
         A new optimizer kind starts a fresh optimizer on the same weights; learning rate,
-        momentum, L1/L2 and the schedule change in place; a new batch size starts with the next
-        epoch. Raising the epoch limit or patience lets a finished run continue.
+        momentum, L1/L2, the schedule and the augmentation change in place (augmentation from
+        the next batch); a new batch size starts with the next epoch. Raising the epoch limit
+        or patience lets a finished run continue.
         """
         if spec.batch_size != self.spec.batch_size:
             check_cost(self.plan, spec.batch_size)   # SpecError: the settings stay as they were

@@ -11,8 +11,9 @@ import streamlit as st
 from datasets import DATASETS
 from datasets.mnist import is_cached
 from engine.spec import Experiment, TrainSpec
-from engine.spec.fields import FIELDS, MODEL_URL_KEY
+from engine.spec.fields import FIELDS, FIELDS_BY_NAME, MODEL_URL_KEY
 from engine.spec.presets import DATA_DEFAULTS, IMAGE_SETS, preset_experiment
+from engine.train.augment import augmenting
 from ui.address import set_address
 from ui.controls.fields import (NET_TRAIN_KEYS, fit_link_values, net_train_spec,
                                net_training_controls)
@@ -24,7 +25,8 @@ LAB = LabSession("il")
 k = LAB.key
 LESSON_LAB = "images"         # what a lesson file's `lab` names this page
 TRAIN_SIZE_KEY = "ntr"        # URL key of the training-set size (the page's own setting)
-TRAIN_KEYS = NET_TRAIN_KEYS
+AUG_KEYS = ("aug_shift", "aug_rotate", "aug_scale", "aug_flip", "aug_noise", "aug_cutout")
+TRAIN_KEYS = NET_TRAIN_KEYS + AUG_KEYS
 
 
 def full_train_size(dataset: str) -> int:
@@ -40,7 +42,8 @@ def is_available(dataset: str) -> bool:
 
 def _control_values(exp: Experiment, train_size: int) -> dict:
     return {k("dataset"): exp.data.dataset, k("train_size"): train_size,
-            **{k("train_" + n): getattr(exp.train, n) for n in TRAIN_KEYS}}
+            **{k("train_" + n): getattr(exp.train, n) for n in TRAIN_KEYS},
+            k("train_aug_flip"): bool(exp.train.aug_flip)}      # a checkbox holds a bool
 
 
 def restore_missing(exp: Experiment, train_size: int) -> None:
@@ -56,8 +59,11 @@ def seed_controls(exp: Experiment, train_size: int) -> None:
 
 
 def _dataset_changed() -> None:
-    """A new dataset starts with all its training images."""
-    st.session_state[k("train_size")] = full_train_size(st.session_state[k("dataset")])
+    """A new dataset starts with all its training images (and unmirrored, if it must be)."""
+    dataset = st.session_state[k("dataset")]
+    st.session_state[k("train_size")] = full_train_size(dataset)
+    if not DATASETS[dataset].flips:
+        st.session_state[k("train_aug_flip")] = False
 
 
 def dataset_picker() -> None:
@@ -83,8 +89,49 @@ def training_controls() -> None:
     net_training_controls(k)
 
 
-def train_spec_from_state(current: TrainSpec) -> TrainSpec:
-    return net_train_spec(k, current)
+def _strength(name: str) -> None:
+    """One augmentation's strength: the field table's slider, showing 0.125 as 0.125."""
+    field = FIELDS_BY_NAME[("train", name)]
+    lo, hi = field.ui_range
+    key = k("train_" + name)
+    if key in st.session_state:           # a link's value inside LIMITS but off this slider
+        st.session_state[key] = float(min(max(st.session_state[key], lo), hi))
+    st.slider(field.label, float(lo), float(hi), step=float(field.ui_step), key=key,
+              format="%.3g" if field.ui_step < 1 else "%d°", help=field.help)
+
+
+def augmentation_controls(dataset: str) -> None:
+    """The augmentation toggles, each with its strength: shifts, rotations, scaling, mirroring
+    (only where the dataset allows it), noise and cutout. All change a running network."""
+    flips = DATASETS[dataset].flips
+    if not flips and st.session_state.get(k("train_aug_flip")):
+        st.session_state[k("train_aug_flip")] = False
+    on = augmenting(TrainSpec(**{n: st.session_state.get(k("train_" + n), 0)
+                                 for n in AUG_KEYS}))
+    with st.expander("Data augmentation" + (" (on)" if on else ""), expanded=on,
+                     icon=":material/transform:"):
+        st.caption("Each training batch is changed at random before the network sees it; "
+                   "test images never are. 0 = off. Changes keep the weights.")
+        for name in ("aug_shift", "aug_rotate", "aug_scale"):
+            _strength(name)
+        field = FIELDS_BY_NAME[("train", "aug_flip")]
+        st.checkbox(field.label, key=k("train_aug_flip"), disabled=not flips,
+                    help=field.help + ("" if flips else f" {DATASETS[dataset].title} must "
+                                       "not be mirrored, so this is off here."))
+        for name in ("aug_noise", "aug_cutout"):
+            _strength(name)
+
+
+def train_spec_from_state(current: TrainSpec, dataset: str | None = None) -> TrainSpec:
+    """The training settings the sidebar describes (augmentation included; no mirroring for a
+    dataset that forbids it)."""
+    spec = net_train_spec(k, current)
+    values = {n: st.session_state.get(k("train_" + n), getattr(current, n)) for n in AUG_KEYS}
+    values = {n: float(v) for n, v in values.items()}
+    values["aug_flip"] = int(bool(values["aug_flip"]))
+    if dataset is not None and not DATASETS[dataset].flips:
+        values["aug_flip"] = 0
+    return TrainSpec(**{**spec.__dict__, **values})
 
 
 def not_an_image_link(params: dict[str, list[str]]) -> str | None:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+from engine.inspect.augment import augmented_samples
 from engine.inspect.images import score_test_set
 from engine.snapshot import ImageSnapshot, TestSetView
 from ui.presentation import map_rows
 from ui.views.run import curves, run_numbers, run_status
-from viz.images import (enlarge, feature_maps_html, filter_grid, first_layer_filters,
+from viz.images import (augment_strip_html, enlarge, feature_maps_html, filter_grid, first_layer_filters,
                         gallery_html, image_rgb, layer_column, plot_confusion,
                         probabilities_svg, saliency_rgb, tile_size)
 from viz.raster import data_uri, to_png
@@ -125,3 +126,19 @@ def cached_test_set(lab, trainer) -> TestSetView:
         view = st.session_state[lab.key("test_set")] = score_test_set(trainer)
         st.session_state[lab.key("test_set_run")] = lab.run_id
     return view
+
+
+def augment_strip(lab, trainer) -> None:
+    """What the network sees: a few training images and random versions of them, made with the
+    trainer's current augmentation settings (new versions each time the page runs)."""
+    with lab.lock:
+        samples = augmented_samples(trainer)
+    title = ("What the network sees: augmented training images" if samples.on else
+             "What the network sees: augmentation is off")
+    with st.expander(title, expanded=samples.on, icon=":material/transform:"):
+        if not samples.on:
+            st.caption("Turn on an augmentation in the sidebar to see the random versions of "
+                       "each training image that the network trains on.")
+        with st.container(key="il_augment"):
+            st.html(augment_strip_html(samples.images, samples.versions, samples.labels,
+                                       trainer.dataset.class_names))
