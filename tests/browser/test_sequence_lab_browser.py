@@ -37,8 +37,11 @@ def test_play_shows_attention_that_changes(server, browser, tmp_path):
         "() => { const m = document.querySelector('.st-key-sq_epoch');"
         " const e = m && m.innerText.match(/Epoch ([0-9,]+)/);"
         " return e && parseInt(e[1].replace(',', '')) >= 2; }", timeout=60000)
-    page.wait_for_timeout(2500)              # the maps are redrawn every few frames
-    second = attention.screenshot(path=str(tmp_path / "attention_2.png"))
+    for _ in range(15):                      # the maps have a slower view of their own
+        page.wait_for_timeout(1000)          # (every 3 s while playing)
+        second = attention.screenshot(path=str(tmp_path / "attention_2.png"))
+        if changed_share(first, second) > 0.02:
+            break
     assert changed_share(first, second) > 0.02, "the attention map changes while training"
     page.screenshot(path=str(tmp_path / "sequence_lab.png"), full_page=True)
     assert page.locator("[data-testid='stException']").count() == 0
