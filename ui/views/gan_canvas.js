@@ -118,8 +118,11 @@ function paintCurves(root, d) {
 }
 
 export default function (component) {
-  const { data, parentElement, setTriggerValue } = component;
-  if (!data) return;
+  const { parentElement, setTriggerValue } = component;
+  if (!component.data) return;
+  const raw = component.data;        // one JSON text in bytes (cheaper for the server)
+  const data = (raw instanceof ArrayBuffer || ArrayBuffer.isView(raw))
+    ? JSON.parse(new TextDecoder().decode(raw)) : raw;
   let root = parentElement.querySelector(".gnc");
   if (!root) {
     root = document.createElement("div");
