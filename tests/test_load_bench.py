@@ -6,15 +6,20 @@ the connection, everyone's page draws frames and its epoch moves, and Pause take
 status says Paused, and the epoch stays put afterwards). Rates are not asserted: they depend on
 the machine; the bench prints them.
 """
+from concurrent.futures import ThreadPoolExecutor
+
 from bench import load
 
 SESSIONS = 5
+ARGS = ["--sessions", str(SESSIONS), "--seconds", "20", "--warmup", "2", "--stagger", "0.2",
+        "--pause", "2", "--pause-check", "1.0", "--settle", "0"]
 
 
 def test_five_students_train_and_pause():
-    result = load.main(["--sessions", str(SESSIONS), "--seconds", "20", "--warmup", "2",
-                        "--stagger", "0.2", "--pause", "2", "--pause-check", "1.0",
-                        "--settle", "0"])
+    # on a thread of its own: the browser tests' Playwright keeps an event loop running on
+    # this one, and the bench runs its own (asyncio.run refuses to start inside another)
+    with ThreadPoolExecutor(1) as pool:
+        result = pool.submit(load.main, ARGS).result()
     sessions, summary = result["per_session"], result["summary"]
     assert len(sessions) == SESSIONS
     assert summary["errors"] == [], summary["errors"]

@@ -91,7 +91,7 @@ def test_bad_experiment_files_get_a_message_and_change_nothing(app_path):
     cases = {"broken.json": (b"{not json", "not valid JSON"),
              "lr.json": (b'{"train": {"lr": 99}}', "Learning rate"),
              "huge.json": (b" " * (MAX_EXPERIMENT_BYTES + 10), "at most 1,000,000"),
-             "iris.json": (b'{"data": {"dataset": "iris"}}', "no lab page shows yet")}
+             "iris.json": (b'{"data": {"dataset": "iris"}}', "cannot open from a file yet")}
     for name, (data, words) in cases.items():
         upload(at, "pg", name, data)
         assert not at.exception, name

@@ -130,8 +130,14 @@ def lab_for(exp: Experiment) -> labs.Page:
     """The lab page that shows the experiment's data; SpecError when none does yet."""
     dataset = exp.data.dataset
     for page in labs.LABS:
-        if dataset in page.datasets:
+        if dataset in page.datasets and page.file in SESSIONS:
             return page
+    shown = next((page for page in labs.LABS if dataset in page.datasets), None)
+    if shown is not None:                # a lab shows it, but opens no experiment files yet
+        raise SpecError(f"This experiment trains on {DATASETS[dataset].title} ({dataset}), "
+                        f"which the {shown.title} shows but cannot open from a file yet: open "
+                        f"the {shown.title} and pick it there, or train it headless: python -m "
+                        "engine train --experiment FILE.json")
     raise SpecError(f"This experiment trains on {DATASETS[dataset].title} ({dataset}), which "
                     f"no lab page shows yet. Train it headless: python -m engine train "
                     f"--experiment FILE.json")
