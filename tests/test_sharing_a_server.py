@@ -31,7 +31,7 @@ def test_the_frame_interval_stretches_with_load_and_never_past_the_slowest():
     five, thirty = budget.interval("pg", 0.1, 5), budget.interval("pg", 0.1, 30)
     frame = 0.006 * OVERHEAD
     assert 5 * frame / five <= MAIN_SHARE and five in LADDER     # within its drawing share
-    assert 30 * frame / thirty <= MAIN_SHARE and thirty > five
+    assert thirty > five and (30 * frame / thirty <= MAIN_SHARE or thirty == SLOWEST)
     assert budget.interval("pg", 0.1, 10_000) == SLOWEST
     assert budget.interval("pg", 0.5, 2) == 0.5      # a slow lab keeps its own pace
     budget.record("im", 0.1)                         # a heavy lab's frames are its own

@@ -22,9 +22,10 @@ OVERHEAD = 3.0             # a frame's whole server CPU / its fragment's own: St
                            # share (a script thread per run, bookkeeping, protobuf, the
                            # websocket). bench/load, 5 students: ~17 ms per frame in all,
                            # 5.6 ms inside the fragment
-SLOWEST = 2.0              # seconds: the longest interval a playing main view is given (its
-                           # frames renew the training lease); side views may go slower
-LADDER = (0.15, 0.2, 0.25, 0.35, 0.5, 0.75, 1.0, 1.5, SLOWEST, 3.0, 5.0, 8.0)
+SLOWEST = 1.5              # seconds: the longest interval a playing main view is given (its
+                           # frames renew the training lease, and a student should see the
+                           # run move at least every 2 s, lag included); side views may go slower
+LADDER = (0.15, 0.2, 0.25, 0.35, 0.5, 0.75, 1.0, SLOWEST, 2.0, 3.0, 5.0, 8.0)
 SMOOTHING = 0.1            # weight of the newest frame in the running average
 
 
