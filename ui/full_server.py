@@ -21,7 +21,8 @@ def turned_away() -> bool:
         return False
     st.title(":material/groups: This server is full right now")
     st.markdown(
-        f"It is already teaching {admission.cap} people, as many as it can keep training at a "
+        f"It is already teaching {admission.cap} "
+        f"{'person' if admission.cap == 1 else 'people'}, as many as it can keep training at a "
         "useful speed. Nothing is wrong with your link: try again in a few minutes, or ask "
         "your instructor for the address of another server.")
     st.button("Try again", type="primary", icon=":material/refresh:",
