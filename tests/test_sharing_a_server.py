@@ -6,17 +6,17 @@ from ui.live import sharing_text
 
 def test_the_cap_turns_newcomers_away_and_closed_sessions_free_their_place():
     active = {"a", "b", "c"}
-    admission = Admission(2, active.__contains__)
-    assert admission.admit("a") and admission.admit("b")
-    assert not admission.admit("c")              # the third is turned away
-    assert admission.admit("a")                  # an admitted one stays admitted
-    active.discard("a")                          # a tab closed
-    assert admission.admit("c") and admission.count == 2
+    admission = Admission(2)
+    assert admission.admit("a", active.__contains__) and admission.admit("b", active.__contains__)
+    assert not admission.admit("c", active.__contains__)     # the third is turned away
+    assert admission.admit("a", active.__contains__)         # an admitted one stays admitted
+    active.discard("a")                                      # a tab closed
+    assert admission.admit("c", active.__contains__) and admission.count == 2
 
 
 def test_a_cap_of_zero_admits_everyone(monkeypatch):
-    admission = Admission(0, lambda s: True)
-    assert all(admission.admit(str(i)) for i in range(500))
+    admission = Admission(0)
+    assert all(admission.admit(str(i), lambda s: True) for i in range(500))
     monkeypatch.setenv("NNPG_MAX_SESSIONS", "0")
     assert configured_cap() == 0
     monkeypatch.setenv("NNPG_MAX_SESSIONS", "lots")     # not a number: the default

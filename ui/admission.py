@@ -12,6 +12,8 @@ import os
 import threading
 from typing import Callable
 
+from engine.process_wide import process_wide
+
 DEFAULT_CAP = 40
 
 
@@ -24,14 +26,16 @@ def configured_cap() -> int:
 class Admission:
     """Which sessions the server serves; `admit` says whether one more may join."""
 
-    def __init__(self, cap: int, is_active: Callable[[str], bool]) -> None:
-        self.cap, self._is_active = cap, is_active
+    def __init__(self, cap: int) -> None:
+        self.cap = cap
         self._admitted: set[str] = set()
         self._guard = threading.Lock()
 
-    def admit(self, session_id: str) -> bool:
+    def admit(self, session_id: str, is_active: Callable[[str], bool]) -> bool:
+        """Whether `session_id` may use the server; `is_active` says which sessions are still
+        connected (the ones that are not leave the count)."""
         with self._guard:
-            self._admitted = {s for s in self._admitted if self._is_active(s)}
+            self._admitted = {s for s in self._admitted if is_active(s)}
             if session_id in self._admitted:
                 return True
             if self.cap and len(self._admitted) >= self.cap:
@@ -45,14 +49,4 @@ class Admission:
             return len(self._admitted)
 
 
-_shared: Admission | None = None
-_shared_guard = threading.Lock()
-
-
-def shared_admission(is_active: Callable[[str], bool]) -> Admission:
-    """The server's admission list, made on first use with `configured_cap()`."""
-    global _shared
-    with _shared_guard:
-        if _shared is None:
-            _shared = Admission(configured_cap(), is_active)
-        return _shared
+shared_admission = process_wide(lambda: Admission(configured_cap()))

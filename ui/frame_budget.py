@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import threading
 
+from engine.process_wide import process_wide
+
 DRAW_SHARE = 0.5           # of one core, for every session's frames together: the main live
 MAIN_SHARE = 0.35          # view of each lab takes most of it, its slower side views (heavy
 SIDE_SHARE = 0.075         # heatmaps, the inside-the-network panel) a little each
@@ -61,14 +63,4 @@ class FrameBudget:
                     max(slowest, base))
 
 
-_shared: FrameBudget | None = None
-_shared_guard = threading.Lock()
-
-
-def shared_frame_budget() -> FrameBudget:
-    """The server's frame budget, made on first use."""
-    global _shared
-    with _shared_guard:
-        if _shared is None:
-            _shared = FrameBudget()
-        return _shared
+shared_frame_budget = process_wide(FrameBudget)

@@ -16,8 +16,8 @@ def turned_away() -> bool:
     ctx = get_script_run_ctx()
     if ctx is None or not runtime.exists():
         return False
-    admission = shared_admission(runtime.get_instance().is_active_session)
-    if admission.admit(ctx.session_id):
+    admission = shared_admission()
+    if admission.admit(ctx.session_id, runtime.get_instance().is_active_session):
         return False
     st.title(":material/groups: This server is full right now")
     st.markdown(

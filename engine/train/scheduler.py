@@ -20,6 +20,8 @@ import time
 from contextlib import contextmanager
 from typing import Callable, Hashable, Iterator
 
+from engine.process_wide import process_wide
+
 ACTIVE_WINDOW = 3.0     # seconds: a session that asked for a turn this recently is playing
 MAX_CHARGE = 0.5        # seconds a turn counts at most: a one-off (the process's first training
                         # step warms torch up for seconds) must not leave a session owing the
@@ -133,14 +135,4 @@ class Scheduler:
             return self._used.get(who, 0.0)
 
 
-_shared: Scheduler | None = None
-_shared_guard = threading.Lock()
-
-
-def shared_scheduler() -> Scheduler:
-    """The server's scheduler, made on first use (every session's runner uses this one)."""
-    global _shared
-    with _shared_guard:
-        if _shared is None:
-            _shared = Scheduler()
-        return _shared
+shared_scheduler = process_wide(Scheduler)     # every session's runner uses this one
