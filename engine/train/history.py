@@ -6,10 +6,22 @@ so memory is fixed and the curve still spans the whole run at even spacing.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 COLUMNS = ("epoch", "train_loss", "test_loss", "train_acc", "test_acc", "lr")
 DEFAULT_CAP = 2_000
+
+
+@dataclass(frozen=True)
+class EpochMetrics:
+    """Scores of the model on both splits at the end of an epoch (one row of the history)."""
+
+    train_loss: float
+    test_loss: float
+    train_acc: float     # nan for regression
+    test_acc: float
 
 
 class BoundedHistory:

@@ -16,7 +16,6 @@ import copy
 import math
 import time
 from contextlib import nullcontext
-from dataclasses import dataclass
 from typing import Any, Callable
 
 import numpy as np
@@ -34,23 +33,13 @@ from engine.model.layers import Dropout
 from engine.model.modes import eval_mode
 from engine.spec.experiment import Experiment, TrainSpec
 from engine.spec.fields import SpecError
-from engine.train.history import BoundedHistory
+from engine.train.history import BoundedHistory, EpochMetrics
 from engine.train.objectives import lr_at, make_optimizer, resolve_objective, set_hyperparameters
 from engine.train.runtime import pick_device
 from engine.train.scoring import score_split
 
 READY, FINISHED, EARLY_STOPPED, DIVERGED = "ready", "finished", "early_stopped", "diverged"
 EVENTS = ("run_start", "step", "epoch_end", "diverged", "restored")
-
-
-@dataclass(frozen=True)
-class EpochMetrics:
-    """Scores of the model on both splits at the end of an epoch."""
-
-    train_loss: float
-    test_loss: float
-    train_acc: float     # nan for regression
-    test_acc: float
 
 
 Listener = Callable[["Trainer"], None]
