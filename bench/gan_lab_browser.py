@@ -20,10 +20,9 @@ if not __package__:    # run as `python bench/<name>.py`: put the repository roo
 import argparse
 import re
 import statistics
-import time
 
 from bench.gan_speed import bare_loop
-from bench.image_lab_browser import CHROMIUM_ARGS, SAMPLER_JS, _start_server
+from bench.image_lab_browser import CHROMIUM_ARGS, _start_server, play_rounds
 from engine.gan.spec import GanSpec
 from engine.gan.trainer import GanTrainer
 from engine.train.runtime import configure_torch
@@ -42,7 +41,6 @@ def measure(link: str, rounds: int, seconds: float, warmup: float = 2.0) -> dict
 
     spec, _ = GanSpec.from_query(dict(p.split("=", 1) for p in link.split("&") if "=" in p))
     reference = GanTrainer(spec)
-    rows = []
     proc, url = _start_server()
     try:
         with sync_playwright() as p:
@@ -53,26 +51,10 @@ def measure(link: str, rounds: int, seconds: float, warmup: float = 2.0) -> dict
             page.get_by_role("link", name="GAN lab", exact=True).wait_for(timeout=60000)
             page.goto(f"{url}/gan?{link}")
             page.locator(COUNTER).wait_for(timeout=60000)
-            page.evaluate(SAMPLER_JS, COUNTER)
-            for r in range(rounds):
-                before = bare_loop(reference, 3.0)                 # page paused
-                page.locator(PLAY).click()
-                page.wait_for_timeout(warmup * 1000)
-                start, s0 = time.perf_counter(), _steps(page.locator(COUNTER).inner_text())
-                f0 = page.evaluate("window.__frames")
-                page.wait_for_timeout(seconds * 1000)
-                s1 = _steps(page.locator(COUNTER).inner_text())
-                frames = page.evaluate("window.__frames") - f0
-                elapsed = time.perf_counter() - start
-                page.locator(PLAY).click()                         # Pause
-                page.wait_for_timeout(1500)
-                after = bare_loop(reference, 3.0)
-                bare = (before + after) / 2
-                row = {"page": (s1 - s0) / elapsed, "updates": frames / elapsed, "bare": bare}
-                rows.append(row)
-                print(f"round {r + 1}: page {row['page']:.0f} steps/s, {row['updates']:.2f} "
-                      f"view updates/s; bare torch {bare:.0f} (before {before:.0f}, after "
-                      f"{after:.0f}); ratio {row['page'] / bare:.2f}", flush=True)
+            rows = play_rounds(page, counter=COUNTER, play=PLAY, count=_steps,
+                               bare=lambda: bare_loop(reference, 3.0), rounds=rounds,
+                               seconds=seconds, warmup=warmup, unit="steps",
+                               paused=lambda pg: pg.wait_for_timeout(1500))
             browser.close()
     finally:
         proc.terminate()

@@ -54,6 +54,43 @@ def _batches(text: str) -> int:
     return epoch * per_epoch + batch
 
 
+def play_rounds(page, *, counter: str, play: str, count, bare, rounds: int, seconds: float,
+                warmup: float, unit: str, paused=None) -> list[dict]:
+    """The rounds every lab's browser bench runs: the bare loop with the page paused, Play,
+    `seconds` reading the counter (`count(text)` -> batches or steps) and the frames, Pause,
+    the bare loop again, so each ratio compares the same minute of this shared box.
+    `paused(page)` waits until the page shows the pause (default: the counter says so)."""
+    from playwright.sync_api import expect
+
+    page.evaluate(SAMPLER_JS, counter)
+    rows = []
+    for r in range(rounds):
+        before = bare()                                    # page paused
+        page.locator(play).click()
+        page.wait_for_timeout(warmup * 1000)
+        start, n0 = time.perf_counter(), count(page.locator(counter).inner_text())
+        f0 = page.evaluate("window.__frames")
+        page.wait_for_timeout(seconds * 1000)
+        n1 = count(page.locator(counter).inner_text())
+        frames = page.evaluate("window.__frames") - f0
+        elapsed = time.perf_counter() - start
+        page.locator(play).click()                         # Pause
+        if paused is None:
+            expect(page.locator(counter)).to_contain_text("Paused", timeout=30000)
+        else:
+            paused(page)
+        after = bare()
+        row = {"page": (n1 - n0) / elapsed, "updates": frames / elapsed,
+               "bare": (before + after) / 2,
+               "load": "/".join(f"{x:.2f}" for x in os.getloadavg())}
+        rows.append(row)
+        print(f"round {r + 1}: page {row['page']:.0f} {unit}/s, {row['updates']:.2f} view "
+              f"updates/s; bare torch {row['bare']:.0f} (before {before:.0f}, after "
+              f"{after:.0f}); ratio {row['page'] / row['bare']:.2f}; load {row['load']}",
+              flush=True)
+    return rows
+
+
 def _start_server() -> tuple[subprocess.Popen, str]:
     port = _free_port()
     log = open(Path(tempfile.gettempdir()) / f"image_lab_bench_{port}.log", "w")
@@ -83,7 +120,6 @@ def measure_page(rounds: int = 3, seconds: float = 6.0, warmup: float = 2.0) -> 
     from bench.image_lab_speed import EXPERIMENT, bare_loop, digits, load
 
     dataset = digits()
-    rows = []
     proc, url = _start_server()
     try:
         with sync_playwright() as p:
@@ -107,35 +143,15 @@ def measure_page(rounds: int = 3, seconds: float = 6.0, warmup: float = 2.0) -> 
                 speed.press("End")
                 expect(speed).to_have_attribute("aria-valuetext", "full speed", timeout=30000)
                 page.wait_for_timeout(1000)
-            page.evaluate(SAMPLER_JS, COUNTER)
-            for r in range(rounds):
-                before = bare_loop(EXPERIMENT, dataset, 3.0)      # page paused
-                page.locator(PLAY).click()
-                page.wait_for_timeout(warmup * 1000)
-                start, b0 = time.perf_counter(), _batches(page.locator(COUNTER).inner_text())
-                f0 = page.evaluate("window.__frames")
-                page.wait_for_timeout(seconds * 1000)
-                b1 = _batches(page.locator(COUNTER).inner_text())
-                frames = page.evaluate("window.__frames") - f0
-                elapsed = time.perf_counter() - start
-                page.locator(PLAY).click()                         # Pause
-                expect(page.locator(COUNTER)).to_contain_text("Paused", timeout=30000)
-                after = bare_loop(EXPERIMENT, dataset, 3.0)
-                bare = (before + after) / 2
-                row = {"page_batches_per_s": (b1 - b0) / elapsed, "updates_per_s":
-                       frames / elapsed, "bare_batches_per_s": bare,
-                       "ratio": (b1 - b0) / elapsed / bare, "load": load()}
-                rows.append(row)
-                print(f"(browser) round {r + 1}: page {row['page_batches_per_s']:.0f} batches/s, "
-                      f"{row['updates_per_s']:.2f} view updates/s; bare torch {bare:.0f} "
-                      f"(before {before:.0f}, after {after:.0f}); ratio {row['ratio']:.2f}; "
-                      f"load {row['load']}", flush=True)
+            rows = play_rounds(page, counter=COUNTER, play=PLAY, count=_batches,
+                               bare=lambda: bare_loop(EXPERIMENT, dataset, 3.0), rounds=rounds,
+                               seconds=seconds, warmup=warmup, unit="batches")
             browser.close()
     finally:
         proc.terminate()
         proc.wait(10)
-    ratio = statistics.median(r["ratio"] for r in rows)
-    fps = statistics.median(r["updates_per_s"] for r in rows)
+    ratio = statistics.median(r["page"] / r["bare"] for r in rows)
+    fps = statistics.median(r["updates"] for r in rows)
     print(f"browser_ratio={ratio:.2f} browser_updates_per_s={fps:.2f} (medians of {len(rows)} "
           f"rounds; targets >= 0.8 and >= 2); load {load()}")
     return {"ratio": ratio, "updates_per_s": fps, "rounds": rows, "opened_at": opened_at}

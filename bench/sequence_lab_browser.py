@@ -25,7 +25,7 @@ import time
 
 import torch
 
-from bench.image_lab_browser import CHROMIUM_ARGS, SAMPLER_JS, _batches, _start_server
+from bench.image_lab_browser import CHROMIUM_ARGS, _batches, _start_server, play_rounds
 from bench.sequence_speed import CASES
 from engine.spec.presets import sequence_preset_experiment
 from engine.train import Trainer
@@ -64,7 +64,6 @@ def measure(case: str, rounds: int, seconds: float, warmup: float = 2.0) -> dict
     exp = sequence_preset_experiment(preset, data)
     reference = Trainer(exp, device="cpu")
     link = "&".join(f"{k}={v}" for k, v in exp.to_query().items())
-    rows = []
     proc, url = _start_server()
     try:
         with sync_playwright() as p:
@@ -75,26 +74,9 @@ def measure(case: str, rounds: int, seconds: float, warmup: float = 2.0) -> dict
             page.get_by_role("link", name="Sequence lab", exact=True).wait_for(timeout=60000)
             page.goto(f"{url}/sequences?{link}")
             expect(page.locator(COUNTER)).to_contain_text("Epoch 0", timeout=60000)
-            page.evaluate(SAMPLER_JS, COUNTER)
-            for r in range(rounds):
-                before = bare_loop(reference, 3.0)                 # page paused
-                page.locator(PLAY).click()
-                page.wait_for_timeout(warmup * 1000)
-                start, b0 = time.perf_counter(), _batches(page.locator(COUNTER).inner_text())
-                f0 = page.evaluate("window.__frames")
-                page.wait_for_timeout(seconds * 1000)
-                b1 = _batches(page.locator(COUNTER).inner_text())
-                frames = page.evaluate("window.__frames") - f0
-                elapsed = time.perf_counter() - start
-                page.locator(PLAY).click()                         # Pause
-                expect(page.locator(COUNTER)).to_contain_text("Paused", timeout=30000)
-                after = bare_loop(reference, 3.0)
-                bare = (before + after) / 2
-                row = {"page": (b1 - b0) / elapsed, "updates": frames / elapsed, "bare": bare}
-                rows.append(row)
-                print(f"round {r + 1}: page {row['page']:.0f} batches/s, {row['updates']:.2f} "
-                      f"view updates/s; bare torch {bare:.0f} (before {before:.0f}, after "
-                      f"{after:.0f}); ratio {row['page'] / bare:.2f}", flush=True)
+            rows = play_rounds(page, counter=COUNTER, play=PLAY, count=_batches,
+                               bare=lambda: bare_loop(reference, 3.0), rounds=rounds,
+                               seconds=seconds, warmup=warmup, unit="batches")
             browser.close()
     finally:
         proc.terminate()
