@@ -134,8 +134,10 @@ def reach(real: np.ndarray, fake: np.ndarray, radius: float = 0.15) -> float:
     over the whole target, low when they crowd onto part of it (for targets without modes)."""
     if len(real) == 0 or len(fake) == 0:
         return 0.0
-    d2 = ((real[:, None, :] - fake[None, :, :]) ** 2).sum(axis=2)        # (n_real, n_fake)
-    return float((d2.min(axis=1) <= radius ** 2).mean())
+    from scipy.spatial import cKDTree     # scikit-learn's own dependency; lazy import
+
+    nearest, _ = cKDTree(fake).query(real, k=1)   # a tree: 0.2 ms, not 6 ms of 512 × 512 pairs
+    return float((nearest <= radius).mean())
 
 
 def digit_pixels() -> np.ndarray:

@@ -46,3 +46,15 @@ def test_reach_counts_the_real_points_with_a_fake_nearby():
     half = real[real[:, 0] > 0]                      # fakes on the right half of the ring only
     assert 0.35 < reach(real, half) < 0.65
     assert reach(real, np.zeros((50, 2))) == 0.0     # all at the centre: none on the ring
+
+
+def test_reach_matches_every_pair_checked_by_hand():
+    """The tree search gives what comparing every real point with every fake gives, including
+    a fake at exactly the radius (it counts)."""
+    from datasets.gan2d import reach
+    rng = np.random.default_rng(3)
+    real, fake = rng.normal(size=(300, 2)), rng.normal(size=(200, 2))
+    d2 = ((real[:, None, :] - fake[None, :, :]) ** 2).sum(axis=2)
+    assert reach(real, fake, 0.1) == float((d2.min(axis=1) <= 0.01).mean())
+    assert reach(np.array([[0.0, 0.0]]), np.array([[0.5, 0.0]]), radius=0.5) == 1.0
+    assert reach(np.array([[0.0, 0.0]]), np.array([[0.51, 0.0]]), radius=0.5) == 0.0
