@@ -241,3 +241,16 @@ class MemorySweep:
     scores: np.ndarray               # (n,) accuracy (per scored step) or MSE; nan: not scorable
     metric: str                      # "accuracy" or "mse"
     trained: int                     # the value the model was trained at
+
+
+@dataclass(frozen=True)
+class PairSnapshot:
+    """Compare mode: where runs A and B stand, each run's output over the plane (2D data;
+    None otherwise), and the one-line verdict once they are paused."""
+
+    a: RunState
+    b: RunState
+    output_a: np.ndarray | None      # (R, R, n_classes) probabilities or (R, R, 1)
+    output_b: np.ndarray | None
+    verdict: str
+    winner: str | None               # "A", "B" or None (a tie, or nothing trained yet)

@@ -13,7 +13,10 @@ import streamlit as st
 from engine.inspect.playground import OUTPUT, capture_playground
 from engine.spec import SpecError
 from ui.controls.microscope import microscope_frame, microscope_toggle, on_painter_event
-from ui.controls.playground import (LAB, LESSON_LAB, VIEW_KEY, experiment_from_state, k,
+from datasets import FEATURES
+from engine.inspect.compare import capture_pair
+from ui.compare import differences_table, run_b_controls
+from ui.controls.playground import (CMP, LAB, LESSON_LAB, VIEW_KEY, experiment_from_state, k,
                                     large_view_picker, read_url, rerun_if_asked, seed_state,
                                     select_neuron, sidebar, toggle_feature, write_url)
 from ui.lessons import lesson_changed
@@ -24,21 +27,26 @@ from ui.views.lesson_bar import lesson_bar
 from ui.views.microscope import microscope_panel
 from ui.views.playground import RENDERERS, draw
 from ui.views.classic2d import classic_panel
+from ui.views.compare import draw_pair
 from ui.views.export import export_panel
 from ui.views.share import share_box
 from ui.views.summary import model_summary
 
 TICK = 0.1            # seconds between live frames (10 updates/s)
+COMPARE_TICK = 0.2    # compare mode: two maps per frame
 
 
 def _first_visit() -> None:
     """Open the experiment the link describes, noting anything that had to be repaired."""
-    exp, notes, hide = read_url()
+    exp, notes, hide, (compare, overrides) = read_url()
     notes += seed_state(exp)
     view = st.query_params.get(VIEW_KEY, RENDERERS[0])
     LAB.open(notes)
+    CMP.open([])
+    CMP.set_overrides(overrides)
+    st.session_state.pop(CMP.key("synced_a"), None)     # run B's widgets follow the link
     st.session_state.update({k("experiment"): exp, k("hidden"): hide,
-                             k("selected"): OUTPUT, k("serial"): 0,
+                             k("selected"): OUTPUT, k("serial"): 0, k("compare"): compare,
                              k("renderer"): view if view in RENDERERS else RENDERERS[0]})
 
 
@@ -64,6 +72,10 @@ def _page() -> None:
     except SpecError as exc:
         show_error(str(exc))
         exp = st.session_state[k("experiment")]
+    if st.session_state.get(k("compare")):
+        _compare_page(exp, hidden, first)
+        return
+    CMP.stop()
     trainer = LAB.sync(exp)
     if trainer is None:
         if not first:
@@ -72,7 +84,8 @@ def _page() -> None:
     st.session_state[k("experiment")] = trainer.experiment
     write_url(trainer.experiment, hidden, st.session_state[k("renderer")])
     play_bar(LAB, hidden=hidden, extra=lambda cols: large_view_picker(cols, trainer))
-    view = st.columns(3)
+    view = st.columns(4)
+    compare_toggle(view[3])
     show_test = view[0].toggle("Show test data", key=k("show_test"),
                                help="Draw the held-out test points as rings.")
     discretize = view[1].toggle("Discretize output", key=k("discretize"),
@@ -100,6 +113,44 @@ def _page() -> None:
     model_summary(trainer)
     share_box(hidden)
     export_panel(LAB, trainer)
+
+
+def compare_toggle(where) -> bool:
+    return where.toggle("Compare two runs", key=k("compare"),
+                        help="Train a copy of this experiment (run B) beside it, on the same "
+                             "data and seed; change B's settings and watch which learns better.")
+
+
+def _compare_page(exp_a, hidden: set[str], first: bool) -> None:
+    """Compare mode: run A (the sidebar) and run B (A plus what B changes), trained together
+    by the shared live loop, drawn side by side."""
+    LAB.stop()
+    st.session_state[k("play")] = False          # the single run's switch is not drawn here
+    with st.expander("Run B: what it changes", expanded=True, icon=":material/compare:"):
+        exp_b, notes = run_b_controls(CMP, exp_a, features=FEATURES)
+        for note in notes:
+            show_warning(note)
+        differences_table(exp_a, exp_b)
+    pair = CMP.sync_pair(exp_a, exp_b)
+    if pair is None:
+        if not first:
+            sidebar(hidden)
+        return
+    write_url(exp_a, hidden, st.session_state[k("renderer")], compare=True)
+    play_bar(CMP, hidden=hidden | {"timeline"})
+    view = st.columns(4)
+    compare_toggle(view[3])
+    show_test = view[0].toggle("Show test data", key=k("show_test"),
+                               help="Draw the held-out test points as rings.")
+    discretize = view[1].toggle("Discretize output", key=k("discretize"),
+                                help="Show hard class decisions instead of confidence.")
+    live_view(CMP, capture=capture_pair, tick=COMPARE_TICK,
+              draw=lambda frame: draw_pair(frame, (pair.a.dataset, pair.b.dataset),
+                                           playing=CMP.playing, show_test=show_test,
+                                           discretize=discretize))
+    if not first:
+        sidebar(hidden)
+    share_box(hidden)
 
 
 def playground() -> None:

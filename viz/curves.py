@@ -9,8 +9,9 @@ TRAIN_COLOUR, TEST_COLOUR = "#8a8a8a", "#111111"
 CURSOR_COLOUR, MARKER_COLOUR = "#0877bd", "#d62728"   # the viewed moment, branch points
 
 
-def _polyline(xs: np.ndarray, ys: np.ndarray, box: tuple[float, float, float, float],
-              x_range: tuple[float, float], y_range: tuple[float, float]) -> str:
+def polyline_points(xs: np.ndarray, ys: np.ndarray, box: tuple[float, float, float, float],
+                    x_range: tuple[float, float], y_range: tuple[float, float]) -> str:
+    """An SVG polyline's points for (xs, ys) mapped into `box` (left, top, width, height)."""
     left, top, w, h = box
     (xa, xb), (ya, yb) = x_range, y_range
     px = left + (xs - xa) / max(xb - xa, 1e-12) * w
@@ -70,7 +71,7 @@ def curves_svg(history: dict[str, np.ndarray], metric: str = "loss", *, width: i
         if cursor is not None:
             parts.append(_vline(float(cursor), box, xr, CURSOR_COLOUR, "", "viewing"))
         for series, colour in ((train, TRAIN_COLOUR), (test, TEST_COLOUR)):
-            parts.append(f'<polyline points="{_polyline(epochs, series, box, xr, (lo, hi))}" '
+            parts.append(f'<polyline points="{polyline_points(epochs, series, box, xr, (lo, hi))}" '
                          f'fill="none" stroke="{colour}" stroke-width="1.6"/>')
         left, top, w, h = box
         parts.append(f'<line x1="{left}" y1="{top + h}" x2="{left + w}" y2="{top + h}" stroke="#999"/>'

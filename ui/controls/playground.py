@@ -22,6 +22,7 @@ from engine.spec.layers import layers_to_text
 from engine.spec.limits import LIMITS
 from engine.train import Trainer
 from ui.address import set_address
+from ui.compare import CompareSession, compare_link, read_compare
 from ui.controls.fields import field_widget, fit_link_values
 from ui.lessons import with_lesson
 from ui.links import read_link
@@ -30,6 +31,7 @@ from viz.raster import thumbnail
 
 LAB = LabSession("pg")
 k = LAB.key
+CMP = CompareSession("pgc")   # compare mode: runs A (the sidebar) and B (A plus B's changes)
 MAX_HIDDEN = 8           # hidden layers offered by the page (the spec allows more via JSON)
 MAX_UNITS = 256
 LESSON_LAB = "playground"  # what a lesson file's `lab` names this page
@@ -137,13 +139,13 @@ def experiment_from_state(current: Experiment) -> Experiment:
                       ModelSpec(group_stack(groups)), TrainSpec(**train))
 
 
-def read_url() -> tuple[Experiment, list[str], set[str]]:
-    """Experiment, repair notes and hidden controls from the page URL (never raises); a
-    `lesson=` in it opens that lesson with the lesson's link."""
+def read_url() -> tuple[Experiment, list[str], set[str], tuple[bool, dict[str, str]]]:
+    """Experiment, repair notes, hidden controls and compare mode (on, run B's overrides)
+    from the page URL (never raises); a `lesson=` in it opens that lesson with its link."""
     params, notes = read_link()
     params, lesson_notes = with_lesson(params, LAB, LESSON_LAB)
     exp, more, hide = read_params(params)
-    return exp, notes + lesson_notes + more, hide
+    return exp, notes + lesson_notes + more, hide, read_compare(params)
 
 
 def read_params(params: dict[str, list[str]]) -> tuple[Experiment, list[str], set[str]]:
@@ -191,9 +193,13 @@ def openable(exp: Experiment) -> tuple[Experiment, list[str]]:
     return TFP_DEFAULT, [problem]
 
 
-def write_url(exp: Experiment, hide: set[str], view: str = "canvas") -> None:
-    """Make the address bar a link to this exact experiment (and classroom view)."""
+def write_url(exp: Experiment, hide: set[str], view: str = "canvas", *,
+              compare: bool = False) -> None:
+    """Make the address bar a link to this exact experiment (and classroom view); in compare
+    mode, run B's changes too."""
     params = exp.to_query()
+    if compare:
+        params.update(compare_link(CMP))
     if hide:
         params[HIDE_KEY] = ",".join(sorted(hide))
     if view != "canvas":

@@ -5,7 +5,8 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from ui.controls.playground import HIDABLE, HIDE_KEY, k
+from ui.compare import compare_link
+from ui.controls.playground import CMP, HIDABLE, HIDE_KEY, k
 
 
 def share_box(hidden: set[str]) -> None:
@@ -15,6 +16,8 @@ def share_box(hidden: set[str]) -> None:
         hide = st.multiselect("Hide these controls", list(HIDABLE), key=k("classroom_hide"),
                               format_func=HIDABLE.get, default=sorted(hidden))
         params = st.session_state[k("experiment")].to_query()
+        if st.session_state.get(k("compare")):          # both runs of compare mode
+            params.update(compare_link(CMP))
         if hide:
             params[HIDE_KEY] = ",".join(hide)
         base = str(st.context.url).split("?")[0] if st.context.url else ""

@@ -1,0 +1,189 @@
+"""Compare mode, shared by the labs: run A and run B side by side on the same data and seed.
+
+A lab keeps its own controls for run A; this module adds run B as A plus the settings B
+changes (engine.spec.overrides), a CompareSession whose trainer is a RunPair (so the shared
+play bar, live fragment, lease and scheduler drive both runs with no second controller), the
+widgets that change B, the table of differences, and the link keys (`cmp=1`, `b_…`).
+"""
+from __future__ import annotations
+
+import dataclasses
+from typing import Mapping
+
+import streamlit as st
+
+from engine.spec import Experiment, SpecError
+from engine.spec.fields import ACTIVATION_NAMES, friendly
+from engine.spec.layers import layers_from_text, layers_to_text
+from engine.spec.overrides import (differences, link_params, overrides_between, read_overrides,
+                                   with_overrides)
+from engine.train import Trainer, needs_rebuild
+from engine.train.pair import RunPair
+from engine.data import Dataset, DatasetError
+from ui.controls.fields import field_widget
+from ui.messages import show_error
+from ui.session import LabSession
+
+COMPARE_KEY = "cmp"              # cmp=1 in a link opens compare mode
+B_FIELDS = (("lr", "optimizer", "batch_size"), ("l1", "l2", "seed"))
+MIXED = "as in the layers"       # the activation picker when B's layers use several
+
+
+class CompareSession(LabSession):
+    """A LabSession whose trainer is a RunPair; run B's overrides live under its prefix."""
+
+    def sync_pair(self, exp_a: Experiment, exp_b: Experiment, *,
+                  data=None) -> RunPair | None:
+        """Follow both experiments: new runs when either needs a rebuild (both restart, so
+        they stay level), else each run's live settings applied in place. `data(exp)` gives a
+        lab's own dataset for an experiment (default: the experiment's DataSpec)."""
+        pair = self.trainer
+        with self.lock:
+            stale = (pair is None or needs_rebuild(pair.a.experiment, exp_a)
+                     or needs_rebuild(pair.b.experiment, exp_b))
+            if stale:
+                try:
+                    new = RunPair(*(Trainer(e, dataset=data(e) if data else None, device="cpu")
+                                    for e in (exp_a, exp_b)))
+                except (SpecError, DatasetError) as exc:
+                    show_error(f"Compare mode: {exc}")
+                    return pair
+                runner = self._get("runner")
+                if runner is not None:
+                    runner.stop(wait=False)        # the lock is held: no chunk is running
+                st.session_state[self.key("trainer")] = new
+                st.session_state[self.key("run_id")] = self.run_id + 1
+                return new
+            for run, exp in ((pair.a, exp_a), (pair.b, exp_b)):
+                if run.spec != exp.train:
+                    try:
+                        run.apply(exp.train)
+                    except SpecError as exc:
+                        show_error(f"Run {'A' if run is pair.a else 'B'}: {exc}")
+        return pair
+
+    # ---- run B as overrides of A ---------------------------------------------------------
+    @property
+    def overrides(self) -> dict[str, str]:
+        return dict(self._get("overrides", {}))
+
+    def set_overrides(self, overrides: Mapping[str, str]) -> None:
+        st.session_state[self.key("overrides")] = dict(overrides)
+
+    def run_b(self, exp_a: Experiment) -> tuple[Experiment, list[str]]:
+        return with_overrides(exp_a, self.overrides)
+
+
+def read_compare(params: Mapping[str, list[str]]) -> tuple[bool, dict[str, str]]:
+    """Compare mode and run B's overrides from a link's parameters."""
+    on = (params.get(COMPARE_KEY) or ["0"])[-1] == "1"
+    return on, read_overrides(params) if on else {}
+
+
+def compare_link(lab: CompareSession) -> dict[str, str]:
+    """The link keys of compare mode (empty when it is off)."""
+    return {COMPARE_KEY: "1", **link_params(lab.overrides)}
+
+
+# ---- the widgets that change run B -----------------------------------------------------------
+def _uniform_activation(exp: Experiment) -> str:
+    acts = {layer.activation for layer in exp.model.layers if layer.kind == "dense"}
+    return acts.pop() if len(acts) == 1 else MIXED
+
+
+def _seed_widgets(lab: CompareSession, exp_b: Experiment) -> None:
+    for row in B_FIELDS:
+        for name in row:
+            st.session_state[lab.key("b_" + name)] = getattr(exp_b.train, name)
+    st.session_state[lab.key("b_net")] = layers_to_text(exp_b.model.layers)
+    st.session_state[lab.key("b_act")] = _uniform_activation(exp_b)
+    st.session_state[lab.key("b_feat")] = list(exp_b.data.features)
+
+
+def run_b_controls(lab: CompareSession, exp_a: Experiment, *,
+                   features: tuple[str, ...] = ()) -> tuple[Experiment, list[str]]:
+    """Run B's settings (seeded from A plus B's overrides; reseeded when A changes), then
+    run B as the widgets now say. `features`: the inputs this lab offers (none: no picker)."""
+    exp_b, notes = lab.run_b(exp_a)
+    synced = lab.key("synced_a")
+    if st.session_state.get(synced) != exp_a.to_query():
+        _seed_widgets(lab, exp_b)
+        st.session_state[synced] = exp_a.to_query()
+    st.caption("Run B starts as a copy of run A (the sidebar): same data, same seed. Change "
+               "what you want to compare here; everything you leave alone follows A.")
+    for row in B_FIELDS:
+        cols = st.columns(len(row))
+        for col, name in zip(cols, row):
+            field_widget("train", name, lab.key("b_" + name), where=col,
+                         label=f"B: {name.replace('_', ' ')}" if name == "seed" else None,
+                         slider=name != "seed")
+    cols = st.columns([1, 2])
+    cols[0].selectbox("B: activation (every layer)", [MIXED, *ACTIVATION_NAMES],
+                      key=lab.key("b_act"), format_func=lambda a: a if a == MIXED else friendly(a),
+                      on_change=_activation_picked, args=(lab,),
+                      help="Use one activation in every hidden layer of run B, e.g. ReLU "
+                           "against A's tanh.")
+    cols[1].text_input("B: hidden layers", key=lab.key("b_net"), max_chars=300,
+                       on_change=_layers_typed, args=(lab,),
+                       help="Run B's stack as text, as in the link: dense:8:relu,dense:8:relu "
+                            "(units, activation); dropout:0.2 and batchnorm also work.")
+    if features:
+        st.multiselect("B: input features", features, key=lab.key("b_feat"),
+                       help="The inputs run B reads (the same points as A).")
+    return _exp_b_from_widgets(lab, exp_a, notes)
+
+
+def _exp_b_from_widgets(lab: CompareSession, exp_a: Experiment,
+                        notes: list[str]) -> tuple[Experiment, list[str]]:
+    s = st.session_state
+    train = {name: s[lab.key("b_" + name)] for row in B_FIELDS for name in row}
+    try:
+        layers = layers_from_text(s[lab.key("b_net")])
+    except SpecError as exc:
+        notes = notes + [f"Run B's hidden layers: {exc} Keeping A's."]
+        layers = exp_a.model.layers
+    features = tuple(s.get(lab.key("b_feat")) or exp_a.data.features)
+    candidate = exp_a.replace("train", **train).replace("data", features=features)
+    candidate = dataclasses.replace(candidate, model=dataclasses.replace(exp_a.model,
+                                                                         layers=layers))
+    try:
+        exp_b = candidate.validated()
+    except SpecError as exc:
+        return lab.run_b(exp_a)[0], notes + [f"Run B: {exc} Keeping B's last settings."]
+    lab.set_overrides(overrides_between(exp_a, exp_b))
+    return exp_b, notes
+
+
+def _activation_picked(lab: CompareSession) -> None:
+    """The activation picker rewrites B's layers text (which stays the one source of B's
+    network), every dense layer at once."""
+    act, key = st.session_state[lab.key("b_act")], lab.key("b_net")
+    try:
+        layers = layers_from_text(st.session_state[key])
+    except SpecError:
+        return                                    # the text's own message shows on this run
+    if act != MIXED:
+        st.session_state[key] = layers_to_text(tuple(
+            dataclasses.replace(layer, activation=act) if layer.kind == "dense" else layer
+            for layer in layers))
+
+
+def _layers_typed(lab: CompareSession) -> None:
+    """Typed layers: the picker shows their one activation, or that they mix several."""
+    try:
+        layers = layers_from_text(st.session_state[lab.key("b_net")])
+    except SpecError:
+        return
+    acts = {layer.activation for layer in layers if layer.kind == "dense"}
+    st.session_state[lab.key("b_act")] = acts.pop() if len(acts) == 1 else MIXED
+
+
+def differences_table(exp_a: Experiment, exp_b: Experiment) -> None:
+    """What run B changes, one row per setting (the link's spelling of each value)."""
+    rows = differences(exp_a, exp_b)
+    if not rows:
+        st.caption("Run B has the same settings as run A: the two runs train identically "
+                   "(change something above to compare).")
+        return
+    st.dataframe({"Setting": [r[0] for r in rows], "Run A": [r[1] for r in rows],
+                  "Run B": [r[2] for r in rows]}, hide_index=True, width="content")

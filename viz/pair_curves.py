@@ -1,0 +1,49 @@
+"""Compare mode's curves: run A solid, run B dashed, on one pair of axes per measure.
+
+The test curve of each run is drawn strong (it is what the verdict judges), the train curve
+thin and faint, so a gap between train and test (overfitting) shows for each run too.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from viz.curves import polyline_points
+
+A_COLOUR, B_COLOUR = "#0877bd", "#d95f02"       # the playground's blue, a contrasting orange
+DASH = "6,4"
+
+
+def pair_curves_svg(history_a: dict[str, np.ndarray], history_b: dict[str, np.ndarray],
+                    metric: str = "loss", *, width: int = 420, height: int = 150) -> str:
+    """Both runs' train and test `metric` against epochs (A solid, B dashed)."""
+    runs = [(h.get("epoch", np.array([])), h, colour, dash)
+            for h, colour, dash in ((history_a, A_COLOUR, ""), (history_b, B_COLOUR, DASH))]
+    box = (44.0, 8.0, width - 54.0, height - 30.0)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+             'font-family="sans-serif" font-size="10">']
+    ys = [h.get(f"{split}_{metric}", np.array([])) for _, h, _, _ in runs
+          for split in ("train", "test")]
+    values = np.concatenate(ys) if ys else np.array([])
+    values = values[np.isfinite(values)]
+    last = max((float(e[-1]) for e, *_ in runs if len(e)), default=0.0)
+    if values.size and any(len(e) >= 2 for e, *_ in runs):
+        lo, hi = (0.0, 1.0) if metric == "acc" else (0.0, float(values.max()) or 1.0)
+        xr = (0.0, last or 1.0)
+        for epochs, h, colour, dash in runs:
+            if len(epochs) < 2:
+                continue
+            dashes = f' stroke-dasharray="{dash}"' if dash else ""
+            for split, width_px, opacity in (("train", 1.0, 0.45), ("test", 2.0, 1.0)):
+                series = h.get(f"{split}_{metric}", np.full(len(epochs), np.nan))
+                parts.append(f'<polyline points="{polyline_points(epochs, series, box, xr, (lo, hi))}"'
+                             f' fill="none" stroke="{colour}" stroke-width="{width_px}" '
+                             f'stroke-opacity="{opacity}"{dashes}/>')
+        left, top, w, h = box
+        parts.append(f'<line x1="{left}" y1="{top + h}" x2="{left + w}" y2="{top + h}" stroke="#999"/>'
+                     f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + h}" stroke="#999"/>'
+                     f'<text x="{left - 4}" y="{top + 8}" text-anchor="end">{hi:.3g}</text>'
+                     f'<text x="{left - 4}" y="{top + h}" text-anchor="end">{lo:.3g}</text>'
+                     f'<text x="{left}" y="{height - 6}">0</text>'
+                     f'<text x="{left + w}" y="{height - 6}" text-anchor="end">epoch {last:.0f}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
