@@ -13,7 +13,7 @@ from typing import Mapping
 import streamlit as st
 
 from engine.spec import Experiment, SpecError
-from engine.spec.fields import ACTIVATION_NAMES, friendly
+from engine.spec.fields import ACTIVATION_NAMES, FIELDS_BY_NAME, friendly
 from engine.spec.layers import layers_from_text, layers_to_text
 from engine.spec.overrides import (differences, link_params, overrides_between, read_overrides,
                                    with_overrides)
@@ -21,7 +21,7 @@ from engine.train import Trainer, needs_rebuild
 from engine.train.pair import RunPair
 from engine.data import Dataset, DatasetError
 from ui.controls.fields import field_widget
-from ui.messages import show_error
+from ui.messages import show_error, show_warning
 from ui.session import LabSession
 
 COMPARE_KEY = "cmp"              # cmp=1 in a link opens compare mode
@@ -36,30 +36,35 @@ class CompareSession(LabSession):
                   data=None) -> RunPair | None:
         """Follow both experiments: new runs when either needs a rebuild (both restart, so
         they stay level), else each run's live settings applied in place. `data(exp)` gives a
-        lab's own dataset for an experiment (default: the experiment's DataSpec)."""
+        lab's own dataset for an experiment (default: the experiment's DataSpec). A change
+        that B cannot build is said (on every run, until it is fixed) while B trains A's
+        network, so the page never loses both runs to one typo."""
         pair = self.trainer
         with self.lock:
-            stale = (pair is None or needs_rebuild(pair.a.experiment, exp_a)
-                     or needs_rebuild(pair.b.experiment, exp_b))
-            if stale:
+            wanted_b = self._get("wanted_b")        # B as asked (it may train A's network)
+            if (pair is None or wanted_b is None or needs_rebuild(pair.a.experiment, exp_a)
+                    or needs_rebuild(wanted_b, exp_b)):
                 try:
-                    new = RunPair(*(Trainer(e, dataset=data(e) if data else None, device="cpu")
-                                    for e in (exp_a, exp_b)))
+                    new, problem = _build_pair(exp_a, exp_b, data)
                 except (SpecError, DatasetError) as exc:
-                    show_error(f"Compare mode: {exc}")
+                    show_error(f"Run A: {exc}")
                     return pair
                 runner = self._get("runner")
                 if runner is not None:
                     runner.stop(wait=False)        # the lock is held: no chunk is running
-                st.session_state[self.key("trainer")] = new
-                st.session_state[self.key("run_id")] = self.run_id + 1
-                return new
-            for run, exp in ((pair.a, exp_a), (pair.b, exp_b)):
-                if run.spec != exp.train:
-                    try:
-                        run.apply(exp.train)
-                    except SpecError as exc:
-                        show_error(f"Run {'A' if run is pair.a else 'B'}: {exc}")
+                st.session_state.update({self.key("trainer"): new, self.key("wanted_b"): exp_b,
+                                         self.key("b_problem"): problem,
+                                         self.key("run_id"): self.run_id + 1})
+                pair = new
+            else:
+                for name, run, exp in (("A", pair.a, exp_a), ("B", pair.b, exp_b)):
+                    if run.spec != exp.train:
+                        try:
+                            run.apply(exp.train)
+                        except SpecError as exc:
+                            show_error(f"Run {name}: {exc}")
+        if self._get("b_problem"):
+            show_warning(self._get("b_problem"), icon=":material/build:")
         return pair
 
     # ---- run B as overrides of A ---------------------------------------------------------
@@ -72,6 +77,25 @@ class CompareSession(LabSession):
 
     def run_b(self, exp_a: Experiment) -> tuple[Experiment, list[str]]:
         return with_overrides(exp_a, self.overrides)
+
+
+def _build_pair(exp_a: Experiment, exp_b: Experiment, data) -> tuple[RunPair, str | None]:
+    """Both runs, or A and (when B's change cannot be built) B on A's network and, failing
+    that, a copy of A; with the problem in words. Raises when A itself cannot be built."""
+    def build(exp: Experiment) -> Trainer:
+        return Trainer(exp, dataset=data(exp) if data else None, device="cpu")
+
+    first = build(exp_a)
+    try:
+        return RunPair(first, build(exp_b)), None
+    except (SpecError, DatasetError) as exc:
+        problem = f"Run B: {exc}"
+    try:
+        fallback = build(dataclasses.replace(exp_b, model=exp_a.model, data=exp_a.data))
+        said = "run A's network with B's training settings"
+    except (SpecError, DatasetError):
+        fallback, said = build(exp_a), "a copy of run A"
+    return RunPair(first, fallback), f"{problem} Until you change that, run B trains {said}."
 
 
 def read_compare(params: Mapping[str, list[str]]) -> tuple[bool, dict[str, str]]:
@@ -115,7 +139,7 @@ def run_b_controls(lab: CompareSession, exp_a: Experiment, *,
         cols = st.columns(len(row))
         for col, name in zip(cols, row):
             field_widget("train", name, lab.key("b_" + name), where=col,
-                         label=f"B: {name.replace('_', ' ')}" if name == "seed" else None,
+                         label="B: " + FIELDS_BY_NAME[("train", name)].label,
                          slider=name != "seed")
     cols = st.columns([1, 2])
     cols[0].selectbox("B: activation (every layer)", [MIXED, *ACTIVATION_NAMES],
