@@ -76,6 +76,16 @@ def test_a_dataset_refuses_weights_of_the_wrong_length():
         dataclasses.replace(ds, w_train=np.ones(3, dtype=np.float32))
 
 
+def test_subsets_keep_each_rows_weight():
+    from datasets.subset import take_train
+    from engine.classic.curves import _subset
+    ds = load_loan(300, seed=0, label_bias=0.5, reweigh=True).dataset
+    rows = np.array([5, 1, 7])
+    sub = _subset(ds, rows)                      # the learning curve's smaller training sets
+    np.testing.assert_array_equal(sub.w_train, ds.w_train[rows])
+    assert len(take_train(ds, 50).w_train) == 50
+
+
 # ---- the Trainer ---------------------------------------------------------------------------
 def experiment(batch_size=16, layers="dense:8:relu", loss="auto", optimizer="adam"):
     return Experiment(DataSpec("loan", n_samples=300, train_ratio=0.7, seed=0),
