@@ -180,9 +180,9 @@ def remedy_controls() -> None:
                    "is seen as often. Does the gap between groups close?")
     st.toggle("Re-weighting", key=k("reweigh"),
               help="A remedy: no row is added or removed, but each training row counts more "
-                   "or less in the loss, so that in the weighted data every group gets the "
-                   "'yes' answer equally often (rare combinations, such as an approved "
-                   "applicant of a group that was usually denied, count more).")
+                   "or less in the loss, so that in the weighted data every answer is as "
+                   "common in each group as overall (rare combinations, such as an approved "
+                   "applicant from a group that was usually denied, count more).")
 
 
 def data_spec_from_state() -> DataSpec:
