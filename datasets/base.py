@@ -54,6 +54,14 @@ class Dataset:
     # Per-step targets: y is (N, T) int64 class per time step, IGNORE where no answer is due
     # (the copy task's reading phase); the head then answers at every step.
     per_step: bool = False
+    # Per-example training weights (float32, one per row of y_train, read-only): how much each
+    # example counts in the loss (the data lab's re-weighting remedy). None: each counts once.
+    w_train: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        if self.w_train is not None and len(self.w_train) != len(self.y_train):
+            raise DatasetError(f"{len(self.w_train)} training weights for "
+                               f"{len(self.y_train)} training examples: one each is needed.")
 
     @property
     def n_outputs(self) -> int:

@@ -32,5 +32,6 @@ def take_train(ds: Dataset, n: int) -> Dataset:
     order = (balanced_order(ds.y_train) if ds.task == CLASSIFICATION
              else np.arange(total))[:n]
     order = np.sort(order)                        # keep the split's shuffled order
+    w = None if ds.w_train is None else freeze(ds.w_train[order])
     return dataclasses.replace(ds, x_train=freeze(ds.x_train[order]),
-                               y_train=freeze(ds.y_train[order]))
+                               y_train=freeze(ds.y_train[order]), w_train=w)

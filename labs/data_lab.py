@@ -18,9 +18,9 @@ from engine.spec import Experiment, ModelSpec
 from engine.train import Trainer
 from ui.controls.layer_editor import layer_editor, plan_panel, seed_stack, stack_from_state
 from ui.controls.table_upload import prepared_upload, upload_controls
-from ui.controls.tables import (LAB, LESSON_LAB, balance_control, bundled_table, data_spec_from_state,
+from ui.controls.tables import (LAB, LESSON_LAB, bundled_table, data_spec_from_state,
                                 editor, k, loan_controls, loan_table, read_url,
-                                restore_missing, seed_controls, table_picker,
+                                remedy_controls, restore_missing, seed_controls, table_picker,
                                 train_spec_from_state, training_controls, write_url)
 from ui.lessons import lesson_changed
 from ui.live import inside_view, live_view, play_bar
@@ -45,19 +45,20 @@ def _first_visit() -> None:
 def _table(name: str, data) -> tuple[Table | None, object]:
     """The chosen table and the key that names it (a new key rebuilds the network)."""
     balance = bool(st.session_state[k("balance")])
+    reweigh = bool(st.session_state[k("reweigh")])
     if name == "loan":
         args = (data.n_samples, data.train_ratio, data.seed,
                 float(st.session_state[k("minor")]), float(st.session_state[k("lbias")]),
-                balance)
+                balance, reweigh)
         return loan_table(*args), ("loan", *args)
     if name == "csv":
         upload = upload_controls()
         if upload is None:
             return None, None
         digest, frame = upload
-        table = prepared_upload(digest, frame, data.train_ratio, data.seed, balance)
+        table = prepared_upload(digest, frame, data.train_ratio, data.seed, balance, reweigh)
         key = ("csv", digest, st.session_state[k("target")], st.session_state[k("sensitive")],
-               data.train_ratio, data.seed, balance)
+               data.train_ratio, data.seed, balance, reweigh)
         return table, key
     return bundled_table(name, data.train_ratio, data.seed), (name, data.train_ratio, data.seed)
 
@@ -74,8 +75,8 @@ def _page() -> None:
             loan_controls()
         data = data_spec_from_state()
         table, data_key = _table(name, data)
-        if name in ("loan", "csv"):
-            balance_control()
+        if table is not None and table.sensitive:    # remedies need a sensitive column
+            remedy_controls()
         st.subheader("Training")
         training_controls()
     for note in LAB.notes:

@@ -47,7 +47,7 @@ def build(exp: Experiment, size: int | None) -> Trainer:
         extra = dict(size)
         table = load_loan(exp.data.n_samples, exp.data.train_ratio, exp.data.seed,
                           minority_share=extra["minor"], label_bias=extra["lbias"],
-                          balance=extra["bal"])
+                          balance=extra["bal"], reweigh=extra["rew"])
         return Trainer(exp, dataset=table.dataset, device="cpu")
     from datasets.subset import take_train
     return Trainer(exp, dataset=take_train(load_data(exp.data), size), device="cpu")

@@ -37,7 +37,9 @@ def curve_sizes(n_train: int, steps: int = SIZES, smallest: float = 0.05) -> tup
 
 
 def _subset(ds, rows: np.ndarray):
-    return dataclasses.replace(ds, x_train=ds.x_train[rows], y_train=ds.y_train[rows])
+    """The training rows `rows` (and their weights, when re-weighted); test rows unchanged."""
+    w = None if ds.w_train is None else ds.w_train[rows]
+    return dataclasses.replace(ds, x_train=ds.x_train[rows], y_train=ds.y_train[rows], w_train=w)
 
 
 def _network_score(experiment, ds, checkpoint: Callable[[], bool]) -> float:

@@ -14,6 +14,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from engine.spec.experiment import TrainSpec
+from engine.spec.fields import SpecError
 
 LossFn = Callable[[Tensor, Tensor], Tensor]
 
@@ -55,6 +56,20 @@ class Objective:
             return torch.cat([1 - p1, p1], dim=1)
         return out.softmax(dim=-1)
 
+    def weighted(self, out: Tensor, target: Tensor, w: Tensor) -> Tensor:
+        """The batch loss with per-example weights `w` (B,): sum(w_i · l_i) / sum(w_i)."""
+        return (w * example_losses(self, out, target)).sum() / w.sum()
+
+    def weights(self, w: np.ndarray | None, device: torch.device) -> Tensor | None:
+        """A dataset's training weights as a tensor on `device` (None when it has none);
+        SpecError where the loss has no single value per example to weight."""
+        if w is None:
+            return None
+        if self.per_step:
+            raise SpecError("Training weights count whole examples, but this data is scored "
+                            "at every time step: re-weighting is not available here.")
+        return torch.tensor(w, dtype=torch.float32, device=device)
+
 
 def _half_squared(out: Tensor, target: Tensor) -> Tensor:
     return 0.5 * F.mse_loss(out, target)
@@ -92,6 +107,21 @@ def resolve_objective(loss: str, task: str, n_classes: int, *, n_values: int = 1
         return Objective(name, 1, "tanh", _half_squared, classification=True)
     fn = {"cross_entropy": F.cross_entropy, "mse": _softmax_mse, "huber": _softmax_huber}[name]
     return Objective(name, n_classes, "linear", fn, classification=True)
+
+
+def example_losses(objective: Objective, out: Tensor, target: Tensor) -> Tensor:
+    """The loss of each example, (B,): `objective.loss` without its mean over the batch
+    (averaged over an example's outputs, so their plain mean is `objective.loss`)."""
+    name = objective.name
+    if name == "cross_entropy":
+        return F.cross_entropy(out, target, reduction="none")
+    if objective.classification and name != "tfp_squared":
+        out = out.softmax(dim=1)                # softmax-MSE / softmax-Huber compare probabilities
+    if name == "huber":
+        per = F.huber_loss(out, target, reduction="none")
+    else:
+        per = F.mse_loss(out, target, reduction="none") * (0.5 if name == "tfp_squared" else 1.0)
+    return per.flatten(1).mean(dim=1)
 
 
 def make_optimizer(params: list[nn.Parameter], spec: TrainSpec) -> torch.optim.Optimizer:

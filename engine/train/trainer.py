@@ -25,7 +25,7 @@ from torch import nn
 from engine.data import Dataset
 from engine.model.build import build_model
 from engine.train.augment import augment_batch, augmenting
-from engine.train.batches import batch_count, cut_batches
+from engine.train.batches import batch_count, cut_batches, with_weights
 from engine.model.cost import check_cost, scored_examples
 from engine.data import DATASETS, load_data
 from engine.model.init import init_weights
@@ -105,7 +105,7 @@ class Trainer:
         self.batch_in_epoch = 0      # batches done in the current epoch
         self.steps = 0               # optimizer steps in total
         self.status, self.reason = READY, ""
-        self._batches: list[tuple[torch.Tensor, torch.Tensor]] = []
+        self._batches: list[tuple[torch.Tensor, ...]] = []   # (x, y) or, weighted, (x, y, w)
         self._order = torch.empty(0, dtype=torch.int64)   # this epoch's shuffle
         self._epoch_batch_size = spec.batch_size           # ... and the batch size it was cut with
         self._best_test, self._since_best = math.inf, 0
@@ -128,6 +128,7 @@ class Trainer:
         self.y_train = obj.encode_targets(ds.y_train).to(dev)
         self.x_test = torch.tensor(ds.x_test, dtype=torch.float32, device=dev)
         self.y_test = obj.encode_targets(ds.y_test).to(dev)
+        self.w_train = obj.weights(ds.w_train, dev)     # None: every example counts once
         # Fixed scoring subsets, so per-epoch scoring stays cheap on big image sets.
         self._labels_train = torch.tensor(ds.y_train[:self.eval_limit], device=dev)
         self._labels_test = torch.tensor(ds.y_test[:self.eval_limit], device=dev)
@@ -179,7 +180,7 @@ class Trainer:
         if self.done:
             return 0
         self._emit("run_start")                 # e.g. a recorder forks a rewound run here
-        model, loss_fn = self.model, self.objective.loss
+        model, obj, loss_fn = self.model, self.objective, self.objective.loss
         l1, l2, weights = self.spec.l1, self.spec.l2, self._weights
         on_step = self._listeners["step"]
         augment = self._images and augmenting(self.spec)
@@ -188,12 +189,12 @@ class Trainer:
         while not self.done and (n_batches is None or ran < n_batches):
             if self.batch_in_epoch == 0:
                 self._start_epoch()
-            xb, yb = self._batches[self.batch_in_epoch]
+            xb, yb, *wb = self._batches[self.batch_in_epoch]
             if augment:                         # a new random version of the batch, each step
                 xb = augment_batch(xb, self.spec, self.augment_generator, self.flips_allowed)
             opt = self.optimizer
             opt.zero_grad(set_to_none=True)
-            loss = loss_fn(model(xb), yb)
+            loss = obj.weighted(model(xb), yb, wb[0]) if wb else loss_fn(model(xb), yb)
             if l1:
                 loss = loss + l1 * sum(w.abs().sum() for w in weights)
             if l2:
@@ -220,9 +221,9 @@ class Trainer:
         set_hyperparameters(self.optimizer, self.spec, self._lr)
 
     def _cut_batches(self) -> None:
-        order = self._order
-        self._batches = cut_batches(self.x_train[order], self.y_train[order],
-                                    self._epoch_batch_size, self._batch_norm)
+        order, size, bn = self._order, self._epoch_batch_size, self._batch_norm
+        self._batches = cut_batches(self.x_train[order], self.y_train[order], size, bn)
+        self._batches = with_weights(self._batches, self.w_train, order)   # (x, y[, w])
 
     def _end_epoch(self) -> None:
         self.epoch += 1

@@ -67,13 +67,13 @@ def upload_controls() -> tuple[str, object] | None:
 
 
 def prepared_upload(digest: str, frame, train_ratio: float, seed: int,
-                    balance: bool) -> Table | None:
+                    balance: bool, reweigh: bool) -> Table | None:
     """The upload prepared for the chosen columns, or None after a message."""
     sensitive = st.session_state.get(k("sensitive"), NONE)
     try:
         return csv_table(digest, st.session_state[k("target")],
                          "" if sensitive == NONE else sensitive, train_ratio, seed, balance,
-                         frame)
+                         reweigh, frame)
     except DatasetError as exc:
         show_error(exc)
         return None

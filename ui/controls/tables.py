@@ -46,7 +46,8 @@ PRESETS = {
 }
 DEFAULT_TRAIN = TrainSpec(optimizer="adam", lr=0.01, batch_size=16)
 LOAN_KEYS = {"minor": ("minority_share", 0.2), "lbias": ("label_bias", 0.3)}
-BALANCE_KEY = "bal"
+BALANCE_KEY = "bal"       # link keys of the two bias remedies
+REWEIGH_KEY = "rew"
 
 
 def preset_layers(name: str):
@@ -82,21 +83,21 @@ def bundled_table(name: str, train_ratio: float, seed: int) -> Table:
 
 @st.cache_resource(max_entries=24, show_spinner=False)
 def loan_table(n: int, train_ratio: float, seed: int, minority: float, bias: float,
-               balance: bool) -> Table:
+               balance: bool, reweigh: bool) -> Table:
     from datasets.table_sources import load_loan
     return load_loan(n, train_ratio, seed, minority_share=minority, label_bias=bias,
-                     balance=balance)
+                     balance=balance, reweigh=reweigh)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
 def csv_table(digest: str, target: str, sensitive: str, train_ratio: float, seed: int,
-              balance: bool, _frame) -> Table:
+              balance: bool, reweigh: bool, _frame) -> Table:
     """An upload prepared (keyed by the file's digest and the choices, not the frame)."""
     from datasets.table import prepare
-    from datasets.table_sources import balanced
+    from datasets.table_sources import remedied
     table = prepare(_frame, target, limits=LIMITS, name="csv", train_ratio=train_ratio,
                     seed=seed, sensitive=sensitive)
-    return balanced(table, seed) if balance and table.sensitive else table
+    return remedied(table, seed, balance=balance, reweigh=reweigh)
 
 
 def read_upload(data: bytes):
@@ -116,6 +117,7 @@ def _control_values(exp: Experiment, extra: dict) -> dict:
             k("data_seed"): exp.data.seed, k("n_samples"): exp.data.n_samples,
             k("minor"): extra.get("minor", 0.2), k("lbias"): extra.get("lbias", 0.3),
             k("balance"): bool(extra.get(BALANCE_KEY, False)),
+            k("reweigh"): bool(extra.get(REWEIGH_KEY, False)),
             **{k("train_" + n): getattr(exp.train, n) for n in NET_TRAIN_KEYS}}
 
 
@@ -171,10 +173,16 @@ def loan_controls() -> None:
                    "against the fair decision.")
 
 
-def balance_control() -> None:
+def remedy_controls() -> None:
+    """The two bias remedies; both on: balanced sampling first, then re-weighting."""
     st.toggle("Balanced sampling", key=k("balance"),
               help="A remedy: repeat the smaller group's training rows until every group "
                    "is seen as often. Does the gap between groups close?")
+    st.toggle("Re-weighting", key=k("reweigh"),
+              help="A remedy: no row is added or removed, but each training row counts more "
+                   "or less in the loss, so that in the weighted data every answer is as "
+                   "common in each group as overall (rare combinations, such as an approved "
+                   "applicant from a group that was usually denied, count more).")
 
 
 def data_spec_from_state() -> DataSpec:
@@ -189,7 +197,8 @@ def loan_extra() -> dict[str, str]:
     """The loan table's own link values (only where they apply)."""
     return {"minor": f"{st.session_state[k('minor')]:g}",
             "lbias": f"{st.session_state[k('lbias')]:g}",
-            **({BALANCE_KEY: "1"} if st.session_state[k("balance")] else {})}
+            **({BALANCE_KEY: "1"} if st.session_state[k("balance")] else {}),
+            **({REWEIGH_KEY: "1"} if st.session_state[k("reweigh")] else {})}
 
 
 # ---- links --------------------------------------------------------------------------------
@@ -249,7 +258,8 @@ def read_params(params: dict[str, list[str]]) -> tuple[Experiment, dict, list[st
     if name == "loan":
         for key, (limit, default) in LOAN_KEYS.items():
             extra[key] = _float_param(params, key, limit, default, notes)
-        extra[BALANCE_KEY] = (params.get(BALANCE_KEY) or ["0"])[-1] == "1"
+        for key in (BALANCE_KEY, REWEIGH_KEY):      # anything but "1" is off
+            extra[key] = (params.get(key) or ["0"])[-1] == "1"
     return exp, extra, list(dict.fromkeys(notes + fitted))
 
 
