@@ -54,7 +54,8 @@ def _page() -> None:
     presentation_box(LAB)
     hidden: set[str] = st.session_state[k("hidden")]
     st.markdown("#### 2D playground: watch a network learn to separate points")
-    lesson = lesson_bar(LAB)          # the open lesson, if any: its goal is checked live
+    comparing = bool(st.session_state.get(k("compare")))
+    lesson = lesson_bar(LAB, follow=CMP if comparing else None)   # its goal is checked live
     if lesson is None:                # a lesson says what to try; without one, this does
         with st.expander("First time here? Press **Play**, then try…", expanded=True,
                          icon=":material/lightbulb:"):
@@ -72,8 +73,8 @@ def _page() -> None:
     except SpecError as exc:
         show_error(str(exc))
         exp = st.session_state[k("experiment")]
-    if st.session_state.get(k("compare")):
-        _compare_page(exp, hidden, first)
+    if comparing:
+        _compare_page(exp, hidden, first, lesson)
         return
     CMP.stop()
     trainer = LAB.sync(exp)
@@ -121,33 +122,36 @@ def compare_toggle(where) -> bool:
                              "data and seed; change B's settings and watch which learns better.")
 
 
-def _compare_page(exp_a, hidden: set[str], first: bool) -> None:
+def _compare_page(exp_a, hidden: set[str], first: bool, lesson) -> None:
     """Compare mode: run A (the sidebar) and run B (A plus what B changes), trained together
-    by the shared live loop, drawn side by side."""
+    by the shared live loop, drawn side by side. B's settings are read first (the runs
+    follow them) but drawn below the views, where they stay in sight of the maps."""
     LAB.stop()
     st.session_state[k("play")] = False          # the single run's switch is not drawn here
-    with st.expander("Run B: what it changes", expanded=True, icon=":material/compare:"):
+    top, editor = st.container(), st.container()
+    with editor.expander("Run B: what it changes", expanded=True, icon=":material/compare:"):
         exp_b, notes = run_b_controls(CMP, exp_a, features=FEATURES)
         for note in notes:
             show_warning(note)
         differences_table(exp_a, exp_b)
-    pair = CMP.sync_pair(exp_a, exp_b)
-    if pair is None:
-        if not first:
-            sidebar(hidden)
-        return
-    write_url(exp_a, hidden, st.session_state[k("renderer")], compare=True)
-    play_bar(CMP, hidden=hidden | {"timeline"})
-    view = st.columns(4)
-    compare_toggle(view[3])
-    show_test = view[0].toggle("Show test data", key=k("show_test"),
-                               help="Draw the held-out test points as rings.")
-    discretize = view[1].toggle("Discretize output", key=k("discretize"),
-                                help="Show hard class decisions instead of confidence.")
-    live_view(CMP, capture=capture_pair, tick=COMPARE_TICK,
-              draw=lambda frame: draw_pair(frame, (pair.a.dataset, pair.b.dataset),
-                                           playing=CMP.playing, show_test=show_test,
-                                           discretize=discretize))
+    with top:
+        pair = CMP.sync_pair(exp_a, exp_b)
+        if pair is None:
+            if not first:
+                sidebar(hidden)
+            return
+        write_url(exp_a, hidden, st.session_state[k("renderer")], compare=True)
+        play_bar(CMP, hidden=hidden | {"timeline"})
+        view = st.columns(4)
+        compare_toggle(view[3])
+        show_test = view[0].toggle("Show test data", key=k("show_test"),
+                                   help="Draw the held-out test points as rings.")
+        discretize = view[1].toggle("Discretize output", key=k("discretize"),
+                                    help="Show hard class decisions instead of confidence.")
+        live_view(CMP, capture=capture_pair, tick=COMPARE_TICK,
+                  draw=lambda frame: draw_pair(frame, (pair.a.dataset, pair.b.dataset),
+                                               playing=CMP.playing, show_test=show_test,
+                                               discretize=discretize), after=lesson)
     if not first:
         sidebar(hidden)
     share_box(hidden)

@@ -67,6 +67,8 @@ def solve(lesson: Lesson) -> Outcome:
         from tests.gan_lesson_runs import solve_gan
         return solve_gan(lesson, Outcome)
     params = query(lesson.link)
+    if (params.get("cmp") or ["0"])[-1] == "1":
+        return solve_compare(lesson, params)
     exp, size, _ = read(lesson, params)
     trainer, run = build(exp, size), 0
     recorder = Recorder(trainer)
@@ -98,4 +100,40 @@ def solve(lesson: Lesson) -> Outcome:
                        f"{trainer.status} train {m.train_loss:.3f} test {m.test_loss:.3f} "
                        f"acc {m.test_acc:.3f}: " + "; ".join(
                            f"{s.text} {s.ok} ({s.now})" for s in progress.checks))
+    return out
+
+
+def solve_compare(lesson: Lesson, params: dict[str, list[str]]) -> Outcome:
+    """A compare-mode lesson (2D page): the goal watches run B with run A beside it; each step
+    changes the link (B's keys included) and both runs restart when either needs a rebuild."""
+    from engine.spec.overrides import with_overrides
+    from engine.train.pair import RunB, RunPair
+    from ui.compare import read_compare
+
+    def runs(params: dict[str, list[str]]) -> tuple[Experiment, Experiment]:
+        exp_a, _ = read(lesson, params)[:2]
+        return exp_a, with_overrides(exp_a, read_compare(params)[1])[0]
+
+    exp_a, exp_b = runs(params)
+    pair, run = RunPair(Trainer(exp_a), Trainer(exp_b)), 0
+    watch = Watch(lesson)
+    out = Outcome(met_before=watch.observe(RunB(pair), None, run).met)
+    for number, step in enumerate(lesson.solution, start=1):
+        params.update(query(step.change))
+        exp_a, exp_b = runs(params)
+        if step.reset or needs_rebuild(pair.a.experiment, exp_a) \
+                or needs_rebuild(pair.b.experiment, exp_b):
+            pair, run = RunPair(Trainer(exp_a), Trainer(exp_b)), run + 1
+        else:
+            pair.a.apply(exp_a.train)
+            pair.b.apply(exp_b.train)
+        target = pair.epoch + step.epochs
+        while pair.epoch < target and not pair.done:
+            pair.step_epoch()
+            if watch.observe(RunB(pair), None, run).met:
+                out.met_in_step = number
+                out.log.append(f"met at epoch {pair.epoch}")
+                return out
+        out.log.append(f"after {step.say}: epoch {pair.epoch}, test acc A "
+                       f"{pair.a.metrics.test_acc:.3f} B {pair.b.metrics.test_acc:.3f}")
     return out

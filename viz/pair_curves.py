@@ -14,7 +14,7 @@ DASH = "6,4"
 
 
 def pair_curves_svg(history_a: dict[str, np.ndarray], history_b: dict[str, np.ndarray],
-                    metric: str = "loss", *, width: int = 420, height: int = 150) -> str:
+                    metric: str = "loss", *, width: int = 300, height: int = 150) -> str:
     """Both runs' train and test `metric` against epochs (A solid, B dashed)."""
     runs = [(h.get("epoch", np.array([])), h, colour, dash)
             for h, colour, dash in ((history_a, A_COLOUR, ""), (history_b, B_COLOUR, DASH))]

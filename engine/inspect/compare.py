@@ -4,19 +4,19 @@ Called under the session lock like every capture; what leaves is numpy (engine.s
 """
 from __future__ import annotations
 
+from engine.inspect.playground import grid_resolution
 from engine.inspect.probe import grid_outputs
 from engine.inspect.run import run_state
 from engine.snapshot import PairSnapshot
 from engine.train.pair import RunPair, verdict
-
-GRID = 40            # each run's output map: a GRID × GRID lattice (two maps per frame)
 
 
 def capture_pair(pair: RunPair, _recorder=None, *, maps: bool = True) -> PairSnapshot:
     """One frame of both runs; `maps` (2D data only) adds each run's output over the plane."""
     a, b = pair.runs
     flat = maps and a.dataset.extent is not None
-    outputs = [grid_outputs(t, GRID).output if flat else None for t in (a, b)]
+    outputs = [grid_outputs(t, grid_resolution(t.plan)).output if flat else None
+               for t in (a, b)]
     judged = verdict(a, b)
     return PairSnapshot(a=run_state(a), b=run_state(b), output_a=outputs[0],
                         output_b=outputs[1], verdict=judged.text, winner=judged.winner)

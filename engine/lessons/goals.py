@@ -60,6 +60,14 @@ def _gan(t, method: str) -> float:
     return measure() if measure is not None else math.nan
 
 
+def _lead(t) -> float:
+    """Compare mode: run B's test accuracy minus run A's (NaN outside compare mode)."""
+    rival = getattr(t, "rival", None)
+    if rival is None:
+        return math.nan
+    return t.metrics.test_acc - rival.metrics.test_acc
+
+
 Measure = Callable[["Trainer", "Recorder | None"], float]
 MEASURES: Mapping[str, Measure] = MappingProxyType({
     "test_acc": lambda t, r: t.metrics.test_acc,
@@ -83,6 +91,7 @@ MEASURES: Mapping[str, Measure] = MappingProxyType({
     "dropout": lambda t, r: max((x.rate for x in _layers(t) if x.kind == "dropout"),
                                 default=0.0),
     "dead_share": lambda t, r: _dead(r),
+    "lead_over_a": lambda t, r: _lead(t),
     "modes_covered": lambda t, r: _gan(t, "modes_covered"),
     "js": lambda t, r: _gan(t, "divergence"),
 })

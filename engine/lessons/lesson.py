@@ -54,6 +54,10 @@ METRICS: Mapping[str, Metric] = MappingProxyType({
     "dead_share": Metric("dead ReLUs in a layer", "percent", "The largest share of ReLUs "
                          "that output 0 for every input, in any one layer (from the "
                          "inside-the-network record; 0 without ReLUs)."),
+    # compare mode (2D playground): run B's goal, with run A beside it
+    "lead_over_a": Metric("run B's lead over run A in test accuracy", "percent", "Compare "
+                          "mode: run B's test accuracy minus run A's at the same epoch (the "
+                          "other measures are run B's own)."),
     # the generative lab's measures (GAN lessons only)
     "modes_covered": Metric("modes the generator covers", "count", "Modes of the target "
                             "(the blobs of the 8-Gaussian mixture or the grid) that hold at "

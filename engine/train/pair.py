@@ -126,3 +126,18 @@ def verdict(a: Trainer, b: Trainer) -> Verdict:
     lead = "the same test accuracy, but " if classes else ""
     return Verdict(win, f"Run {win} did better on the test data {at}: {lead}test loss "
                         f"{best:.4f} against {other:.4f} ({more}).")
+
+
+class RunB:
+    """Run B as a lesson's goal sees it in compare mode: B's own measures (every attribute
+    is B's trainer's), and run A beside it as `rival`, for goals such as "B beats A"."""
+
+    def __init__(self, pair: RunPair) -> None:
+        self._pair = pair
+
+    @property
+    def rival(self) -> Trainer:
+        return self._pair.a
+
+    def __getattr__(self, name: str):
+        return getattr(self._pair.b, name)

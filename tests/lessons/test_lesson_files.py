@@ -6,7 +6,9 @@ from engine.lessons import METRICS, load_catalog
 from engine.lessons.goals import MEASURES
 from engine.lessons.load import query
 from engine.spec.fields import FIELDS_BY_URL, MODEL_URL_KEY
+from engine.spec.overrides import OVERRIDABLE, PREFIX
 from tests.lesson_runs import read
+from ui.compare import COMPARE_KEY
 from ui.controls.images import TRAIN_SIZE_KEY
 from ui.controls.playground import HIDABLE, HIDE_KEY
 from ui.labs import LABS
@@ -14,8 +16,9 @@ from ui.lessons import lab_page
 
 CATALOG = load_catalog()
 LESSONS = CATALOG.lessons
-LAB_KEYS = {"playground": {HIDE_KEY}, "images": {TRAIN_SIZE_KEY}, "sequences": set(),
-            "data": {"minor", "lbias", "bal"}}
+LAB_KEYS = {"playground": {HIDE_KEY, COMPARE_KEY} | {PREFIX + key for key in OVERRIDABLE},
+            "images": {TRAIN_SIZE_KEY}, "sequences": set(),
+            "data": {"minor", "lbias", "bal", "rew"}}
 
 
 def test_every_file_loads_and_there_are_enough():

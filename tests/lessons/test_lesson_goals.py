@@ -77,7 +77,8 @@ def test_every_metric_measures_a_number():
     r = Recorder(t)
     t.step(11 * t.batches_per_epoch)
     values = {name: measure(t, r) for name, measure in MEASURES.items()
-              if name not in GAN_METRICS}          # the GAN lab's (tests/lessons/test_gan_lessons.py)
+              if name not in GAN_METRICS            # the GAN lab's (tests/lessons/test_gan_lessons.py)
+              and name != "lead_over_a"}            # compare mode's (below)
     assert all(math.isfinite(v) for v in values.values()), values
     assert values["hidden_layers"] == 1 and values["neurons"] == 5 and values["conv_layers"] == 0
     assert values["parameters"] == 2 * 5 + 5 + 5 * 2 + 2      # 2 inputs, 5 hidden, 2 outputs
@@ -85,3 +86,18 @@ def test_every_metric_measures_a_number():
     assert values["batch_size"] == 25 and values["dropout"] == 0.2 and values["l2"] == 0.001
     assert values["train_examples"] == 250 and 0 <= values["dead_share"] <= 1
     assert math.isclose(values["gap"], values["test_loss"] - values["train_loss"])
+
+
+def test_lead_over_a_is_run_bs_test_accuracy_minus_run_as_and_nan_outside_compare_mode():
+    from engine.spec.overrides import with_overrides
+    from engine.train.pair import RunB, RunPair
+    a = Experiment(DataSpec("spiral"))
+    b, _ = with_overrides(a, {"opt": "adam"})
+    pair = RunPair(Trainer(a, device="cpu"), Trainer(b, device="cpu"))
+    for _ in range(5):
+        pair.step_epoch()
+    run_b = RunB(pair)
+    lead = MEASURES["lead_over_a"](run_b, None)
+    assert lead == pair.b.metrics.test_acc - pair.a.metrics.test_acc
+    assert MEASURES["epoch"](run_b, None) == pair.b.epoch == 5
+    assert math.isnan(MEASURES["lead_over_a"](pair.a, None))

@@ -16,6 +16,7 @@ from ui.labs import LESSONS
 from ui.lessons import (LESSON_KEY, active, catalog, lab_page, lesson_link, mark_done,
                         open_lesson, progress, watch)
 from ui.messages import show_warning
+from engine.train.pair import RunB, RunPair
 from ui.session import LabSession
 
 DONE_MARK = ":green[:material/check_circle:]"
@@ -83,8 +84,10 @@ def _hint_button(lab: LabSession, lesson: Lesson) -> None:
               help="Stuck? Reveal one hint at a time; try on your own first.")
 
 
-def lesson_bar(lab: LabSession) -> Callable[[], None] | None:
-    """Draw the open lesson's bar (nothing without one); returns the live fragment's hook."""
+def lesson_bar(lab: LabSession, follow: LabSession | None = None) -> Callable[[], None] | None:
+    """Draw the open lesson's bar (nothing without one); returns the live fragment's hook.
+    `follow`: the session whose run the goal watches, when not the lab's own (compare mode:
+    its pair's run B, with run A beside it)."""
     lesson = active(lab)
     if lesson is None:
         return None
@@ -120,12 +123,15 @@ def lesson_bar(lab: LabSession) -> Callable[[], None] | None:
 
     def live() -> None:
         """Inside the live fragment: check the goal on this frame's run, redraw the status."""
-        trainer = lab.trainer
+        source = follow or lab
+        trainer, recorder = source.trainer, source.recorder
         current = watch(lab)
         if trainer is None or current is None:
             return
-        with lab.lock:
-            now = current.observe(trainer, lab.recorder, lab.run_id)
+        if isinstance(trainer, RunPair):
+            trainer, recorder = RunB(trainer), None
+        with source.lock:
+            now = current.observe(trainer, recorder, (source.prefix, source.run_id))
         with status:
             _draw_status(now)
         if now.just_met:
