@@ -154,6 +154,8 @@ def _compare_page(exp_a, hidden: set[str], first: bool, lesson) -> None:
                                                discretize=discretize), after=lesson)
     if not first:
         sidebar(hidden)
+    st.sidebar.caption(":material/compare: Compare mode: the sidebar sets **run A**; run B "
+                       "follows it except where *Run B: what it changes* says otherwise.")
     share_box(hidden)
 
 

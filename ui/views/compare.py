@@ -43,7 +43,7 @@ def draw_pair(frame: PairSnapshot, datasets: tuple[Dataset, Dataset], *, playing
         else "Paused"
     st.markdown(f"{state} · the run that is behind trains next, so both stay at the same "
                 "epoch.")
-    cols = st.columns(2)
+    cols = st.container(key="cmp_maps").columns(2)
     for col, name, run, output, ds, colour, line in (
             (cols[0], "A", frame.a, frame.output_a, datasets[0], A_COLOUR, "solid"),
             (cols[1], "B", frame.b, frame.output_b, datasets[1], B_COLOUR, "dashed")):
@@ -53,7 +53,7 @@ def draw_pair(frame: PairSnapshot, datasets: tuple[Dataset, Dataset], *, playing
                 show_error(f"Run {name}: {run.reason}", icon=":material/warning:")
             if output is not None:
                 st.image(_map(output, ds, show_test=show_test, discretize=discretize),
-                         width=MAP_PX)
+                         width=MAP_PX, caption=f"Run {name}: its output over the plane")
     blocks = [("Loss", pair_curves_svg(frame.a.history, frame.b.history, "loss"))]
     if frame.a.classification:
         blocks.append(("Accuracy", pair_curves_svg(frame.a.history, frame.b.history, "acc")))
