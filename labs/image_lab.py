@@ -20,7 +20,9 @@ from engine.spec.presets import DATA_DEFAULTS, DEFAULT_PRESET, IMAGE_PRESETS, IM
 from engine.train import Trainer
 from ui.controls.image_data import dataset_in_use, load_images
 from ui.controls.image_input import image_picker
-from ui.controls.images import (LAB, LESSON_LAB, augmentation_controls, dataset_picker,
+from engine.inspect.compare import capture_pair
+from ui.compare import differences_table, run_b_controls
+from ui.controls.images import (CMP, LAB, LESSON_LAB, augmentation_controls, dataset_picker,
                                 deep_layer_picker, full_train_size, k, read_url,
                                 restore_missing, seed_controls,
                                 train_size_slider, train_spec_from_state, training_controls,
@@ -30,6 +32,7 @@ from ui.lessons import lesson_changed
 from ui.live import inside_view, live_view, play_bar
 from ui.messages import show_warning
 from ui.presentation import presentation_box
+from ui.views.compare import draw_pair
 from ui.views.export import export_panel
 from ui.views.images import (augment_strip, cached_test_set, draw_image_frame,
                              draw_test_set)
@@ -38,12 +41,14 @@ from ui.views.runs import record_run, runs_table
 from viz.images import class_gallery_html
 
 TICK = 0.45           # seconds between live frames: 2.2 updates/s (feature maps are heavy)
+# Run B may change the augmentation too (mirroring is left to run A: most sets forbid it)
+B_AUGMENTATION = (("aug_shift", "aug_rotate", "aug_scale"), ("aug_noise", "aug_cutout"))
 SCALES = {"layer": "shared per layer", "map": "each map its own"}
 
 
 def _first_visit() -> None:
     """Open the experiment the link describes; a stack that cannot work opens the preset."""
-    exp, size, notes = read_url()
+    exp, size, notes, (compare, overrides) = read_url()
     try:
         plan_model(exp.model, IMAGE_SHAPES[exp.data.dataset], DATASETS[exp.data.dataset].classes,
                    batch_size=exp.train.batch_size)
@@ -52,8 +57,11 @@ def _first_visit() -> None:
         exp = Experiment(exp.data, ModelSpec(layers_from_text(
             IMAGE_PRESETS[DEFAULT_PRESET].layers)), exp.train)
     LAB.open(notes)
+    CMP.open([])
+    CMP.set_overrides(overrides)
+    st.session_state.pop(CMP.key("synced_a"), None)     # run B's widgets follow the link
     st.session_state.update({k("experiment"): exp, k("runs"): [], k("dl_errors"): {},
-                             k("train_size"): size, k("frames"): 0})
+                             k("train_size"): size, k("frames"): 0, k("compare"): compare})
     seed_controls(exp, size)          # the lab may be opened again (a lesson): set every control
     seed_stack(exp.model.layers)
 
@@ -73,7 +81,8 @@ def _page() -> None:
     restore_missing(st.session_state[k("experiment")],
                     st.session_state.get(k("train_size"), 20))
     st.markdown("#### Image lab: what does each layer of a conv net learn?")
-    lesson = lesson_bar(LAB)          # the open lesson, if any: its goal is checked live
+    comparing = bool(st.session_state.get(k("compare")))
+    lesson = lesson_bar(LAB, follow=CMP if comparing else None)   # its goal is checked live
     with st.sidebar:
         st.subheader("Data")
         dataset_picker()
@@ -94,6 +103,14 @@ def _page() -> None:
     model = current.model if error else ModelSpec(stack)
     size = min(int(st.session_state[k("train_size")]), full_train_size(dataset))
     exp = Experiment(DATA_DEFAULTS[dataset], model, train)
+    st.toggle("Compare two runs", key=k("compare"),
+              help="Train a copy of this experiment (run B) beside it, on the same images and "
+                   "seed; change B's settings (augmentation, layers, learning rate, …) and "
+                   "watch which learns better.")
+    if comparing:
+        _compare_body(exp, dataset, size, lesson)
+        return
+    CMP.stop()
     trainer = LAB.sync(exp, data=lambda: take_train(load_images(dataset), size),
                        rebuild_key=size, on_replace=_remember)
     if trainer is None:
@@ -131,6 +148,30 @@ def _body(trainer: Trainer, lesson: Callable[[], None] | None) -> None:
     inside_view(LAB, expanded=False)
     runs_table(st.session_state[k("runs")])
     export_panel(LAB, trainer)
+
+
+def _compare_body(exp_a: Experiment, dataset: str, size: int,
+                  lesson: Callable[[], None] | None) -> None:
+    """Compare mode: run A (the controls above) and run B (A plus what B changes) on the same
+    training images, trained together by the shared live loop."""
+    LAB.stop()
+    st.session_state[k("play")] = False          # the single run's switch is not drawn here
+    top, editor = st.container(), st.container()
+    with editor.expander("Run B: what it changes", expanded=True, icon=":material/compare:"):
+        exp_b, notes = run_b_controls(CMP, exp_a, more=B_AUGMENTATION)
+        for note in notes:
+            show_warning(note)
+        differences_table(exp_a, exp_b)
+    with top:
+        pair = CMP.sync_pair(exp_a, exp_b, rebuild_key=size,
+                             data=lambda _exp: take_train(load_images(dataset), size))
+        if pair is None:
+            return
+        write_url(exp_a, len(pair.a.dataset.x_train), compare=True)
+        play_bar(CMP, what="images", hidden={"timeline"})
+        live_view(CMP, capture=capture_pair, tick=TICK, hold_training=False, after=lesson,
+                  draw=lambda frame: draw_pair(frame, (pair.a.dataset, pair.b.dataset),
+                                               playing=CMP.playing))
 
 
 def image_lab() -> None:

@@ -14,7 +14,7 @@ import streamlit as st
 
 from engine.spec import Experiment, SpecError
 from engine.spec.fields import ACTIVATION_NAMES, FIELDS_BY_NAME, friendly
-from engine.spec.layers import layers_from_text, layers_to_text
+from engine.spec.layers import LAYER_PARAMS, layers_from_text, layers_to_text
 from engine.spec.overrides import (differences, link_params, overrides_between, read_overrides,
                                    with_overrides)
 from engine.train import Trainer, needs_rebuild
@@ -32,18 +32,20 @@ MIXED = "as in the layers"       # the activation picker when B's layers use sev
 class CompareSession(LabSession):
     """A LabSession whose trainer is a RunPair; run B's overrides live under its prefix."""
 
-    def sync_pair(self, exp_a: Experiment, exp_b: Experiment, *,
-                  data=None) -> RunPair | None:
+    def sync_pair(self, exp_a: Experiment, exp_b: Experiment, *, data=None,
+                  rebuild_key: object = None) -> RunPair | None:
         """Follow both experiments: new runs when either needs a rebuild (both restart, so
         they stay level), else each run's live settings applied in place. `data(exp)` gives a
-        lab's own dataset for an experiment (default: the experiment's DataSpec). A change
+        lab's own dataset for an experiment (default: the experiment's DataSpec), and a new
+        `rebuild_key` (e.g. the image lab's training-set size) rebuilds too. A change
         that B cannot build is said (on every run, until it is fixed) while B trains A's
         network, so the page never loses both runs to one typo."""
         pair = self.trainer
         with self.lock:
             wanted_b = self._get("wanted_b")        # B as asked (it may train A's network)
             if (pair is None or wanted_b is None or needs_rebuild(pair.a.experiment, exp_a)
-                    or needs_rebuild(wanted_b, exp_b)):
+                    or needs_rebuild(wanted_b, exp_b)
+                    or self._get("rebuild_key") != rebuild_key):
                 try:
                     new, problem = _build_pair(exp_a, exp_b, data)
                 except (SpecError, DatasetError) as exc:
@@ -54,6 +56,7 @@ class CompareSession(LabSession):
                     runner.stop(wait=False)        # the lock is held: no chunk is running
                 st.session_state.update({self.key("trainer"): new, self.key("wanted_b"): exp_b,
                                          self.key("b_problem"): problem,
+                                         self.key("rebuild_key"): rebuild_key,
                                          self.key("run_id"): self.run_id + 1})
                 pair = new
             else:
@@ -110,13 +113,17 @@ def compare_link(lab: CompareSession) -> dict[str, str]:
 
 
 # ---- the widgets that change run B -----------------------------------------------------------
+def _activated(layer) -> bool:
+    return "activation" in LAYER_PARAMS[layer.kind]
+
+
 def _uniform_activation(exp: Experiment) -> str:
-    acts = {layer.activation for layer in exp.model.layers if layer.kind == "dense"}
+    acts = {layer.activation for layer in exp.model.layers if _activated(layer)}
     return acts.pop() if len(acts) == 1 else MIXED
 
 
-def _seed_widgets(lab: CompareSession, exp_b: Experiment) -> None:
-    for row in B_FIELDS:
+def _seed_widgets(lab: CompareSession, exp_b: Experiment, rows) -> None:
+    for row in rows:
         for name in row:
             st.session_state[lab.key("b_" + name)] = getattr(exp_b.train, name)
     st.session_state[lab.key("b_net")] = layers_to_text(exp_b.model.layers)
@@ -124,18 +131,21 @@ def _seed_widgets(lab: CompareSession, exp_b: Experiment) -> None:
     st.session_state[lab.key("b_feat")] = list(exp_b.data.features)
 
 
-def run_b_controls(lab: CompareSession, exp_a: Experiment, *,
-                   features: tuple[str, ...] = ()) -> tuple[Experiment, list[str]]:
+def run_b_controls(lab: CompareSession, exp_a: Experiment, *, features: tuple[str, ...] = (),
+                   more: tuple[tuple[str, ...], ...] = ()) -> tuple[Experiment, list[str]]:
     """Run B's settings (seeded from A plus B's overrides; reseeded when A changes), then
-    run B as the widgets now say. `features`: the inputs this lab offers (none: no picker)."""
+    run B as the widgets now say. `features`: the inputs this lab offers (none: no picker);
+    `more`: rows of further training fields the lab offers (the image lab's augmentation)."""
     exp_b, notes = lab.run_b(exp_a)
+    rows = B_FIELDS + more
     synced = lab.key("synced_a")
     if st.session_state.get(synced) != exp_a.to_query():
-        _seed_widgets(lab, exp_b)
+        _seed_widgets(lab, exp_b, rows)
         st.session_state[synced] = exp_a.to_query()
-    st.caption("Run B starts as a copy of run A (the sidebar): same data, same seed. Change "
-               "what you want to compare here; everything you leave alone follows A.")
-    for row in B_FIELDS:
+    st.caption("Run B starts as a copy of run A (the settings in the sidebar and above): same "
+               "data, same seed. Change what you want to compare here; everything you leave "
+               "alone follows A.")
+    for row in rows:
         cols = st.columns(len(row))
         for col, name in zip(cols, row):
             field_widget("train", name, lab.key("b_" + name), where=col,
@@ -154,13 +164,13 @@ def run_b_controls(lab: CompareSession, exp_a: Experiment, *,
     if features:
         st.multiselect("B: input features", features, key=lab.key("b_feat"),
                        help="The inputs run B reads (the same points as A).")
-    return _exp_b_from_widgets(lab, exp_a, notes)
+    return _exp_b_from_widgets(lab, exp_a, notes, rows)
 
 
-def _exp_b_from_widgets(lab: CompareSession, exp_a: Experiment,
-                        notes: list[str]) -> tuple[Experiment, list[str]]:
+def _exp_b_from_widgets(lab: CompareSession, exp_a: Experiment, notes: list[str],
+                        rows) -> tuple[Experiment, list[str]]:
     s = st.session_state
-    train = {name: s[lab.key("b_" + name)] for row in B_FIELDS for name in row}
+    train = {name: s[lab.key("b_" + name)] for row in rows for name in row}
     try:
         layers = layers_from_text(s[lab.key("b_net")])
     except SpecError as exc:
@@ -188,7 +198,7 @@ def _activation_picked(lab: CompareSession) -> None:
         return                                    # the text's own message shows on this run
     if act != MIXED:
         st.session_state[key] = layers_to_text(tuple(
-            dataclasses.replace(layer, activation=act) if layer.kind == "dense" else layer
+            dataclasses.replace(layer, activation=act) if _activated(layer) else layer
             for layer in layers))
 
 
@@ -198,7 +208,7 @@ def _layers_typed(lab: CompareSession) -> None:
         layers = layers_from_text(st.session_state[lab.key("b_net")])
     except SpecError:
         return
-    acts = {layer.activation for layer in layers if layer.kind == "dense"}
+    acts = {layer.activation for layer in layers if _activated(layer)}
     st.session_state[lab.key("b_act")] = acts.pop() if len(acts) == 1 else MIXED
 
 

@@ -15,6 +15,7 @@ from engine.spec.fields import FIELDS, FIELDS_BY_NAME, MODEL_URL_KEY
 from engine.spec.presets import DATA_DEFAULTS, IMAGE_SETS, preset_experiment
 from engine.train.augment import augmenting
 from ui.address import set_address
+from ui.compare import CompareSession, compare_link, read_compare
 from ui.controls.fields import (NET_TRAIN_KEYS, fit_link_values, net_train_spec,
                                net_training_controls)
 from ui.lessons import with_lesson
@@ -23,6 +24,7 @@ from ui.session import LabSession
 
 LAB = LabSession("il")
 k = LAB.key
+CMP = CompareSession("ilc")   # compare mode: runs A (the controls) and B (A plus B's changes)
 LESSON_LAB = "images"         # what a lesson file's `lab` names this page
 TRAIN_SIZE_KEY = "ntr"        # URL key of the training-set size (the page's own setting)
 AUG_KEYS = ("aug_shift", "aug_rotate", "aug_scale", "aug_flip", "aug_noise", "aug_cutout")
@@ -150,13 +152,13 @@ def names_no_dataset(params: dict[str, list[str]]) -> bool:
     return not (params.get("ds") or [""])[-1] and any(key in params for key in experiment_keys)
 
 
-def read_url() -> tuple[Experiment, int, list[str]]:
-    """Experiment, training-set size and repair notes from the page URL (never raises); a
-    `lesson=` in it opens that lesson with the lesson's link."""
+def read_url() -> tuple[Experiment, int, list[str], tuple[bool, dict[str, str]]]:
+    """Experiment, training-set size, repair notes and compare mode (on, run B's overrides)
+    from the page URL (never raises); a `lesson=` in it opens that lesson with its link."""
     params, notes = read_link()
     params, lesson_notes = with_lesson(params, LAB, LESSON_LAB)
     exp, size, more = read_params(params)
-    return exp, size, notes + lesson_notes + more
+    return exp, size, notes + lesson_notes + more, read_compare(params)
 
 
 def read_params(params: dict[str, list[str]]) -> tuple[Experiment, int, list[str]]:
@@ -203,10 +205,13 @@ def read_params(params: dict[str, list[str]]) -> tuple[Experiment, int, list[str
     return exp, min(max(size, low), full), notes
 
 
-def write_url(exp: Experiment, train_size: int) -> None:
-    """Make the address bar a link to this exact image experiment (and presentation view)."""
+def write_url(exp: Experiment, train_size: int, *, compare: bool = False) -> None:
+    """Make the address bar a link to this exact image experiment (and presentation view);
+    in compare mode, run B's changes too."""
     params = exp.to_query()
     params[TRAIN_SIZE_KEY] = str(train_size)
+    if compare:
+        params.update(compare_link(CMP))
     set_address(LAB, params)
 
 
