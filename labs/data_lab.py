@@ -18,10 +18,11 @@ from engine.spec import Experiment, ModelSpec
 from engine.train import Trainer
 from ui.controls.layer_editor import layer_editor, plan_panel, seed_stack, stack_from_state
 from ui.controls.table_upload import prepared_upload, upload_controls
-from ui.controls.tables import (LAB, LESSON_LAB, bundled_table, data_spec_from_state,
+from ui.controls.tables import (CMP, LAB, LESSON_LAB, bundled_table, data_spec_from_state,
                                 editor, k, loan_controls, loan_table, read_url,
                                 remedy_controls, restore_missing, seed_controls, table_picker,
                                 train_spec_from_state, training_controls, write_url)
+from ui.compare_page import compare_section, compare_switch
 from ui.lessons import lesson_changed
 from ui.live import inside_view, live_view, play_bar
 from ui.messages import show_info, show_warning
@@ -34,8 +35,10 @@ TICK = 0.5            # seconds between live frames (2 updates/s)
 
 
 def _first_visit() -> None:
-    exp, extra, notes = read_url()
+    exp, extra, notes, (compare, overrides) = read_url()
     LAB.open(notes)
+    CMP.open_link(overrides)
+    st.session_state[k("compare")] = compare
     st.session_state[k("experiment")] = exp
     st.session_state[k("extra")] = extra
     seed_controls(exp, extra)
@@ -67,7 +70,8 @@ def _page() -> None:
     current: Experiment = st.session_state[k("experiment")]
     restore_missing(current, st.session_state.get(k("extra"), {}))
     st.markdown("#### Data lab: your table, deep learning against classic ML, and bias")
-    lesson = lesson_bar(LAB)
+    comparing = bool(st.session_state.get(k("compare")))
+    lesson = lesson_bar(LAB, follow=CMP if comparing else None)
     with st.sidebar:
         st.subheader("Table")
         name = table_picker()
@@ -100,6 +104,14 @@ def _page() -> None:
         stack = stack_from_state(ed)
         error = plan_panel(stack, ds.input_shape, ds.n_outputs, train.batch_size, ed)
     model = current.model if error else ModelSpec(stack)
+    compare_switch(LAB)
+    if comparing:
+        exp = Experiment(data, model, train)
+        compare_section(LAB, CMP, exp, tick=TICK, what="rows", data=lambda _exp: ds,
+                        rebuild_key=data_key, lesson=lesson,
+                        write_link=lambda _pair: write_url(exp, compare=True))
+        return
+    CMP.stop()
     trainer = LAB.sync(Experiment(data, model, train), data=lambda: ds, rebuild_key=data_key)
     if trainer is None:
         return

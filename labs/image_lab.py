@@ -20,8 +20,7 @@ from engine.spec.presets import DATA_DEFAULTS, DEFAULT_PRESET, IMAGE_PRESETS, IM
 from engine.train import Trainer
 from ui.controls.image_data import dataset_in_use, load_images
 from ui.controls.image_input import image_picker
-from engine.inspect.compare import capture_pair
-from ui.compare import differences_table, run_b_controls
+from ui.compare_page import compare_section, compare_switch
 from ui.controls.images import (CMP, LAB, LESSON_LAB, augmentation_controls, dataset_picker,
                                 deep_layer_picker, full_train_size, k, read_url,
                                 restore_missing, seed_controls,
@@ -32,7 +31,6 @@ from ui.lessons import lesson_changed
 from ui.live import inside_view, live_view, play_bar
 from ui.messages import show_warning
 from ui.presentation import presentation_box
-from ui.views.compare import draw_pair
 from ui.views.export import export_panel
 from ui.views.images import (augment_strip, cached_test_set, draw_image_frame,
                              draw_test_set)
@@ -57,9 +55,7 @@ def _first_visit() -> None:
         exp = Experiment(exp.data, ModelSpec(layers_from_text(
             IMAGE_PRESETS[DEFAULT_PRESET].layers)), exp.train)
     LAB.open(notes)
-    CMP.open([])
-    CMP.set_overrides(overrides)
-    st.session_state.pop(CMP.key("synced_a"), None)     # run B's widgets follow the link
+    CMP.open_link(overrides)
     st.session_state.update({k("experiment"): exp, k("runs"): [], k("dl_errors"): {},
                              k("train_size"): size, k("frames"): 0, k("compare"): compare})
     seed_controls(exp, size)          # the lab may be opened again (a lesson): set every control
@@ -103,10 +99,7 @@ def _page() -> None:
     model = current.model if error else ModelSpec(stack)
     size = min(int(st.session_state[k("train_size")]), full_train_size(dataset))
     exp = Experiment(DATA_DEFAULTS[dataset], model, train)
-    st.toggle("Compare two runs", key=k("compare"),
-              help="Train a copy of this experiment (run B) beside it, on the same images and "
-                   "seed; change B's settings (augmentation, layers, learning rate, …) and "
-                   "watch which learns better.")
+    compare_switch(LAB)
     if comparing:
         _compare_body(exp, dataset, size, lesson)
         return
@@ -153,25 +146,12 @@ def _body(trainer: Trainer, lesson: Callable[[], None] | None) -> None:
 def _compare_body(exp_a: Experiment, dataset: str, size: int,
                   lesson: Callable[[], None] | None) -> None:
     """Compare mode: run A (the controls above) and run B (A plus what B changes) on the same
-    training images, trained together by the shared live loop."""
-    LAB.stop()
-    st.session_state[k("play")] = False          # the single run's switch is not drawn here
-    top, editor = st.container(), st.container()
-    with editor.expander("Run B: what it changes", expanded=True, icon=":material/compare:"):
-        exp_b, notes = run_b_controls(CMP, exp_a, more=B_AUGMENTATION)
-        for note in notes:
-            show_warning(note)
-        differences_table(exp_a, exp_b)
-    with top:
-        pair = CMP.sync_pair(exp_a, exp_b, rebuild_key=size,
-                             data=lambda _exp: take_train(load_images(dataset), size))
-        if pair is None:
-            return
-        write_url(exp_a, len(pair.a.dataset.x_train), compare=True)
-        play_bar(CMP, what="images", hidden={"timeline"})
-        live_view(CMP, capture=capture_pair, tick=TICK, hold_training=False, after=lesson,
-                  draw=lambda frame: draw_pair(frame, (pair.a.dataset, pair.b.dataset),
-                                               playing=CMP.playing))
+    training images."""
+    compare_section(LAB, CMP, exp_a, tick=TICK, what="images", more=B_AUGMENTATION,
+                    rebuild_key=size, hold_training=False, lesson=lesson,
+                    data=lambda _exp: take_train(load_images(dataset), size),
+                    write_link=lambda pair: write_url(exp_a, len(pair.a.dataset.x_train),
+                                                      compare=True))
 
 
 def image_lab() -> None:

@@ -14,8 +14,7 @@ from engine.inspect.playground import OUTPUT, capture_playground
 from engine.spec import SpecError
 from ui.controls.microscope import microscope_frame, microscope_toggle, on_painter_event
 from datasets import FEATURES
-from engine.inspect.compare import capture_pair
-from ui.compare import differences_table, run_b_controls
+from ui.compare_page import compare_section, compare_switch
 from ui.controls.playground import (CMP, LAB, LESSON_LAB, VIEW_KEY, experiment_from_state, k,
                                     large_view_picker, read_url, rerun_if_asked, seed_state,
                                     select_neuron, sidebar, toggle_feature, write_url)
@@ -27,7 +26,6 @@ from ui.views.lesson_bar import lesson_bar
 from ui.views.microscope import microscope_panel
 from ui.views.playground import RENDERERS, draw
 from ui.views.classic2d import classic_panel
-from ui.views.compare import draw_pair
 from ui.views.export import export_panel
 from ui.views.share import share_box
 from ui.views.summary import model_summary
@@ -42,9 +40,7 @@ def _first_visit() -> None:
     notes += seed_state(exp)
     view = st.query_params.get(VIEW_KEY, RENDERERS[0])
     LAB.open(notes)
-    CMP.open([])
-    CMP.set_overrides(overrides)
-    st.session_state.pop(CMP.key("synced_a"), None)     # run B's widgets follow the link
+    CMP.open_link(overrides)
     st.session_state.update({k("experiment"): exp, k("hidden"): hide,
                              k("selected"): OUTPUT, k("serial"): 0, k("compare"): compare,
                              k("renderer"): view if view in RENDERERS else RENDERERS[0]})
@@ -86,7 +82,7 @@ def _page() -> None:
     write_url(trainer.experiment, hidden, st.session_state[k("renderer")])
     play_bar(LAB, hidden=hidden, extra=lambda cols: large_view_picker(cols, trainer))
     view = st.columns(4)
-    compare_toggle(view[3])
+    compare_switch(LAB, view[3])
     show_test = view[0].toggle("Show test data", key=k("show_test"),
                                help="Draw the held-out test points as rings.")
     discretize = view[1].toggle("Discretize output", key=k("discretize"),
@@ -116,42 +112,22 @@ def _page() -> None:
     export_panel(LAB, trainer)
 
 
-def compare_toggle(where) -> bool:
-    return where.toggle("Compare two runs", key=k("compare"),
-                        help="Train a copy of this experiment (run B) beside it, on the same "
-                             "data and seed; change B's settings and watch which learns better.")
-
-
 def _compare_page(exp_a, hidden: set[str], first: bool, lesson) -> None:
-    """Compare mode: run A (the sidebar) and run B (A plus what B changes), trained together
-    by the shared live loop, drawn side by side. B's settings are read first (the runs
-    follow them) but drawn below the views, where they stay in sight of the maps."""
-    LAB.stop()
-    st.session_state[k("play")] = False          # the single run's switch is not drawn here
-    top, editor = st.container(), st.container()
-    with editor.expander("Run B: what it changes", expanded=True, icon=":material/compare:"):
-        exp_b, notes = run_b_controls(CMP, exp_a, features=FEATURES)
-        for note in notes:
-            show_warning(note)
-        differences_table(exp_a, exp_b)
-    with top:
-        pair = CMP.sync_pair(exp_a, exp_b)
-        if pair is None:
-            if not first:
-                sidebar(hidden)
-            return
-        write_url(exp_a, hidden, st.session_state[k("renderer")], compare=True)
-        play_bar(CMP, hidden=hidden | {"timeline"})
+    """Compare mode: run A (the sidebar) and run B (A plus what B changes) side by side."""
+    def options() -> dict:
         view = st.columns(4)
-        compare_toggle(view[3])
-        show_test = view[0].toggle("Show test data", key=k("show_test"),
-                                   help="Draw the held-out test points as rings.")
-        discretize = view[1].toggle("Discretize output", key=k("discretize"),
-                                    help="Show hard class decisions instead of confidence.")
-        live_view(CMP, capture=capture_pair, tick=COMPARE_TICK,
-                  draw=lambda frame: draw_pair(frame, (pair.a.dataset, pair.b.dataset),
-                                               playing=CMP.playing, show_test=show_test,
-                                               discretize=discretize), after=lesson)
+        compare_switch(LAB, view[3])
+        return {"show_test": view[0].toggle("Show test data", key=k("show_test"),
+                                            help="Draw the held-out test points as rings."),
+                "discretize": view[1].toggle("Discretize output", key=k("discretize"),
+                                             help="Show hard class decisions instead of "
+                                                  "confidence.")}
+
+    compare_section(LAB, CMP, exp_a, tick=COMPARE_TICK, features=FEATURES, hidden=hidden,
+                    options=options, lesson=lesson,
+                    write_link=lambda _pair: write_url(exp_a, hidden,
+                                                       st.session_state[k("renderer")],
+                                                       compare=True))
     if not first:
         sidebar(hidden)
     st.sidebar.caption(":material/compare: Compare mode: the sidebar sets **run A**; run B "

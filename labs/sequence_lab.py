@@ -18,11 +18,12 @@ from engine.spec import Experiment, ModelSpec
 from engine.spec.presets import DEFAULT_SEQUENCE_PRESET, SEQUENCE_PRESETS
 from engine.train import Trainer
 from ui.controls.layer_editor import layer_editor, plan_panel, seed_stack, stack_from_state
-from ui.controls.sequences import (LAB, LESSON_LAB, data_spec_from_state, editor, k,
+from ui.controls.sequences import (CMP, LAB, LESSON_LAB, data_spec_from_state, editor, k,
                                    layer_pickers, load_sequences, matching_preset, plan_error,
                                    preset_layers,
                                    read_url, restore_missing, seed_controls, task_controls,
                                    train_spec_from_state, training_controls, write_url)
+from ui.compare_page import compare_section, compare_switch
 from ui.lessons import lesson_changed
 from ui.live import follow_view, inside_view, live_view, play_bar
 from ui.messages import show_warning
@@ -41,7 +42,7 @@ HEAVY_TICK = 3.0      # seconds between frames of the heatmaps (example, memory,
 def _first_visit() -> None:
     """Open the experiment the link describes; a stack that cannot read its task opens the
     preset instead, with a note."""
-    exp, notes = read_url()
+    exp, notes, (compare, overrides) = read_url()
     ds = load_sequences(exp.data)
     error = plan_error(exp, ds)
     if error:
@@ -50,7 +51,8 @@ def _first_visit() -> None:
         exp = Experiment(exp.data, ModelSpec(preset_layers(DEFAULT_SEQUENCE_PRESET,
                                                            exp.data.dataset)), exp.train)
     LAB.open(notes)
-    st.session_state.update({k("experiment"): exp, k("sweeps"): None,
+    CMP.open_link(overrides)
+    st.session_state.update({k("experiment"): exp, k("sweeps"): None, k("compare"): compare,
                              k("generated"): None, k("example_index"): 0})
     seed_controls(exp)
     st.session_state[k("preset")] = matching_preset(exp.model.layers, exp.data.dataset)
@@ -65,7 +67,8 @@ def _page() -> None:
                        (k("example_index"), 0)):
         st.session_state.setdefault(key, value)
     st.markdown("#### Sequence lab: how do networks remember, and where do they look?")
-    lesson = lesson_bar(LAB)
+    comparing = bool(st.session_state.get(k("compare")))
+    lesson = lesson_bar(LAB, follow=CMP if comparing else None)
     with st.sidebar:
         st.subheader("Task")
         name = task_controls()
@@ -84,6 +87,14 @@ def _page() -> None:
     if error and plan_error(Experiment(data, current.model, train), ds):
         return                        # the last network that worked cannot read this task
     model = current.model if error else ModelSpec(stack)
+    compare_switch(LAB)
+    if comparing:
+        exp = Experiment(data, model, train)
+        compare_section(LAB, CMP, exp, tick=TICK, what="sequences", hold_training=False,
+                        data=lambda _exp: ds, lesson=lesson,
+                        write_link=lambda _pair: write_url(exp, compare=True))
+        return
+    CMP.stop()
     trainer = LAB.sync(Experiment(data, model, train), data=lambda: ds)
     if trainer is None:
         return

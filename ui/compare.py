@@ -70,6 +70,12 @@ class CompareSession(LabSession):
             show_warning(self._get("b_problem"), icon=":material/build:")
         return pair
 
+    def open_link(self, overrides: Mapping[str, str]) -> None:
+        """The lab opened by a link: no pair yet, run B as the link says."""
+        self.open([])
+        self.set_overrides(overrides)
+        st.session_state.pop(self.key("synced_a"), None)   # B's widgets follow the link
+
     # ---- run B as overrides of A ---------------------------------------------------------
     @property
     def overrides(self) -> dict[str, str]:

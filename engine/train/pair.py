@@ -95,12 +95,35 @@ class Verdict:
     text: str
 
 
+@dataclass(frozen=True)
+class _Scores:
+    test_acc: float
+    test_loss: float
+
+
+def _scores_at(t: Trainer, epoch: int) -> _Scores | None:
+    """The run's test scores recorded at the end of `epoch` (None if the bounded history
+    thinned that row away)."""
+    epochs = t.history.column("epoch")
+    rows = (epochs == epoch).nonzero()[0]
+    if not len(rows):
+        return None
+    i = rows[-1]
+    return _Scores(float(t.history.column("test_acc")[i]), float(t.history.column("test_loss")[i]))
+
+
 def verdict(a: Trainer, b: Trainer) -> Verdict:
     """One line for the student: test accuracy for classes (test loss as the tie-break and for
-    regression), compared at the epochs the runs reached."""
-    ma, mb = a.metrics, b.metrics
-    at = (f"at epoch {a.epoch:,}" if a.epoch == b.epoch
-          else f"at epochs {a.epoch:,} (A) and {b.epoch:,} (B)")
+    regression). Compared at the same epoch (the one both reached) where the history has it,
+    so a run one epoch ahead when Pause was pressed gains nothing by it."""
+    common = min(a.epoch, b.epoch)
+    ma, mb = _scores_at(a, common), _scores_at(b, common)
+    if ma is None or mb is None:
+        ma, mb = a.metrics, b.metrics
+        at = (f"at epoch {a.epoch:,}" if a.epoch == b.epoch
+              else f"at epochs {a.epoch:,} (A) and {b.epoch:,} (B)")
+    else:
+        at = f"at epoch {common:,}"
     if a.epoch == 0 and b.epoch == 0:
         return Verdict(None, "Train both runs (Play or Step epoch) to see which does better.")
     classes = a.objective.classification

@@ -76,3 +76,15 @@ def test_verdict_is_a_tie_for_identical_runs_and_uses_loss_for_regression():
         r.step_epoch()
     v = verdict(r.a, r.b)
     assert v.winner == "A" and "test loss" in v.text and "accuracy" not in v.text
+
+
+def test_verdict_compares_both_runs_at_the_epoch_both_reached():
+    p = pair(lr="0.0001")
+    for _ in range(10):
+        p.step_epoch()
+    for _ in range(20):
+        p.a.step_epoch()                       # A runs 20 epochs ahead: no credit for that
+    v = verdict(p.a, p.b)
+    assert "at epoch 10" in v.text
+    a_at_10 = float(p.a.history.column("test_acc")[p.a.history.column("epoch") == 10][0])
+    assert f"{max(a_at_10, p.b.metrics.test_acc):.1%}" in v.text

@@ -19,6 +19,7 @@ from engine.spec.layers import LayerSpec
 from engine.spec.presets import (DEFAULT_SEQUENCE_PRESET, SEQUENCE_KINDS, SEQUENCE_PRESETS,
                                  SEQUENCE_SETS, sequence_data, sequence_preset_experiment)
 from ui.address import set_address
+from ui.compare import CompareSession, compare_link, read_compare
 from ui.controls.fields import (NET_TRAIN_KEYS, field_widget, fit_link_values, net_train_spec,
                                net_training_controls)
 from ui.controls.layer_editor import Editor, seed_stack, stack_from_state
@@ -28,6 +29,7 @@ from ui.session import LabSession
 
 LAB = LabSession("sq", chunk=0.05)
 k = LAB.key
+CMP = CompareSession("sqc", chunk=0.05)   # compare mode: runs A and B
 LESSON_LAB = "sequences"      # what a lesson file's `lab` names this page
 DATA_KEYS = ("seq_len", "delay", "noise", "horizon")     # the task's settings a link may carry
 TRAIN_KEYS = NET_TRAIN_KEYS
@@ -150,13 +152,13 @@ def train_spec_from_state(current: TrainSpec) -> TrainSpec:
 
 
 # ---- links ------------------------------------------------------------------------------------
-def read_url() -> tuple[Experiment, list[str]]:
-    """Experiment and repair notes from the page URL (never raises); a `lesson=` in it opens
-    that lesson with the lesson's link."""
+def read_url() -> tuple[Experiment, list[str], tuple[bool, dict[str, str]]]:
+    """Experiment, repair notes and compare mode (on, run B's overrides) from the page URL
+    (never raises); a `lesson=` in it opens that lesson with the lesson's link."""
     params, notes = read_link()
     params, lesson_notes = with_lesson(params, LAB, LESSON_LAB)
     exp, more = read_params(params)
-    return exp, notes + lesson_notes + more
+    return exp, notes + lesson_notes + more, read_compare(params)
 
 
 def read_params(params: dict[str, list[str]]) -> tuple[Experiment, list[str]]:
@@ -194,9 +196,10 @@ def read_params(params: dict[str, list[str]]) -> tuple[Experiment, list[str]]:
     return exp, list(dict.fromkeys(notes + fitted))      # each note once
 
 
-def write_url(exp: Experiment) -> None:
-    """Make the address bar a link to this exact sequence experiment."""
-    set_address(LAB, exp.to_query())
+def write_url(exp: Experiment, *, compare: bool = False) -> None:
+    """Make the address bar a link to this exact sequence experiment (in compare mode, with
+    run B's changes)."""
+    set_address(LAB, {**exp.to_query(), **(compare_link(CMP) if compare else {})})
 
 
 def layer_pickers(where, plan_rows) -> tuple[str | None, str | None]:

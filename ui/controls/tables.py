@@ -20,6 +20,7 @@ from engine.spec.layers import layers_from_text
 from engine.spec.limits import LIMITS
 from engine.spec.presets import ImagePreset
 from ui.address import set_address
+from ui.compare import CompareSession, compare_link, read_compare
 from ui.controls.fields import NET_TRAIN_KEYS, fit_link_values, net_train_spec, \
     net_training_controls
 from ui.controls.layer_editor import Editor
@@ -29,6 +30,7 @@ from ui.session import LabSession
 
 LAB = LabSession("dl")
 k = LAB.key
+CMP = CompareSession("dlc")   # compare mode: runs A and B
 LESSON_LAB = "data"
 BUILTIN = ("iris", "wine", "breast_cancer")
 TABLES = (*BUILTIN, "loan", "csv")
@@ -202,13 +204,13 @@ def loan_extra() -> dict[str, str]:
 
 
 # ---- links --------------------------------------------------------------------------------
-def read_url() -> tuple[Experiment, dict, list[str]]:
-    """Experiment, the loan table's values and notes from the page URL (never raises); a
-    `lesson=` in it opens that lesson with the lesson's link."""
+def read_url() -> tuple[Experiment, dict, list[str], tuple[bool, dict[str, str]]]:
+    """Experiment, the loan table's values, notes and compare mode (on, run B's overrides)
+    from the page URL (never raises); a `lesson=` in it opens that lesson with its link."""
     params, notes = read_link()
     params, lesson_notes = with_lesson(params, LAB, LESSON_LAB)
     exp, extra, more = read_params(params)
-    return exp, extra, notes + lesson_notes + more
+    return exp, extra, notes + lesson_notes + more, read_compare(params)
 
 
 def _float_param(params, key: str, limit: str, default: float, notes: list[str]) -> float:
@@ -263,6 +265,6 @@ def read_params(params: dict[str, list[str]]) -> tuple[Experiment, dict, list[st
     return exp, extra, list(dict.fromkeys(notes + fitted))
 
 
-def write_url(exp: Experiment) -> None:
+def write_url(exp: Experiment, *, compare: bool = False) -> None:
     extra = loan_extra() if exp.data.dataset == "loan" else {}
-    set_address(LAB, {**exp.to_query(), **extra})
+    set_address(LAB, {**exp.to_query(), **extra, **(compare_link(CMP) if compare else {})})

@@ -255,7 +255,7 @@ def sweep_panel(lab: LabSession, trainer: Trainer) -> None:
     cols[0].button("Memory sweep", key=lab.key("sweep"), on_click=_sweep_current, args=(lab,),
                    icon=":material/show_chart:", help="Pauses training, then scores the "
                    "network on fresh examples at each setting.")
-    cols[1].button("Compare RNN, LSTM, Transformer", key=lab.key("compare"), on_click=_compare,
+    cols[1].button("Compare RNN, LSTM, Transformer", key=lab.key("compare_kinds"), on_click=_compare,
                    args=(lab,), icon=":material/compare_arrows:",
                    help=f"Pauses training, trains each preset {COMPARE_SECONDS:g} s from scratch "
                         "on this task, and sweeps all of them.")

@@ -1,0 +1,40 @@
+"""Compare mode is one shared section: the sequence and data labs open it from a link, train
+both runs and give the verdict, with run B's changes in the link."""
+import time
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+
+def open_lab(app_path, page, **params):
+    at = AppTest.from_file(app_path, default_timeout=90)
+    at.query_params.update(params)
+    at.run()
+    at.query_params.update(params)
+    return at.switch_page(page).run()
+
+
+@pytest.mark.parametrize("page,prefix,params,changed", [
+    ("labs/sequence_lab.py", "sq", {"ds": "sine", "b_lr": "0.05"}, "b_lr"),
+    ("labs/data_lab.py", "dl", {"ds": "iris", "b_net": "dense:16:relu"}, "b_net"),
+])
+def test_compare_mode_trains_both_runs_in_every_lab(app_path, page, prefix, params, changed):
+    at = open_lab(app_path, page, cmp="1", **params)
+    assert not at.exception
+    assert at.toggle(key=f"{prefix}_compare").value
+    pair = at.session_state[f"{prefix}c_trainer"]
+    assert pair.a.experiment != pair.b.experiment
+    assert pair.a.experiment.data == pair.b.experiment.data
+    at.toggle(key=f"{prefix}c_play").set_value(True).run()
+    deadline = time.time() + 30
+    while min(pair.a.epoch, pair.b.epoch) < 2 and time.time() < deadline:
+        time.sleep(0.2)
+        at.run()
+    at.toggle(key=f"{prefix}c_play").set_value(False).run()
+    assert not at.exception and min(pair.a.epoch, pair.b.epoch) >= 2
+    assert any("did better" in i.body or "tie" in i.body for i in at.info)
+    address = {k: v[-1] if isinstance(v, list) else v for k, v in at.query_params.items()}
+    assert address["cmp"] == "1" and address[changed] == params[changed]
+    at.toggle(key=f"{prefix}_compare").set_value(False).run()
+    assert not at.exception and "cmp" not in at.query_params
+    assert at.session_state[f"{prefix}_trainer"] is not None
