@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from engine.data import DEFAULT_DRAWN, drawing_problem
 from engine.spec.fields import (FIELDS, FIELDS_BY_NAME, FIELDS_BY_URL, MODEL_URL_KEY, Field,
                            SpecError, check_value, format_value, shown)
 from engine.spec.layers import (LayerSpec, check_layer, check_layer_count, layer_from_dict,
@@ -35,6 +36,7 @@ class DataSpec:
     seq_len: int = 0                         # sequence sets: steps; 0 = the set's default
     delay: int = 10                          # copy task: blank steps before the answer
     horizon: int = 1                         # forecasting: values predicted at once
+    drawn: str = DEFAULT_DRAWN               # "draw" set: "x,y,class;…" (datasets.drawn)
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,8 @@ class Experiment:
         out: dict[str, Any] = {}
         for section in SECTIONS:
             values = dataclasses.asdict(getattr(self, section))
-            out[section] = {k: list(v) if isinstance(v, tuple) else v for k, v in values.items()}
+            out[section] = {k: list(v) if isinstance(v, tuple) else v for k, v in values.items()
+                            if k != "drawn" or self.data.dataset == DRAW}
         out["model"] = {"layers": [layer_to_dict(layer) for layer in self.model.layers]}
         return out
 
@@ -181,9 +184,11 @@ class Experiment:
         """Every setting as short URL keys, so a link reproduces the experiment exactly.
 
         Augmentations that are off are left out (every page reads a missing one as off), so
-        the links of pages without images do not grow by six keys that mean nothing there."""
+        the links of pages without images do not grow by six keys that mean nothing there; the
+        drawing travels only with the "draw" set (a missing one reads as the example)."""
         out = {f.url: format_value(f, getattr(getattr(self, f.section), f.name)) for f in FIELDS
-               if f.name not in AUGMENTATIONS or getattr(self.train, f.name)}
+               if (f.name not in AUGMENTATIONS or getattr(self.train, f.name))
+               and (f.name != "drawn" or self.data.dataset == DRAW)}
         out[MODEL_URL_KEY] = layers_to_text(self.model.layers)
         return out
 
@@ -245,6 +250,7 @@ class Experiment:
                    lambda e: e.replace("data", features=base.data.features),
                    _without_peeking,
                    _without_bad_augmentation,
+                   lambda e: e.replace("data", drawn=base.data.drawn),
                    lambda e: dataclasses.replace(e, data=base.data, train=base.train))
         for repair in (None, *repairs):
             if repair is not None:
@@ -328,6 +334,7 @@ def _without_bad_augmentation(exp: Experiment) -> Experiment:
     return exp if info.flips else exp.replace("train", aug_flip=0)
 
 
+DRAW = "draw"         # the dataset whose points are the student's drawing (DataSpec.drawn)
 AUGMENTATIONS = ("aug_shift", "aug_rotate", "aug_scale", "aug_flip", "aug_noise", "aug_cutout")
 
 
@@ -346,6 +353,8 @@ def _check_cross_fields(exp: Experiment) -> None:
     if info.kind == "2d":
         if not exp.data.features:
             raise SpecError("Pick at least one input feature (for example X₁ and X₂).")
+    if exp.data.dataset == DRAW and drawing_problem(exp.data.drawn):
+        raise SpecError(drawing_problem(exp.data.drawn))
     if info.task == "regression" and loss == "cross_entropy":
         raise SpecError(f"Cross-entropy needs classes, but '{exp.data.dataset}' asks for "
                         "numbers (regression). Use mean squared error, Huber or Automatic.")

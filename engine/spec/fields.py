@@ -9,9 +9,9 @@ from __future__ import annotations
 import math
 import numbers
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
-from engine.data import DATASETS, FEATURES
+from engine.data import DATASETS, FEATURES, MAX_DRAWN, clean_drawn
 from engine.spec.limits import LIMITS
 
 ACTIVATION_NAMES = ("relu", "leaky_relu", "elu", "gelu", "silu", "mish", "tanh", "sigmoid",
@@ -63,6 +63,10 @@ class Field:
     offered: tuple[float, ...] = ()          # values a slider offers (a link may carry others)
     ui_range: tuple[float, float] | None = None   # a widget's range, inside LIMITS
     ui_step: float | None = None
+    # text fields whose value is a list of rows (a drawing): the value as it should be spelt
+    # and a note when rows had to be left out; such a value may be up to `max_text` long
+    clean: Callable[[str], tuple[str, str | None]] | None = None
+    max_text: int = MAX_TEXT
 
     @property
     def bounds(self) -> tuple[float, float] | None:
@@ -100,6 +104,10 @@ FIELDS: tuple[Field, ...] = (
     Field("data", "horizon", "k", int, "Forecast horizon",
           "Forecasting: how many future values to predict at once.", ui_range=(1, 20),
           ui_step=1),
+    Field("data", "drawn", "draw", str, "Your drawing",
+          "The points of 'Draw your own' as x,y,class rows (class 0 = orange, 1 = blue), "
+          "on the plane from -6 to 6: click on the plane to add or remove them.",
+          clean=clean_drawn, max_text=MAX_DRAWN * 16),
     Field("train", "optimizer", "opt", str, "Optimizer",
           "How the weights move downhill: plain SGD, SGD with momentum or Nesterov momentum, "
           "or adaptive methods (Adam, AdamW, RMSprop) that scale each step per weight.",
@@ -234,6 +242,14 @@ def check_value(field: Field, value: Any, *, clamp: bool) -> tuple[Any, str | No
     for a tuple field; never a boolean, null, list or object where one value is expected.
     """
     where = f"{field.label} ({field.section}.{field.name})"
+    if field.clean is not None:              # rows of numbers: keep the usable ones, say so
+        if not isinstance(value, str):
+            raise SpecError(f"{where} must be text such as '1.50,-2.00,0;0.25,3.10,1'; got "
+                            f"{shown(value)}.")
+        text, note = field.clean(value)
+        if note and not clamp:
+            raise SpecError(f"{where}: {note}")
+        return text, note and f"{where}: {note}"
     if isinstance(value, str) and len(value) > MAX_TEXT:
         raise SpecError(f"{where}: the value is {len(value)} characters long; that is not a "
                         "setting, it looks like a damaged link.")
