@@ -147,6 +147,8 @@ class Experiment:
                                     f"write it without quotes; got {shown(value)}.")
                 cleaned[key], _ = check_value(f, value, clamp=False)
             parts[section] = kind(**cleaned)
+        if parts["data"].dataset != DRAW:      # a drawing means something for "draw" only
+            parts["data"] = dataclasses.replace(parts["data"], drawn=DataSpec().drawn)
         model = data.get("model", {})
         if not isinstance(model, Mapping) or not isinstance(model.get("layers", []), list):
             raise SpecError("Section 'model' must be an object with a list 'layers'.")
@@ -208,8 +210,8 @@ class Experiment:
         values = {s: dataclasses.asdict(getattr(base, s)) for s in SECTIONS}
         for key, raw in params.items():
             f: Field | None = FIELDS_BY_URL.get(key)
-            if f is None:
-                continue
+            if f is None or (f.name == "drawn" and _link_dataset(params, base) != DRAW):
+                continue                     # a drawing means something for "draw" only
             if isinstance(raw, (list, tuple)) and f.type is not tuple:
                 if not raw:                  # a repeated key keeps its last value; none: absent
                     continue
@@ -273,6 +275,17 @@ class Experiment:
             return dataclasses.replace(self, model=ModelSpec(**changes))
         return dataclasses.replace(
             self, **{section: dataclasses.replace(getattr(self, section), **changes)})
+
+
+def _link_dataset(params: Mapping[str, Any], base: Experiment) -> str:
+    """The dataset a link names (its last value), or the base's when it names none usable."""
+    f = FIELDS_BY_NAME[("data", "dataset")]
+    raw = params.get(f.url)
+    raw = raw[-1] if isinstance(raw, (list, tuple)) and raw else raw
+    try:
+        return check_value(f, raw, clamp=True)[0] if isinstance(raw, str) else base.data.dataset
+    except SpecError:
+        return base.data.dataset
 
 
 MAX_DIGITS = 30   # an integer literal in a file; the largest bound (2**31 - 1) has 10 digits
