@@ -13,8 +13,9 @@ N = len(DEFAULT_DRAWN.split(";"))
 def click_plane(page, fx, fy, shift=False):
     """Click the big map at a fraction of its width and height (y down)."""
     box = page.locator(".nnpg-boundary canvas").bounding_box()
-    page.mouse.click(box["x"] + fx * box["width"], box["y"] + fy * box["height"],
-                     modifiers=["Shift"] if shift else [])
+    page.locator(".nnpg-boundary canvas").click(
+        position={"x": fx * box["width"], "y": fy * box["height"]},
+        modifiers=["Shift"] if shift else [])
 
 
 def test_clicks_on_the_map_add_and_remove_points(server, browser, tmp_path):

@@ -17,8 +17,8 @@ from engine.spec.experiment import DRAW
 from ui.controls.playground import k
 
 MODES = ("orange", "blue", "erase")     # class 0, class 1, remove the nearest point
-MODE_LABELS = {"orange": ":orange[●] Orange", "blue": ":blue[●] Blue",
-               "erase": ":gray[✕] Erase"}
+MODE_LABELS = {"orange": ":orange[⬤] Orange", "blue": ":blue[⬤] Blue",
+               "erase": "✕ Erase"}
 UNDO_DEPTH = 50                         # changes Undo remembers
 
 

@@ -42,7 +42,7 @@ function paintBoundary(canvas, d, state) {
   const ctx = canvas.getContext("2d");
   ctx.imageSmoothingEnabled = false;
   ctx.drawImage(small, 0, 0, size, size);
-  const radius = Math.max(2, Math.floor(size / 110));
+  const radius = d.dot ? Math.round(d.dot * size / 360) : Math.max(2, Math.floor(size / 110));
   for (const p of d.points) {
     const xy = new Uint16Array(bytes(p.xy).buffer), rgb = bytes(p.rgb);
     for (let i = 0; i < p.n; i++) {

@@ -27,6 +27,7 @@ MICRO_CAPTION = ("Microscope: the ringed training point is followed through the 
 THUMB_PX = 40        # size of a neuron's map in the network (the painter's default)
 FONT_PX = 11         # the network's titles
 RENDERERS = ("canvas", "png")
+DRAWN_DOT_PX = 5     # radius of a drawn point on the 360 px map (generated sets: 3)
 
 
 def _caption(large: str, classification: bool) -> str:
@@ -95,6 +96,8 @@ def _painter_payload(frame: PlaygroundSnapshot, ds: Dataset, *, show_test: bool,
         payload["micro"] = micro.payload
     elif drawing and large == OUTPUT:      # a click on the output map adds or erases a point
         payload["draw"] = {"extent": list(ds.extent)}
+    if ds.name == "draw" or pending is not None:
+        payload["dot"] = DRAWN_DOT_PX       # a few points of one's own: big enough to see
     return {**payload, "inactive": list(frame.inactive), "output": output,
             # titles grow a little more than the maps: read from the back of a room
             "thumb": round(THUMB_PX * scale),
