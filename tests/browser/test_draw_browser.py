@@ -28,15 +28,19 @@ def test_clicks_on_the_map_add_and_remove_points(server, browser, tmp_path):
     expect(caption).to_contain_text(f"{N} points", timeout=15000)
     click_plane(page, 0.875, 0.125)                    # (4.5, 4.5): an orange point
     expect(caption).to_contain_text(f"{N + 1} points", timeout=20000)
-    page.wait_for_function("() => decodeURIComponent(location.search).includes('4.50,4.50,0')",
-                           timeout=15000)
+    page.wait_for_function(                            # the link holds it: x, y near 4.5
+        """() => { const d = new URLSearchParams(location.search).get('draw') || '';
+                   const rows = d.split(';'), last = rows[rows.length - 1].split(',');
+                   return rows.length === %d && Math.abs(last[0] - 4.5) < 0.2
+                          && Math.abs(last[1] - 4.5) < 0.2 && last[2] === '0'; }""" % (N + 1),
+        timeout=15000)
     page.locator(".st-key-pg_draw_mode label").filter(has_text="Blue").click()
     click_plane(page, 0.125, 0.875)                    # (-4.5, -4.5): a blue one
     expect(caption).to_contain_text(f"{N + 2} points", timeout=20000)
     page.screenshot(path=str(tmp_path / "drawn.png"), full_page=True)
     click_plane(page, 0.88, 0.13, shift=True)          # shift-click: the nearest goes
     expect(caption).to_contain_text(f"{N + 1} points", timeout=20000)
-    page.locator(".st-key-pg_draw_undo_btn button").click()
+    page.get_by_role("button", name="Undo", exact=True).click()
     expect(caption).to_contain_text(f"{N + 2} points", timeout=20000)
     assert page.locator("[data-testid='stException']").count() == 0
     page.close()
