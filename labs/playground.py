@@ -93,8 +93,8 @@ def _page() -> None:
     can_draw = drawing and "data" not in hidden
     if can_draw:
         ds = trainer.dataset
-        drawing_controls(len(ds.x_train) if ds.name == "draw" else 0,
-                         len(ds.x_test) if ds.name == "draw" else 0)
+        same = ds.name == st.session_state[k("data_dataset")]
+        drawing_controls(len(ds.x_train) if same else 0, len(ds.x_test) if same else 0)
     pending = pending_points()
 
     def draw_frame(snapshot) -> None:

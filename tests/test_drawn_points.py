@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from datasets import DatasetError, load_dataset
-from datasets.drawn import (DEFAULT_DRAWN, MAX_DRAWN, MIN_DRAWN, add_point, clean_drawn,
+from datasets.drawn import (DEFAULT_DRAWN, DEFAULT_DRAWN_VALUES, MAX_DRAWN, MIN_DRAWN, add_point,
+                            as_values, clean_drawn,
                             drawing_problem, drawn_text, erase_point, parse_drawn)
 from engine.gan.spec import parse_points
 from engine.spec import DataSpec, Experiment, SpecError
@@ -78,7 +79,8 @@ def test_the_draw_dataset_is_the_drawing_split_by_the_seed():
     b = load_dataset("draw", drawn=DEFAULT_DRAWN, train_ratio=0.7, seed=3)
     c = load_dataset("draw", drawn=DEFAULT_DRAWN, train_ratio=0.7, seed=4)
     points, labels, _ = parse_drawn(DEFAULT_DRAWN)
-    assert len(a.x_train) == int(len(points) * 0.7) and len(a.x_test) == len(points) - len(a.x_train)
+    assert len(a.x_train) == int(len(points) * 0.7)
+    assert len(a.x_test) == len(points) - len(a.x_train)
     for x, y in zip((a.x_train, a.y_train, a.x_test), (b.x_train, b.y_train, b.x_test)):
         assert np.array_equal(x, y)
     assert not np.array_equal(a.points_train, c.points_train)
@@ -140,3 +142,33 @@ def test_the_cli_trains_a_drawing(tmp_path):
                              str(path), "--epochs", "1"], cwd=ROOT, capture_output=True,
                             text=True, timeout=120)
     assert result.returncode == 2 and "click on the plane" in result.stderr
+
+
+def test_drawn_values_for_regression():
+    points, values, dropped = parse_drawn("1,1,0.5;2,2,-1;3,3,1.5;4,4,x", regression=True)
+    assert values.dtype == np.float32 and values.tolist() == [0.5, -1.0] and dropped == 2
+    assert add_point("", 1, 2, -0.333, regression=True) == "1.00,2.00,-0.33"
+    assert add_point("", 1, 2, 0.5) == ""                    # a class drawing takes 0 or 1 only
+    assert DEFAULT_DRAWN_VALUES == as_values(DEFAULT_DRAWN) and ",-1;" in DEFAULT_DRAWN_VALUES
+    ds = load_dataset("draw_reg", drawn="1,1,0.5;2,2,-1;-3,3,0;4,-4,0.25", seed=2)
+    assert ds.task == "regression" and ds.class_names == () and ds.y_train.dtype == np.float32
+    assert sorted(np.concatenate([ds.y_train, ds.y_test]).tolist()) == [-1, 0, 0.25, 0.5]
+    assert drawing_problem("1,1,0.5;2,2,0.5;3,3,0.5;4,4,0.5", regression=True) is None
+    assert load_dataset("draw_reg").y_train.min() == -1       # the set's own example
+
+
+def test_a_class_drawing_keeps_only_classes_and_each_set_opens_its_example():
+    values = "1.00,1.00,0.5;2.00,2.00,-1;-1.00,1.00,1;3.00,-3.00,0"
+    reg, notes = Experiment.from_query({"ds": "draw_reg", "draw": values})
+    assert reg.data.drawn == values and notes == []
+    cls, notes = Experiment.from_query({"ds": "draw", "draw": values + ";2,-2,1;-2,-2,0"})
+    assert cls.data.drawn == "-1.00,1.00,1;3.00,-3.00,0;2.00,-2.00,1;-2.00,-2.00,0"
+    assert any("left out 2 of 6 points" in n for n in notes)
+    assert Experiment.from_query({"ds": "draw_reg"})[0].data.drawn == DEFAULT_DRAWN_VALUES
+    assert Experiment.from_dict({"data": {"dataset": "draw_reg"}}).data.drawn == \
+        DEFAULT_DRAWN_VALUES
+    with pytest.raises(SpecError, match="a class other than 0"):
+        Experiment.from_dict({"data": {"dataset": "draw", "drawn": values}})
+    exp = Experiment.from_dict({"data": {"dataset": "draw_reg", "drawn": values}})
+    assert Experiment.from_json(exp.to_json()) == exp
+    assert Experiment.from_query(exp.to_query(), strict=True)[0] == exp

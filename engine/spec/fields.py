@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from functools import partial
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
@@ -105,9 +106,10 @@ FIELDS: tuple[Field, ...] = (
           "Forecasting: how many future values to predict at once.", ui_range=(1, 20),
           ui_step=1),
     Field("data", "drawn", "draw", str, "Your drawing",
-          "The points of 'Draw your own' as x,y,class rows (class 0 = orange, 1 = blue), "
-          "on the plane from -6 to 6: click on the plane to add or remove them.",
-          clean=clean_drawn, max_text=MAX_DRAWN * 16),
+          "The points of 'Draw your own' as x,y,class rows (class 0 = orange, 1 = blue; for "
+          "'Draw your own values' a value from -1 to 1), on the plane from -6 to 6: click on "
+          "the plane to add or remove them.",
+          clean=partial(clean_drawn, regression=True), max_text=MAX_DRAWN * 16),
     Field("train", "optimizer", "opt", str, "Optimizer",
           "How the weights move downhill: plain SGD, SGD with momentum or Nesterov momentum, "
           "or adaptive methods (Adam, AdamW, RMSprop) that scale each step per weight.",

@@ -2,7 +2,7 @@
 painter's event, put in session state as the browser would), Undo, Clear, erase, the link."""
 from streamlit.testing.v1 import AppTest
 
-from datasets.drawn import DEFAULT_DRAWN, parse_drawn
+from datasets.drawn import DEFAULT_DRAWN, DEFAULT_DRAWN_VALUES, parse_drawn
 from tests.painter_frames import painter_frame
 
 N_EXAMPLE = len(DEFAULT_DRAWN.split(";"))
@@ -88,3 +88,25 @@ def test_a_shared_drawing_opens_and_a_hostile_one_is_noted(app_path):
     assert "click on the plane" in " ".join(w.value for w in at.warning)
     points, _, _ = parse_drawn(link(at))
     assert len(points) == N_EXAMPLE
+
+
+def test_draw_your_own_values_for_regression(app_path):
+    at = open_page(app_path, ds="draw")
+    click(at, 5.0, 5.0, "c1")                                  # a class drawing of its own
+    classes = link(at)
+    at.segmented_control(key="pg_problem").set_value("regression").run()
+    at.button(key="pg_pick_draw_reg").click().run()
+    assert not at.exception and trainer(at).dataset.name == "draw_reg"
+    assert trainer(at).dataset.task == "regression" and not at.error
+    assert link(at) == DEFAULT_DRAWN_VALUES and n_points(at) == N_EXAMPLE
+    at.slider(key="pg_draw_value").set_value(-0.3).run()
+    click(at, 2.0, -3.0, "v1")
+    assert link(at).endswith("2.00,-3.00,-0.3") and n_points(at) == N_EXAMPLE + 1
+    assert any(abs(v + 0.3) < 1e-6 for v in
+               list(trainer(at).dataset.y_train) + list(trainer(at).dataset.y_test))
+    at.radio(key="pg_draw_mode_values").set_value("erase").run()
+    click(at, 2.1, -3.1, "v2")
+    assert link(at) == DEFAULT_DRAWN_VALUES
+    at.segmented_control(key="pg_problem").set_value("classification").run()
+    at.button(key="pg_pick_draw").click().run()                # each set keeps its drawing
+    assert link(at) == classes and not at.exception

@@ -11,24 +11,29 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from datasets.drawn import (DEFAULT_DRAWN, MAX_DRAWN, add_point, drawing_problem, erase_point,
-                            parse_drawn)
-from engine.spec.experiment import DRAW
+from datasets.drawn import MAX_DRAWN, add_point, drawing_problem, erase_point, parse_drawn
+from engine.spec.drawing import draws, example, regression
 from ui.controls.playground import k
 
 MODES = ("orange", "blue", "erase")     # class 0, class 1, remove the nearest point
+VALUE_MODES = ("value", "erase")        # regression: add a point of the chosen value
 MODE_LABELS = {"orange": ":orange[⬤] Orange", "blue": ":blue[⬤] Blue",
-               "erase": "✕ Erase"}
+               "erase": "✕ Erase", "value": "Add a value"}
 UNDO_DEPTH = 50                         # changes Undo remembers
 
 
 def drawing_on() -> bool:
     """True while the 2D playground's data is the student's drawing."""
-    return st.session_state.get(k("data_dataset")) == DRAW
+    return draws(st.session_state.get(k("data_dataset"), ""))
+
+
+def _values() -> bool:
+    """True for "Draw your own values" (regression): a click adds a value, not a class."""
+    return regression(st.session_state[k("data_dataset")])
 
 
 def _drawing() -> str:
-    return st.session_state.get(k("data_drawn"), DEFAULT_DRAWN)
+    return st.session_state.get(k("data_drawn")) or ""
 
 
 def _change(text: str) -> None:
@@ -53,12 +58,15 @@ def apply_click(event: object) -> bool:
         x, y = (float(v) for v in xy)
     except (TypeError, ValueError):
         return False
-    mode = st.session_state.get(k("draw_mode")) or MODES[0]
+    values = _values()
+    mode = st.session_state.get(k("draw_mode_values" if values else "draw_mode")) or "value"
     old = _drawing()
     if mode == "erase" or event.get("erase"):
         new = erase_point(old, x, y)
+    elif values:
+        new = add_point(old, x, y, st.session_state.get(k("draw_value"), 1.0), regression=True)
     else:
-        new = add_point(old, x, y, MODES.index(mode))
+        new = add_point(old, x, y, MODES.index(mode) if mode in MODES[:2] else 0)
     _change(new)
     return new != old
 
@@ -83,33 +91,46 @@ def _undo() -> None:
         st.session_state[k("data_drawn")] = history.pop()
 
 
-def pending_points() -> tuple[np.ndarray, np.ndarray] | None:
+def pending_points() -> tuple[np.ndarray, np.ndarray, bool] | None:
     """The drawing as it stands when it cannot be trained on yet (too few points, one
-    colour): the map shows it anyway, so every click is seen."""
-    if not drawing_on() or not drawing_problem(_drawing()):
+    colour), and whether it holds classes: the map shows it anyway, so every click is seen."""
+    if not drawing_on() or not drawing_problem(_drawing(), _values()):
         return None
-    points, labels, _ = parse_drawn(_drawing())
-    return points, labels
+    points, labels, _ = parse_drawn(_drawing(), _values())
+    return points, labels, not _values()
 
 
 def drawing_controls(n_train: int, n_test: int) -> None:
-    """The colour a click adds (or Erase), Undo, Clear and Example, and how many points."""
-    points, labels, _ = parse_drawn(_drawing())
+    """The colour (or value) a click adds, or Erase; Undo, Clear and Example; the count."""
+    values = _values()
+    points, labels, _ = parse_drawn(_drawing(), values)
     cols = st.columns([2.6, 1, 1, 1.2], vertical_alignment="bottom")
-    cols[0].radio("Click on the map adds", MODES, key=k("draw_mode"), horizontal=True,
-                  format_func=MODE_LABELS.get,
-                  help="Orange or Blue: a click on the big map adds a point of that class. "
-                       "Erase (or shift-click): removes the point nearest the click.")
+    if values:
+        left = cols[0].columns([1.3, 1], vertical_alignment="bottom")
+        left[0].slider("Value of a new point", -1.0, 1.0, 1.0, 0.1, key=k("draw_value"),
+                       help="-1 is orange, +1 blue, 0 white: the number the network must "
+                            "predict where you click.")
+        left[1].radio("Click", VALUE_MODES, key=k("draw_mode_values"),
+                      format_func=MODE_LABELS.get,
+                      help="Add a value: a click on the big map adds a point with the value "
+                           "set on the left. Erase (or shift-click): removes the nearest.")
+    else:
+        cols[0].radio("Click on the map adds", MODES, key=k("draw_mode"), horizontal=True,
+                      format_func=MODE_LABELS.get,
+                      help="Orange or Blue: a click on the big map adds a point of that class. "
+                           "Erase (or shift-click): removes the point nearest the click.")
     cols[1].button("Undo", key=k("draw_undo_btn"), on_click=_undo, width="stretch",
                    disabled=not st.session_state.get(k("draw_undo")),
                    help="Take back the last change to your drawing (adding or erasing).")
     cols[2].button("Clear", key=k("draw_clear"), on_click=_change, args=("",),
                    width="stretch", disabled=not len(points),
                    help="Remove every point, then draw your own from scratch.")
-    cols[3].button("Example", key=k("draw_example"), on_click=_change, args=(DEFAULT_DRAWN,),
+    cols[3].button("Example", key=k("draw_example"), on_click=_change,
+                   args=(example(st.session_state[k("data_dataset")]),),
                    width="stretch", help="Start again from the example drawing.")
-    counts = np.bincount(labels, minlength=2)
     split = (f" ({n_train} to train, {n_test} to test: rings)"
              if n_train + n_test == len(points) else "")
-    st.caption(f"Your drawing: {len(points)} points{split}, {counts[0]} orange and "
-               f"{counts[1]} blue, at most {MAX_DRAWN}. Each change trains a new network.")
+    counts = np.bincount(labels.astype(int), minlength=2) if not values else None
+    kinds = f", {counts[0]} orange and {counts[1]} blue" if counts is not None else ""
+    st.caption(f"Your drawing: {len(points)} points{split}{kinds}, at most {MAX_DRAWN}. Each "
+               "change trains a new network.")

@@ -13,6 +13,7 @@ import streamlit as st
 
 from datasets.base import Dataset
 from engine.inspect.playground import OUTPUT
+from engine.spec.drawing import draws
 from engine.snapshot import PlaygroundSnapshot
 from ui.presentation import view_scale
 from ui.views.run import curves, run_numbers, run_status
@@ -81,7 +82,8 @@ def _painter_payload(frame: PlaygroundSnapshot, ds: Dataset, *, show_test: bool,
         points.append({**points_payload(ds.points_test, ds.y_test, ds.extent,
                                         classification=classification), "hollow": True})
     if pending is not None:          # a drawing too small to train on yet: shown as it is
-        points = [points_payload(*pending, ds.extent, classification=True)]
+        drawn, labels, classes = pending
+        points = [points_payload(drawn, labels, ds.extent, classification=classes)]
     maps, layout, caption = frame.maps, frame.layout, _caption(large, classification)
     if micro is not None:
         maps = {**maps, **_head_maps(frame.grid.output, micro.head)}
@@ -96,7 +98,7 @@ def _painter_payload(frame: PlaygroundSnapshot, ds: Dataset, *, show_test: bool,
         payload["micro"] = micro.payload
     elif drawing and large == OUTPUT:      # a click on the output map adds or erases a point
         payload["draw"] = {"extent": list(ds.extent)}
-    if ds.name == "draw" or pending is not None:
+    if draws(ds.name) or pending is not None:
         payload["dot"] = DRAWN_DOT_PX       # a few points of one's own: big enough to see
     return {**payload, "inactive": list(frame.inactive), "output": output,
             # titles grow a little more than the maps: read from the back of a room
@@ -115,8 +117,8 @@ def draw(frame: PlaygroundSnapshot, ds: Dataset, *, show_test: bool, discretize:
 
     With `micro` (a ui.controls.microscope.MicroFrame) the network view is the microscope's
     and `panel(micro)` draws its panel right under it. With `on_draw` a click on the output
-    map is a drawing gesture; `pending` (points, classes) replaces the dataset's points while
-    a drawing is too small to train on."""
+    map is a drawing gesture; `pending` (points, labels, whether they are classes) replaces the
+    dataset's points while a drawing is too small to train on."""
     classification = ds.task == "classification"
     numbers = run_numbers(frame.run, playing)
     # build every payload first, then emit quickly, most important first (research §3.5)
