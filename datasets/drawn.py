@@ -20,7 +20,7 @@ MIN_DRAWN = 4          # fewest points the playground trains on (two of them are
 DRAW_HALF = 6.0        # the playground's plane runs from -6 to 6 on both axes (TF Playground)
 ERASE_RADIUS = 0.6     # a removing click takes the nearest point within this distance
 CLASSES = (0, 1)       # orange, blue (TF Playground's -1 and +1)
-ROW_CHARS = 16         # longest row worth reading ("-5.25,-3.75,1;" is 14)
+ROW_CHARS = 20         # longest row worth reading ("-5.25,-3.75,-0.25;" is 18)
 
 Row = tuple[float, ...]
 

@@ -91,6 +91,8 @@ def _page() -> None:
     micro_on = microscope_toggle(view[2], playing=LAB.playing,
                                  renderer=st.session_state[k("renderer")])
     can_draw = drawing and "data" not in hidden
+    if can_draw and st.session_state[k("renderer")] != "canvas":
+        st.caption("Clicks on the map draw in the default view (the canvas, not `view=png`).")
     if can_draw:
         ds = trainer.dataset
         same = ds.name == st.session_state[k("data_dataset")]

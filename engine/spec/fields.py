@@ -12,7 +12,7 @@ from functools import partial
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
-from engine.data import DATASETS, FEATURES, MAX_DRAWN, clean_drawn
+from engine.data import DATASETS, FEATURES, clean_drawn
 from engine.spec.limits import LIMITS
 
 ACTIVATION_NAMES = ("relu", "leaky_relu", "elu", "gelu", "silu", "mish", "tanh", "sigmoid",
@@ -23,7 +23,7 @@ SCHEDULES = ("constant", "step", "cosine")
 INITS = ("torch", "tfp")
 MAX_TEXT = 2_000  # longest string accepted for any one value (URLs are hostile)
 MAX_LINK = 8_192  # longest query string (characters) a page reads; links made here
-                  # are under 3 KB, and a longer one opens the default (ui/links.py)
+                  # are under 4 KB, and a longer one opens the default (ui/links.py)
 
 # What a beginner reads instead of the spelling in links and files.
 FRIENDLY_NAMES: dict[str, str] = {
@@ -65,9 +65,8 @@ class Field:
     ui_range: tuple[float, float] | None = None   # a widget's range, inside LIMITS
     ui_step: float | None = None
     # text fields whose value is a list of rows (a drawing): the value as it should be spelt
-    # and a note when rows had to be left out; such a value may be up to `max_text` long
+    # and a note when rows had to be left out (it reads only as much text as rows it keeps)
     clean: Callable[[str], tuple[str, str | None]] | None = None
-    max_text: int = MAX_TEXT
 
     @property
     def bounds(self) -> tuple[float, float] | None:
@@ -109,7 +108,7 @@ FIELDS: tuple[Field, ...] = (
           "The points of 'Draw your own' as x,y,class rows (class 0 = orange, 1 = blue; for "
           "'Draw your own values' a value from -1 to 1), on the plane from -6 to 6: click on "
           "the plane to add or remove them.",
-          clean=partial(clean_drawn, regression=True), max_text=MAX_DRAWN * 16),
+          clean=partial(clean_drawn, regression=True)),
     Field("train", "optimizer", "opt", str, "Optimizer",
           "How the weights move downhill: plain SGD, SGD with momentum or Nesterov momentum, "
           "or adaptive methods (Adam, AdamW, RMSprop) that scale each step per weight.",
