@@ -132,5 +132,6 @@ def drawing_controls(n_train: int, n_test: int) -> None:
              if n_train + n_test == len(points) else "")
     counts = np.bincount(labels.astype(int), minlength=2) if not values else None
     kinds = f", {counts[0]} orange and {counts[1]} blue" if counts is not None else ""
-    st.caption(f"Your drawing: {len(points)} points{split}{kinds}, at most {MAX_DRAWN}. Each "
-               "change trains a new network.")
+    plural = "" if len(points) == 1 else "s"
+    st.caption(f"Your drawing: {len(points)} point{plural}{split}{kinds}, at most {MAX_DRAWN}. "
+               "Each change trains a new network.")
