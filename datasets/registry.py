@@ -14,6 +14,7 @@ from typing import Mapping
 import numpy as np
 
 from . import toy2d
+from .drawn import DEFAULT_DRAWN, DEFAULT_DRAWN_VALUES, drawn_set
 from .base import (CLASSIFICATION, KIND_2D, KIND_IMAGE, KIND_SEQUENCE, KIND_TABULAR, REGRESSION,
                    Dataset, DatasetError, ProgressFn, freeze, split_train_test)
 from .features import DEFAULT_EXTENT, apply_features, check_features
@@ -75,8 +76,12 @@ DATASETS: Mapping[str, DatasetInfo] = MappingProxyType(dict([
     _info("blobs", "Blobs", KIND_2D, _C, "Several round clouds, one per class.", 500, multi_class=True, classes=3),
     _info("spiral_multi", "Multi-arm spiral", KIND_2D, _C,
           "A spiral with one arm per class: a hard multi-class puzzle.", 500, multi_class=True, classes=3),
+    _info("draw", "Draw your own", KIND_2D, _C,
+          "Your own points: click on the plane to place orange and blue points.", 18),
     _info("reg_plane", "Plane", KIND_2D, _R, "Predict a value that rises steadily along the diagonal.", 500),
     _info("reg_gauss", "Multi Gaussian", KIND_2D, _R, "Predict a landscape of six hills and valleys.", 500),
+    _info("draw_reg", "Draw your own values", KIND_2D, _R,
+          "Your own points: click on the plane to place values from -1 (orange) to +1 (blue).", 18),
     _info("iris", "Iris flowers", KIND_TABULAR, _C, "Tell three iris species apart from four petal and sepal sizes.", 150, classes=3),
     _info("wine", "Wine", KIND_TABULAR, _C, "Tell three wine cultivars apart from 13 chemical measurements.", 178, classes=3),
     _info("breast_cancer", "Breast cancer", KIND_TABULAR, _C,
@@ -125,6 +130,7 @@ DATASETS: Mapping[str, DatasetInfo] = MappingProxyType(dict([
           next_token=True),
 ]))
 
+DRAWN_SETS = MappingProxyType({"draw": DEFAULT_DRAWN, "draw_reg": DEFAULT_DRAWN_VALUES})
 _GENERATORS: Mapping[str, toy2d.Generator2D] = MappingProxyType({
     "circle": toy2d.circle, "xor": toy2d.xor, "gauss": toy2d.gauss, "spiral": toy2d.spiral,
     "moons": toy2d.moons, "reg_plane": toy2d.reg_plane, "reg_gauss": toy2d.reg_gauss,
@@ -154,10 +160,15 @@ def _check_args(name: str, n_samples: int, noise: float, train_ratio: float,
 
 
 def _load_2d(name: str, n_samples: int, noise: float, train_ratio: float, features: tuple[str, ...],
-             n_classes: int, rng: np.random.Generator) -> Dataset:
-    """Generate points, split them, and build the feature matrix the model sees."""
+             n_classes: int, rng: np.random.Generator, drawn: str | None) -> Dataset:
+    """Generate points (or read the student's drawing), split them, and build the feature
+    matrix the model sees."""
     info = DATASETS[name]
-    if info.multi_class:
+    if name in DRAWN_SETS:             # the drawing is the data: no noise, no sample count
+        regression = info.task == REGRESSION
+        points, labels = drawn_set(DRAWN_SETS[name] if drawn is None else drawn, regression)
+        class_names = () if regression else ("orange", "blue")
+    elif info.multi_class:
         points, labels = _MULTI_GENERATORS[name](n_samples, noise, rng, n_classes=n_classes)
         class_names = tuple(f"class {k + 1}" for k in range(n_classes))
     else:
@@ -191,13 +202,15 @@ def _check_sequence(name: str, seq_len: int, delay: int, horizon: int) -> tuple[
 
 def load_dataset(name: str, *, n_samples: int = 500, noise: float = 0.0, train_ratio: float = 0.5,
                  seed: int = 0, features: tuple[str, ...] = ("x1", "x2"), n_classes: int = 3,
-                 seq_len: int = 0, delay: int = 10, horizon: int = 1,
+                 seq_len: int = 0, delay: int = 10, horizon: int = 1, drawn: str | None = None,
                  cache_dir: Path | None = None, progress: ProgressFn | None = None) -> Dataset:
     """Build one dataset as a read-only train/test split; the same arguments give identical arrays.
 
     Arguments that do not apply are ignored (features: 2D sets only; n_classes: blobs
     and spiral_multi; noise: not for tabular sets, digits, MNIST or parity; cache_dir
-    and progress: download sets only; seq_len, delay, horizon: the sequence sets whose
+    and progress: download sets only; drawn ("x,y,class;…", datasets.drawn; None = the
+    example): the drawn sets only, which ignore n_samples and noise; seq_len, delay,
+    horizon: the sequence sets whose
     DatasetInfo.options name them, seq_len 0 meaning the set's default length; noise is
     ignored by the token sets). Fixed-size sets clamp n_samples to their size.
     Raises DatasetError on bad arguments, OfflineError when a download is impossible.
@@ -206,7 +219,8 @@ def load_dataset(name: str, *, n_samples: int = 500, noise: float = 0.0, train_r
     rng = np.random.default_rng(seed)
     kind = DATASETS[name].kind
     if kind == KIND_2D:
-        return _load_2d(name, n_samples, noise, train_ratio, check_features(features), n_classes, rng)
+        return _load_2d(name, n_samples, noise, train_ratio, check_features(features), n_classes, rng,
+                        drawn)
     if name == "loan":     # the data lab's bias sliders keep their usual values here
         from .table_sources import load_loan
         return load_loan(n_samples, train_ratio, seed).dataset

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 from datasets import (DATASETS, FEATURE_LABELS, FEATURES, Dataset, DatasetError, apply_features,
                       load_dataset, make_grid)
 from datasets.base import ProgressFn
+from datasets.drawn import DEFAULT_DRAWN, clean_drawn, drawing_problem, read_rows
+from datasets.registry import DRAWN_SETS
 from datasets.gan2d import (TARGETS as GAN_TARGETS, digit_pixels, drawn_target, modes_covered,
                             reach, sample_target)
 
@@ -27,7 +29,8 @@ def load_data(spec: "DataSpec", *, cache_dir: Path | None = None,
     return load_dataset(spec.dataset, n_samples=spec.n_samples, noise=spec.noise,
                         train_ratio=spec.train_ratio, seed=spec.seed, features=spec.features,
                         n_classes=spec.n_classes, seq_len=spec.seq_len, delay=spec.delay,
-                        horizon=spec.horizon, cache_dir=cache_dir, progress=progress)
+                        horizon=spec.horizon, drawn=spec.drawn, cache_dir=cache_dir,
+                        progress=progress)
 
 
 def load_csv_table(data: bytes, target: str | None, sensitive: str, train_ratio: float,

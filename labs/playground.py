@@ -12,6 +12,8 @@ import streamlit as st
 
 from engine.inspect.playground import OUTPUT, capture_playground
 from engine.spec import SpecError
+from ui.controls.drawing import (drawing_controls, drawing_on, on_draw, pending_points,
+                                 take_click)
 from ui.controls.microscope import microscope_frame, microscope_toggle, on_painter_event
 from datasets import FEATURES
 from ui.compare_page import compare_section, compare_switch
@@ -64,6 +66,8 @@ def _page() -> None:
         sidebar(hidden)
     for note in LAB.notes:
         show_warning(note)
+    if "data" not in hidden:
+        take_click()                  # a click on the map drawn since (applied once)
     try:
         exp = experiment_from_state(st.session_state[k("experiment")]).validated()
     except SpecError as exc:
@@ -83,12 +87,27 @@ def _page() -> None:
     play_bar(LAB, hidden=hidden, extra=lambda cols: large_view_picker(cols, trainer))
     view = st.columns(4)
     compare_switch(LAB, view[3])
-    show_test = view[0].toggle("Show test data", key=k("show_test"),
-                               help="Draw the held-out test points as rings.")
+    drawing = drawing_on()
+    if drawing:                      # every point drawn stays in sight: test ones as rings
+        show_test = view[0].toggle("Show test data", value=True, disabled=True,
+                                   key=k("show_test_drawn"),
+                                   help="Your drawing shows all its points: the held-out "
+                                        "test points are the rings.")
+    else:
+        show_test = view[0].toggle("Show test data", key=k("show_test"),
+                                   help="Draw the held-out test points as rings.")
     discretize = view[1].toggle("Discretize output", key=k("discretize"),
                                 help="Show hard class decisions instead of confidence.")
     micro_on = microscope_toggle(view[2], playing=LAB.playing,
                                  renderer=st.session_state[k("renderer")])
+    can_draw = drawing and "data" not in hidden
+    if can_draw and st.session_state[k("renderer")] != "canvas":
+        st.caption("Clicks on the map draw in the default view (the canvas, not `view=png`).")
+    if can_draw:
+        ds = trainer.dataset
+        same = ds.name == st.session_state[k("data_dataset")]
+        drawing_controls(len(ds.x_train) if same else 0, len(ds.x_test) if same else 0)
+    pending = pending_points()
 
     def draw_frame(snapshot) -> None:
         st.session_state[k("serial")] += 1
@@ -97,7 +116,8 @@ def _page() -> None:
              large=st.session_state.get(k("selected"), OUTPUT), playing=LAB.playing,
              renderer=st.session_state[k("renderer")], serial=st.session_state[k("serial")],
              on_select=select_neuron, on_feature=toggle_feature, micro=micro,
-             on_micro=on_painter_event, panel=microscope_panel)
+             on_micro=on_painter_event, panel=microscope_panel,
+             on_draw=on_draw if can_draw else None, pending=pending)
 
     live_view(LAB, capture=capture_playground, draw=draw_frame, tick=TICK,
               before=rerun_if_asked, after=lesson)

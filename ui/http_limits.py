@@ -50,7 +50,7 @@ def page_html(base_path: str = "") -> str:
              padding: 0 1em; line-height: 1.5">
 <h1>This link is too long to open</h1>
 <p>NN Playground opens links of up to {MAX_LINK // 1024} KB, and this one is far longer. Links
-made by NN Playground are under 3 KB, so this one was probably damaged.</p>
+made by NN Playground are under 4 KB, so this one was probably damaged.</p>
 <p><a href="{root}">Open the playground</a></p>
 </body></html>
 """

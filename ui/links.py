@@ -1,7 +1,8 @@
 """What a lab reads from its link: the query parameters, or none when the link is too long.
 
-Links this app makes are under 3 KB (a 32-layer stack is about 1 KB; one value may hold at
-most `MAX_TEXT` characters). A query string longer than `MAX_LINK` was damaged or made by
+Links this app makes are under 4 KB (a 32-layer stack is about 1 KB, a 200-point drawing about
+3 KB; one value may hold at most `MAX_TEXT` characters, a drawing a little more). A query
+string longer than `MAX_LINK` was damaged or made by
 hand, so both labs ignore all of it, open their default experiment and say so in a note that
 quotes no part of the link. Links too long for the HTTP server to take at all never reach a
 page: `ui.http_limits` answers those with a short HTML page instead of a bare error.
@@ -30,7 +31,7 @@ def too_long_note(size: int) -> str | None:
     if size <= MAX_LINK:
         return None
     return (f"This link is {math.ceil(size / KB)} KB long, too long for a link made "
-            f"here (those are under 3 KB), so it was probably damaged. Opening the default "
+            f"here (those are under 4 KB), so it was probably damaged. Opening the default "
             f"experiment.")
 
 

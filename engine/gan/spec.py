@@ -16,6 +16,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
+from engine.data import read_rows
 from engine.spec.fields import ACTIVATION_NAMES, SpecError
 from engine.spec.layers import LayerSpec, layers_from_text, layers_to_text
 
@@ -143,17 +144,10 @@ class GanSpec:
 
 
 def parse_points(text: str) -> np.ndarray:
-    """The drawn points of "x,y;x,y;…" that lie on the plane, at most MAX_POINTS: (n, 2)."""
-    out = []
-    for item in text.split(";"):
-        parts = item.split(",")
-        try:
-            x, y = (float(v) for v in parts) if len(parts) == 2 else (math.nan, math.nan)
-        except ValueError:
-            continue
-        if math.isfinite(x) and math.isfinite(y) and abs(x) <= 2 and abs(y) <= 2:
-            out.append((round(x, 2), round(y, 2)))
-    return np.array(out[:MAX_POINTS], dtype=float).reshape(-1, 2)
+    """The drawn points of "x,y;x,y;…" that lie on the plane, at most MAX_POINTS: (n, 2)
+    (the 2D playground's drawings are read by the same engine.data.read_rows)."""
+    rows, _ = read_rows(text, 2, lambda r: abs(r[0]) <= 2 and abs(r[1]) <= 2, MAX_POINTS)
+    return np.array(rows, dtype=float).reshape(-1, 2)
 
 
 def points_text(points: np.ndarray) -> str:

@@ -11,6 +11,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from engine.data import DEFAULT_DRAWN
+from engine.spec.drawing import (DRAWN_KEY, draws, drawing_error, link_dataset, link_drawing,
+                                 example as drawn_example)
 from engine.spec.fields import (FIELDS, FIELDS_BY_NAME, FIELDS_BY_URL, MODEL_URL_KEY, Field,
                            SpecError, check_value, format_value, shown)
 from engine.spec.layers import (LayerSpec, check_layer, check_layer_count, layer_from_dict,
@@ -35,6 +38,7 @@ class DataSpec:
     seq_len: int = 0                         # sequence sets: steps; 0 = the set's default
     delay: int = 10                          # copy task: blank steps before the answer
     horizon: int = 1                         # forecasting: values predicted at once
+    drawn: str = DEFAULT_DRAWN               # drawn sets: "x,y,class;…" (datasets.drawn)
 
 
 @dataclass(frozen=True)
@@ -107,7 +111,8 @@ class Experiment:
         out: dict[str, Any] = {}
         for section in SECTIONS:
             values = dataclasses.asdict(getattr(self, section))
-            out[section] = {k: list(v) if isinstance(v, tuple) else v for k, v in values.items()}
+            out[section] = {k: list(v) if isinstance(v, tuple) else v for k, v in values.items()
+                            if k != "drawn" or draws(self.data.dataset)}
         out["model"] = {"layers": [layer_to_dict(layer) for layer in self.model.layers]}
         return out
 
@@ -144,6 +149,10 @@ class Experiment:
                                     f"write it without quotes; got {shown(value)}.")
                 cleaned[key], _ = check_value(f, value, clamp=False)
             parts[section] = kind(**cleaned)
+        ds = parts["data"].dataset             # a drawing means something for drawn sets only
+        if not draws(ds) or "drawn" not in data.get("data", {}):   # none: the set's example
+            parts["data"] = dataclasses.replace(
+                parts["data"], drawn=drawn_example(ds) if draws(ds) else DataSpec().drawn)
         model = data.get("model", {})
         if not isinstance(model, Mapping) or not isinstance(model.get("layers", []), list):
             raise SpecError("Section 'model' must be an object with a list 'layers'.")
@@ -181,9 +190,11 @@ class Experiment:
         """Every setting as short URL keys, so a link reproduces the experiment exactly.
 
         Augmentations that are off are left out (every page reads a missing one as off), so
-        the links of pages without images do not grow by six keys that mean nothing there."""
+        the links of pages without images do not grow by six keys that mean nothing there; the
+        drawing travels only with the drawn sets (a missing one reads as the set's example)."""
         out = {f.url: format_value(f, getattr(getattr(self, f.section), f.name)) for f in FIELDS
-               if f.name not in AUGMENTATIONS or getattr(self.train, f.name)}
+               if (f.name not in AUGMENTATIONS or getattr(self.train, f.name))
+               and (f.name != "drawn" or draws(self.data.dataset))}
         out[MODEL_URL_KEY] = layers_to_text(self.model.layers)
         return out
 
@@ -203,8 +214,9 @@ class Experiment:
         values = {s: dataclasses.asdict(getattr(base, s)) for s in SECTIONS}
         for key, raw in params.items():
             f: Field | None = FIELDS_BY_URL.get(key)
-            if f is None:
-                continue
+            if f is None or (f.name == "drawn" and not draws(link_dataset(
+                    params, base.data.dataset))):
+                continue                     # a drawing means something for drawn sets only
             if isinstance(raw, (list, tuple)) and f.type is not tuple:
                 if not raw:                  # a repeated key keeps its last value; none: absent
                     continue
@@ -239,12 +251,15 @@ class Experiment:
                 if strict:
                     raise
                 warnings.append(f"{exc} Keeping the default network.")
+        warnings += link_drawing(values["data"], DRAWN_KEY in params, base.data.dataset, strict)
         exp = cls(DataSpec(**values["data"]), ModelSpec(layers), TrainSpec(**values["train"]))
         # Repair impossible combinations one step at a time, least drastic first.
         repairs = (lambda e: e.replace("train", loss="auto"),
                    lambda e: e.replace("data", features=base.data.features),
                    _without_peeking,
                    _without_bad_augmentation,
+                   lambda e: e.replace("data", drawn=drawn_example(e.data.dataset))
+                   if draws(e.data.dataset) else e,
                    lambda e: dataclasses.replace(e, data=base.data, train=base.train))
         for repair in (None, *repairs):
             if repair is not None:
@@ -346,6 +361,8 @@ def _check_cross_fields(exp: Experiment) -> None:
     if info.kind == "2d":
         if not exp.data.features:
             raise SpecError("Pick at least one input feature (for example X₁ and X₂).")
+    if drawing_error(exp.data.dataset, exp.data.drawn):
+        raise SpecError(drawing_error(exp.data.dataset, exp.data.drawn))
     if info.task == "regression" and loss == "cross_entropy":
         raise SpecError(f"Cross-entropy needs classes, but '{exp.data.dataset}' asks for "
                         "numbers (regression). Use mean squared error, Huber or Automatic.")

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import math
 import numbers
+from functools import partial
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
-from engine.data import DATASETS, FEATURES
+from engine.data import DATASETS, FEATURES, clean_drawn
 from engine.spec.limits import LIMITS
 
 ACTIVATION_NAMES = ("relu", "leaky_relu", "elu", "gelu", "silu", "mish", "tanh", "sigmoid",
@@ -22,7 +23,7 @@ SCHEDULES = ("constant", "step", "cosine")
 INITS = ("torch", "tfp")
 MAX_TEXT = 2_000  # longest string accepted for any one value (URLs are hostile)
 MAX_LINK = 8_192  # longest query string (characters) a page reads; links made here
-                  # are under 3 KB, and a longer one opens the default (ui/links.py)
+                  # are under 4 KB, and a longer one opens the default (ui/links.py)
 
 # What a beginner reads instead of the spelling in links and files.
 FRIENDLY_NAMES: dict[str, str] = {
@@ -63,6 +64,9 @@ class Field:
     offered: tuple[float, ...] = ()          # values a slider offers (a link may carry others)
     ui_range: tuple[float, float] | None = None   # a widget's range, inside LIMITS
     ui_step: float | None = None
+    # text fields whose value is a list of rows (a drawing): the value as it should be spelt
+    # and a note when rows had to be left out (it reads only as much text as rows it keeps)
+    clean: Callable[[str], tuple[str, str | None]] | None = None
 
     @property
     def bounds(self) -> tuple[float, float] | None:
@@ -100,6 +104,11 @@ FIELDS: tuple[Field, ...] = (
     Field("data", "horizon", "k", int, "Forecast horizon",
           "Forecasting: how many future values to predict at once.", ui_range=(1, 20),
           ui_step=1),
+    Field("data", "drawn", "draw", str, "Your drawing",
+          "The points of 'Draw your own' as x,y,class rows (class 0 = orange, 1 = blue; for "
+          "'Draw your own values' a value from -1 to 1), on the plane from -6 to 6: click on "
+          "the plane to add or remove them.",
+          clean=partial(clean_drawn, regression=True)),
     Field("train", "optimizer", "opt", str, "Optimizer",
           "How the weights move downhill: plain SGD, SGD with momentum or Nesterov momentum, "
           "or adaptive methods (Adam, AdamW, RMSprop) that scale each step per weight.",
@@ -234,6 +243,14 @@ def check_value(field: Field, value: Any, *, clamp: bool) -> tuple[Any, str | No
     for a tuple field; never a boolean, null, list or object where one value is expected.
     """
     where = f"{field.label} ({field.section}.{field.name})"
+    if field.clean is not None:              # rows of numbers: keep the usable ones, say so
+        if not isinstance(value, str):
+            raise SpecError(f"{where} must be text such as '1.50,-2.00,0;0.25,3.10,1'; got "
+                            f"{shown(value)}.")
+        text, note = field.clean(value)
+        if note and not clamp:
+            raise SpecError(f"{where}: {note}")
+        return text, note and f"{where}: {note}"
     if isinstance(value, str) and len(value) > MAX_TEXT:
         raise SpecError(f"{where}: the value is {len(value)} characters long; that is not a "
                         "setting, it looks like a damaged link.")

@@ -19,6 +19,7 @@ LIMITS = MappingProxyType({
     "seq_len": (0, 64),           # sequence length; 0 = the dataset's own default
     "delay": (0, 100),            # blank steps of the copy task (total length 2·len + delay)
     "horizon": (1, 20),           # values a forecast predicts
+    "drawn_points": (4, 200),     # the "draw" set: points a student's drawing (and link) holds
     # the data lab's tables (an upload, the synthetic loan table)
     "csv_bytes": (0, 5_000_000),  # an uploaded CSV file's size
     "csv_rows": (4, 20_000),      # data rows

@@ -10,11 +10,12 @@ import numpy as np
 import pytest
 
 from datasets import DATASETS, Dataset, DatasetError, DatasetInfo, apply_features, load_dataset
+from datasets.drawn import DEFAULT_DRAWN
 from datasets.base import CLASSIFICATION, KIND_2D, KIND_IMAGE, KIND_SEQUENCE, KIND_TABULAR, REGRESSION
 
 ROOT = Path(__file__).resolve().parents[2]
-EXPECTED = ("circle", "xor", "gauss", "spiral", "moons", "blobs", "spiral_multi", "reg_plane",
-            "reg_gauss", "iris", "wine", "breast_cancer", "loan", "csv", "digits", "shapes", "mnist",
+EXPECTED = ("circle", "xor", "gauss", "spiral", "moons", "blobs", "spiral_multi", "draw", "reg_plane",
+            "reg_gauss", "draw_reg", "iris", "wine", "breast_cancer", "loan", "csv", "digits", "shapes", "mnist",
             "fashion_mnist", "sine", "parity", "sines", "damped", "logistic", "copy", "reverse",
             "sort", "count", "sentences", "brackets")
 OFFLINE = [n for n in EXPECTED if n not in ("mnist", "fashion_mnist", "csv")]
@@ -70,7 +71,8 @@ def test_every_offline_dataset_loads_with_the_right_types(name):
     if info.kind == KIND_2D:
         assert ds.extent == (-6.0, 6.0, -6.0, 6.0) and ds.input_shape == (2,)
         assert ds.points_train.shape == (len(ds.x_train), 2) and ds.feature_names == ("x1", "x2")
-        assert len(ds.x_train) + len(ds.x_test) == 120
+        drawn = len(DEFAULT_DRAWN.split(";"))          # the drawing is the data: no n_samples
+        assert len(ds.x_train) + len(ds.x_test) == (drawn if "draw" in name else 120)
     else:
         assert ds.points_train is None and ds.extent is None
 

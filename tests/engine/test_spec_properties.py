@@ -8,6 +8,7 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from datasets.drawn import DEFAULT_DRAWN
 from engine.model.build import plan_model, stack_text_problems
 from engine.spec import Experiment, LayerSpec, SpecError, layers_from_text
 from engine.spec.experiment import ModelSpec
@@ -149,6 +150,9 @@ def field_value(f):
         return st.lists(st.sampled_from(f.choices), max_size=3, unique=True)
     if f.choices:
         return st.sampled_from(f.choices)
+    if f.clean is not None:                        # a drawing: none, a small one, the example
+        return st.sampled_from(["", "1.00,1.00,0;-1.00,-1.00,0;2.00,-2.00,1;-2.00,2.00,1",
+                                DEFAULT_DRAWN]) | st.text(max_size=30)
     lo, hi = f.bounds
     if f.type is int:
         return st.integers(lo, hi) | st.sampled_from([lo, hi])

@@ -17,6 +17,7 @@ from engine.data import DatasetError
 from engine.inspect.playground import OUTPUT, neuron_labels
 from engine.spec import (DataSpec, Experiment, LayerSpec, ModelSpec, SpecError, TrainSpec,
                          make_layer)
+from engine.spec.drawing import draws, example
 from engine.spec.fields import ACTIVATION_NAMES, LOSSES, applies, friendly
 from engine.spec.layers import layers_to_text
 from engine.spec.limits import LIMITS
@@ -40,7 +41,7 @@ VIEW_KEY = "view"        # URL key choosing the live renderer: canvas (default) 
 TFP_DEFAULT = Experiment(DataSpec("circle"), ModelSpec(),
                          TrainSpec(lr=0.03, batch_size=10, loss="auto"))
 DATA_2D = tuple(name for name, info in DATASETS.items() if info.kind == "2d")
-DATA_KEYS = ("dataset", "noise", "train_ratio", "n_samples", "seed", "n_classes")
+DATA_KEYS = ("dataset", "noise", "train_ratio", "n_samples", "seed", "n_classes", "drawn")
 TRAIN_KEYS = ("optimizer", "lr", "momentum", "batch_size", "loss", "l1", "l2", "schedule",
               "step_size", "epochs", "patience", "init", "seed")
 HIDABLE = {"data": "Data settings", "features": "Input features", "network": "Network shape",
@@ -50,7 +51,7 @@ HIDABLE = {"data": "Data settings", "features": "Input features", "network": "Ne
            "timeline": "Rewind timeline", "inside": "Inside-the-network panel"}
 PROBLEMS = ("classification", "regression")
 SHORT_TITLES = {"xor": "XOR", "gauss": "Gauss", "moons": "Moons", "spiral_multi": "Arms",
-                "reg_gauss": "Gauss"}   # the sidebar fits ~7 characters under a thumbnail
+                "reg_gauss": "Gauss", "draw": "Draw", "draw_reg": "Draw"}   # the sidebar fits ~7 characters under a thumbnail
 NEW_LAYER = {"units": 4, "activation": "tanh", "batchnorm": False, "dropout": 0.0}
 
 
@@ -218,13 +219,21 @@ def _thumbnail(name: str) -> bytes:
 
 
 def _pick_dataset(name: str) -> None:
+    """Switch the data; each drawn set keeps its own drawing (the first time, its example)."""
+    old = st.session_state[k("data_dataset")]
+    if old != name and draws(old):
+        st.session_state[k("drawn_" + old)] = st.session_state.get(k("data_drawn"))
+    if old != name and draws(name):
+        saved = st.session_state.get(k("drawn_" + name))
+        st.session_state[k("data_drawn")] = example(name) if saved is None else saved
+        st.session_state[k("draw_undo")] = []
     st.session_state[k("data_dataset")] = name
 
 
 def _pick_problem() -> None:
     task = st.session_state[k("problem")] or PROBLEMS[0]
     if DATASETS[st.session_state[k("data_dataset")]].task != task:
-        st.session_state[k("data_dataset")] = next(n for n in DATA_2D if DATASETS[n].task == task)
+        _pick_dataset(next(n for n in DATA_2D if DATASETS[n].task == task))
 
 
 def dataset_picker() -> None:
@@ -256,13 +265,21 @@ def data_controls(hidden: set[str]) -> None:
     dataset_picker()
     if DATASETS[st.session_state[k("data_dataset")]].multi_class:
         field_widget("data", "n_classes", k("data_n_classes"))
-    field_widget("data", "noise", k("data_noise"))
+    drawing = draws(st.session_state[k("data_dataset")])
+    if drawing:                          # the drawing is the data: nothing to generate
+        st.caption("Your drawing is the data: click on the big map to add points. Noise and "
+                   "the sample count do not apply; the training share and the seed decide "
+                   "which points are held out to test.")
+    else:
+        field_widget("data", "noise", k("data_noise"))
     field_widget("data", "train_ratio", k("data_train_ratio"))
-    field_widget("data", "n_samples", k("data_n_samples"))
+    if not drawing:
+        field_widget("data", "n_samples", k("data_n_samples"))
     cols = st.columns([2, 1.3], vertical_alignment="bottom")
     field_widget("data", "seed", k("data_seed"), where=cols[0], slider=False)
     cols[1].button("New data", key=k("regen"), on_click=_regenerate,
-                   help="New random points from the next seed; the network restarts.")
+                   help="Another test split of your points (the next seed); the network restarts."
+                   if drawing else "New random points from the next seed; the network restarts.")
 
 
 def feature_controls(hidden: set[str]) -> None:

@@ -42,7 +42,7 @@ function paintBoundary(canvas, d, state) {
   const ctx = canvas.getContext("2d");
   ctx.imageSmoothingEnabled = false;
   ctx.drawImage(small, 0, 0, size, size);
-  const radius = Math.max(2, Math.floor(size / 110));
+  const radius = d.dot ? Math.round(d.dot * size / 360) : Math.max(2, Math.floor(size / 110));
   for (const p of d.points) {
     const xy = new Uint16Array(bytes(p.xy).buffer), rgb = bytes(p.rgb);
     for (let i = 0; i < p.n; i++) {
@@ -241,10 +241,14 @@ export default function (component) {
       else setTriggerValue("select", g.dataset.label);
     });
     root.querySelector("canvas").addEventListener("pointerdown", ev => {
-      if (!state.micro) { setTriggerValue("select", "output"); return; }
-      const box = ev.currentTarget.getBoundingClientRect(), e = state.micro.extent;
+      const where = state.micro || state.draw;
+      if (!where) { setTriggerValue("select", "output"); return; }
+      const box = ev.currentTarget.getBoundingClientRect(), e = where.extent;
       const fx = (ev.clientX - box.left) / box.width, fy = (ev.clientY - box.top) / box.height;
-      setTriggerValue("point", [e[0] + fx * (e[1] - e[0]), e[3] - fy * (e[3] - e[2])]);
+      const xy = [e[0] + fx * (e[1] - e[0]), e[3] - fy * (e[3] - e[2])];
+      if (state.micro) { setTriggerValue("point", xy); return; }
+      // draw your own: an id per click, so a point is added exactly once; shift erases
+      setTriggerValue("draw", {xy, erase: ev.shiftKey, id: `${Date.now()}-${Math.random()}`});
     });
   }
   const state = root.__nnpg;
@@ -253,6 +257,8 @@ export default function (component) {
   if (state.sid !== sent.sid) { setTriggerValue("need", sent.sid); return; }
   const data = Object.assign({}, state.still, sent);
   state.micro = data.micro || null;
+  state.draw = data.draw || null;
+  root.querySelector("canvas").classList.toggle("drawing", !!state.draw);
   if (!state.resize) {      // the page got narrower or wider (a sidebar opened): fit the
     state.resize = new ResizeObserver(() => state.last && layOut(root, state.last, state));
     state.resize.observe(root);                // network again, even while paused

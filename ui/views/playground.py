@@ -13,6 +13,7 @@ import streamlit as st
 
 from datasets.base import Dataset
 from engine.inspect.playground import OUTPUT
+from engine.spec.drawing import draws
 from engine.snapshot import PlaygroundSnapshot
 from ui.presentation import view_scale
 from ui.views.run import curves, run_numbers, run_status
@@ -27,6 +28,7 @@ MICRO_CAPTION = ("Microscope: the ringed training point is followed through the 
 THUMB_PX = 40        # size of a neuron's map in the network (the painter's default)
 FONT_PX = 11         # the network's titles
 RENDERERS = ("canvas", "png")
+DRAWN_DOT_PX = 5     # radius of a drawn point on the 360 px map (generated sets: 3)
 
 
 def _caption(large: str, classification: bool) -> str:
@@ -68,7 +70,8 @@ def _head_maps(output: np.ndarray, head: tuple[str, ...]) -> dict[str, np.ndarra
 
 
 def _painter_payload(frame: PlaygroundSnapshot, ds: Dataset, *, show_test: bool, discretize: bool,
-                     large: str, serial: int, micro=None) -> dict:
+                     large: str, serial: int, micro=None, drawing: bool = False,
+                     pending=None) -> dict:
     classification = ds.task == "classification"
     output = output_map(frame.grid.output, classification=classification, discretize=discretize)
     big = output
@@ -78,6 +81,9 @@ def _painter_payload(frame: PlaygroundSnapshot, ds: Dataset, *, show_test: bool,
     if show_test:
         points.append({**points_payload(ds.points_test, ds.y_test, ds.extent,
                                         classification=classification), "hollow": True})
+    if pending is not None:          # a drawing too small to train on yet: shown as it is
+        drawn, labels, classes = pending
+        points = [points_payload(drawn, labels, ds.extent, classification=classes)]
     maps, layout, caption = frame.maps, frame.layout, _caption(large, classification)
     if micro is not None:
         maps = {**maps, **_head_maps(frame.grid.output, micro.head)}
@@ -90,6 +96,10 @@ def _painter_payload(frame: PlaygroundSnapshot, ds: Dataset, *, show_test: bool,
                             fixed=frozenset(layout.labels[0]))     # the inputs' maps
     if micro is not None:
         payload["micro"] = micro.payload
+    elif drawing and large == OUTPUT:      # a click on the output map adds or erases a point
+        payload["draw"] = {"extent": list(ds.extent)}
+    if draws(ds.name) or pending is not None:
+        payload["dot"] = DRAWN_DOT_PX       # a few points of one's own: big enough to see
     return {**payload, "inactive": list(frame.inactive), "output": output,
             # titles grow a little more than the maps: read from the back of a room
             "thumb": round(THUMB_PX * scale),
@@ -101,11 +111,14 @@ def draw(frame: PlaygroundSnapshot, ds: Dataset, *, show_test: bool, discretize:
          on_select: Callable[[], None] | None = None,
          on_feature: Callable[[], None] | None = None, micro=None,
          on_micro: Callable[[], None] | None = None,
-         panel: Callable[..., None] | None = None) -> None:
+         panel: Callable[..., None] | None = None,
+         on_draw: Callable[[], None] | None = None, pending=None) -> None:
     """Render one frame: numbers, output map and network, curves (no lock needed).
 
     With `micro` (a ui.controls.microscope.MicroFrame) the network view is the microscope's
-    and `panel(micro)` draws its panel right under it."""
+    and `panel(micro)` draws its panel right under it. With `on_draw` a click on the output
+    map is a drawing gesture; `pending` (points, labels, whether they are classes) replaces the
+    dataset's points while a drawing is too small to train on."""
     classification = ds.task == "classification"
     numbers = run_numbers(frame.run, playing)
     # build every payload first, then emit quickly, most important first (research §3.5)
@@ -113,7 +126,8 @@ def draw(frame: PlaygroundSnapshot, ds: Dataset, *, show_test: bool, discretize:
         png, net = _png_views(frame, ds, show_test=show_test, discretize=discretize, large=large)
     else:
         payload = _painter_payload(frame, ds, show_test=show_test, discretize=discretize,
-                                   large=large, serial=serial, micro=micro)
+                                   large=large, serial=serial, micro=micro,
+                                   drawing=on_draw is not None, pending=pending)
     with st.container(key="pg_epoch"):
         st.markdown(numbers)
     run_status(frame.run)
@@ -128,7 +142,8 @@ def draw(frame: PlaygroundSnapshot, ds: Dataset, *, show_test: bool, discretize:
         from ui.views.painter import live_painter
         with st.container(key="pg_live_view"):
             live_painter(payload, key="pg_painter", on_select=on_select or (lambda: None),
-                         on_feature=on_feature or (lambda: None), on_micro=on_micro)
+                         on_feature=on_feature or (lambda: None), on_micro=on_micro,
+                         on_draw=on_draw)
         if micro is not None and panel is not None:
             panel(micro)
     curves(frame.run, "pg")
