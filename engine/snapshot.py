@@ -254,3 +254,5 @@ class PairSnapshot:
     output_b: np.ndarray | None
     verdict: str
     winner: str | None               # "A", "B" or None (a tie, or nothing trained yet)
+    filters_a: np.ndarray | None = None   # image data: each run's first conv layer's weights
+    filters_b: np.ndarray | None = None

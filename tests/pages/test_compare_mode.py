@@ -85,3 +85,15 @@ def test_compare_off_goes_back_to_the_single_run(app_path):
     assert "cmp" not in at.query_params
     assert at.session_state["pg_trainer"] is not None
     assert at.toggle(key="pg_play") is not None
+
+
+def test_two_runs_with_the_same_settings_stay_identical_bit_for_bit_on_the_page(app_path):
+    import torch
+    at = open_2d(app_path, cmp="1", ds="xor")
+    play_until(at, 10)
+    p = pair(at)
+    lead, lag = sorted(p.runs, key=lambda t: t.steps)[::-1]
+    lag.step(lead.steps - lag.steps)
+    assert lead.steps == lag.steps > 0
+    assert all(torch.equal(x, y) for x, y in zip(p.a.model.state_dict().values(),
+                                                 p.b.model.state_dict().values()))

@@ -11,6 +11,7 @@ from datasets.base import Dataset
 from engine.snapshot import PairSnapshot, RunState
 from ui.messages import show_error, show_info
 from viz.pair_curves import A_COLOUR, B_COLOUR, pair_curves_svg
+from viz.images import first_layer_filters
 from viz.raster import draw_points, output_rgb, to_png, upscale
 
 MAP_PX = 300          # each run's output map
@@ -44,9 +45,11 @@ def draw_pair(frame: PairSnapshot, datasets: tuple[Dataset, Dataset], *, playing
     st.markdown(f"{state} · the run that is behind trains next, so both stay at the same "
                 "epoch.")
     cols = st.container(key="cmp_maps").columns(2)
-    for col, name, run, output, ds, colour, line in (
-            (cols[0], "A", frame.a, frame.output_a, datasets[0], A_COLOUR, "solid"),
-            (cols[1], "B", frame.b, frame.output_b, datasets[1], B_COLOUR, "dashed")):
+    for col, name, run, output, weights, ds, colour, line in (
+            (cols[0], "A", frame.a, frame.output_a, frame.filters_a, datasets[0], A_COLOUR,
+             "solid"),
+            (cols[1], "B", frame.b, frame.output_b, frame.filters_b, datasets[1], B_COLOUR,
+             "dashed")):
         with col:
             st.markdown(_numbers(name, run, colour, line), unsafe_allow_html=True)
             if run.status == "diverged":
@@ -54,6 +57,9 @@ def draw_pair(frame: PairSnapshot, datasets: tuple[Dataset, Dataset], *, playing
             if output is not None:
                 st.image(_map(output, ds, show_test=show_test, discretize=discretize),
                          width=MAP_PX, caption=f"Run {name}: its output over the plane")
+            if weights is not None:
+                st.image(to_png(first_layer_filters(weights, tile=36)),
+                         caption=f"Run {name}: the first convolution layer's filters")
     blocks = [("Loss", pair_curves_svg(frame.a.history, frame.b.history, "loss"))]
     if frame.a.classification:
         blocks.append(("Accuracy", pair_curves_svg(frame.a.history, frame.b.history, "acc")))
