@@ -10,17 +10,22 @@ from __future__ import annotations
 
 import streamlit as st
 
-from engine.gan.spec import DRAWN, GanSpec, parse_points
+from engine.gan.compare import capture_gan_pair
+from engine.gan.spec import DIGITS, DRAWN, GanSpec, parse_points
 from engine.inspect.gan import capture_gan
 from engine.inspect.gan_digits import capture_digits
 from ui.controls.gan import (LAB, LESSON_LAB, add_point, editor, k, read_url, rerun_if_asked,
                              restore_missing, seed_controls, sidebar_controls, spec_from_state,
                              write_url)
+from ui.compare import compare_link
+from ui.compare_page import compare_section, compare_switch
+from ui.controls.gan_compare import CMP, gan_b_controls
 from ui.controls.layer_editor import layer_editor
 from ui.lessons import lesson_changed
 from ui.live import live_view, play_bar
-from ui.messages import show_error, show_warning
+from ui.messages import show_error, show_info, show_warning
 from ui.views.gan import Layers, draw_gan_frame
+from ui.views.gan_compare import draw_gan_pair
 from ui.views.gan_digits import draw_digits_frame
 from ui.views.lesson_bar import lesson_bar
 
@@ -29,8 +34,10 @@ TICK = 0.2            # seconds between live frames (5 updates/s; the canvases p
 
 def _first_visit() -> None:
     """Open the experiment the link describes, noting anything that had to be repaired."""
-    spec, notes = read_url()
+    spec, notes, (compare, overrides) = read_url()
     LAB.open(notes)
+    CMP.open_link(overrides)
+    st.session_state[k("compare")] = compare
     st.session_state[k("spec")] = spec
     seed_controls(spec)
 
@@ -60,12 +67,17 @@ def _step_buttons(plane: bool) -> Layers:
                         "one G step.")
     if not plane:
         return Layers()
-    heat = cols[3].checkbox("D's opinion", True, key=k("show_heat"),
+    return _layer_switches(cols[3:])
+
+
+def _layer_switches(cols) -> Layers:
+    """Which layers of the plane to show (three columns)."""
+    heat = cols[0].checkbox("D's opinion", True, key=k("show_heat"),
                             help="Show the discriminator's output over the plane.")
-    mesh = cols[4].checkbox("Manifold", True, key=k("show_mesh"),
+    mesh = cols[1].checkbox("Manifold", True, key=k("show_mesh"),
                             help="Show a grid of noise mapped through the generator: where "
                                  "it stretches, the fakes are sparse; where it folds, dense.")
-    arrows = cols[5].checkbox("Gradients", True, key=k("show_arrows"),
+    arrows = cols[2].checkbox("Gradients", True, key=k("show_arrows"),
                               help="Show an arrow on each fake point: minus the gradient of "
                                    "its generator loss, the way G's next update moves it.")
     return Layers(heat, mesh, arrows)
@@ -75,7 +87,8 @@ def _page() -> None:
     current: GanSpec = st.session_state[k("spec")]
     restore_missing(current)
     st.markdown("#### Generative lab: a generator learns to fool a discriminator")
-    lesson = lesson_bar(LAB)
+    comparing = bool(st.session_state.get(k("compare")))
+    lesson = lesson_bar(LAB, follow=CMP if comparing else None)
     with st.sidebar:
         st.subheader("The game")
         sidebar_controls()
@@ -85,6 +98,11 @@ def _page() -> None:
     _networks(spec)
     for error in errors:
         show_error(error)
+    compare_switch(LAB)
+    if comparing:
+        _compare(spec, lesson)
+        return
+    CMP.stop()
     trainer = LAB.sync(spec)
     if trainer is None:
         return
@@ -100,6 +118,28 @@ def _page() -> None:
     live_view(LAB, capture=lambda t, _recorder: capture_gan(t),
               draw=lambda frame: draw_gan_frame(frame, layers, drawn=drawn, on_point=add_point),
               tick=TICK, before=rerun_if_asked, after=lesson)
+
+
+def _compare(spec: GanSpec, lesson) -> None:
+    """Compare mode: run A (the sidebar and the networks above) and run B (A plus what B
+    changes) on the same target and seed, side by side (2D targets: the digits have no plane
+    to compare)."""
+    if spec.target == DIGITS:
+        show_info("Compare mode shows two games on the plane: pick a 2D target in the sidebar "
+                  "(or switch compare mode off for the digits).", icon=":material/compare:")
+        return
+    view = {}
+
+    def options() -> dict:
+        view["layers"] = _layer_switches(st.columns(3))
+        return {}
+
+    compare_section(LAB, CMP, spec, tick=TICK, what="real points", lesson=lesson,
+                    b_controls=lambda: gan_b_controls(spec), capture=capture_gan_pair,
+                    options=options,
+                    draw=lambda frame, _pair, _opts: draw_gan_pair(
+                        frame, playing=CMP.playing, layers=view["layers"]),
+                    write_link=lambda _pair: write_url(spec, compare_link(CMP)))
 
 
 def gan_lab() -> None:

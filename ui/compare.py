@@ -15,8 +15,8 @@ import streamlit as st
 from engine.spec import Experiment, SpecError
 from engine.spec.fields import ACTIVATION_NAMES, FIELDS_BY_NAME, friendly
 from engine.spec.layers import LAYER_PARAMS, layers_from_text, layers_to_text
-from engine.spec.overrides import (differences, link_params, overrides_between, read_overrides,
-                                   with_overrides)
+from engine.spec.overrides import (EXPERIMENT, SpecKind, differences, link_params, overrides_between,
+                                   read_overrides, with_overrides)
 from engine.train import Trainer, needs_rebuild
 from engine.train.pair import RunPair
 from engine.data import Dataset, DatasetError
@@ -30,10 +30,28 @@ MIXED = "as in the layers"       # the activation picker when B's layers use sev
 
 
 class CompareSession(LabSession):
-    """A LabSession whose trainer is a RunPair; run B's overrides live under its prefix."""
+    """A LabSession whose trainer is a RunPair; run B's overrides live under its prefix.
 
-    def sync_pair(self, exp_a: Experiment, exp_b: Experiment, *, data=None,
-                  rebuild_key: object = None) -> RunPair | None:
+    The hooks below say how a lab's runs are built, which changes rebuild them and how live
+    settings apply: an Experiment's Trainer here, a GanSpec's GanTrainer in the GAN lab."""
+
+    kind = EXPERIMENT
+
+    def build_run(self, exp, data):
+        return Trainer(exp, dataset=data(exp) if data else None, device="cpu")
+
+    def rebuilds(self, old, new) -> bool:
+        return needs_rebuild(old, new)
+
+    def apply_live(self, run, exp) -> None:
+        if run.spec != exp.train:
+            run.apply(exp.train)
+
+    def on_a_network(self, exp_b, exp_a):
+        """Run B's training settings on run A's network and data (B's fallback)."""
+        return dataclasses.replace(exp_b, model=exp_a.model, data=exp_a.data)
+
+    def sync_pair(self, exp_a, exp_b, *, data=None, rebuild_key: object = None) -> RunPair | None:
         """Follow both experiments: new runs when either needs a rebuild (both restart, so
         they stay level), else each run's live settings applied in place. `data(exp)` gives a
         lab's own dataset for an experiment (default: the experiment's DataSpec), and a new
@@ -43,11 +61,11 @@ class CompareSession(LabSession):
         pair = self.trainer
         with self.lock:
             wanted_b = self._get("wanted_b")        # B as asked (it may train A's network)
-            if (pair is None or wanted_b is None or needs_rebuild(pair.a.experiment, exp_a)
-                    or needs_rebuild(wanted_b, exp_b)
+            if (pair is None or wanted_b is None or self.rebuilds(pair.a.experiment, exp_a)
+                    or self.rebuilds(wanted_b, exp_b)
                     or self._get("rebuild_key") != rebuild_key):
                 try:
-                    new, problem = _build_pair(exp_a, exp_b, data)
+                    new, problem = self._build_pair(exp_a, exp_b, data)
                 except (SpecError, DatasetError) as exc:
                     show_error(f"Run A: {exc}")
                     return pair
@@ -61,14 +79,28 @@ class CompareSession(LabSession):
                 pair = new
             else:
                 for name, run, exp in (("A", pair.a, exp_a), ("B", pair.b, exp_b)):
-                    if run.spec != exp.train:
-                        try:
-                            run.apply(exp.train)
-                        except SpecError as exc:
-                            show_error(f"Run {name}: {exc}")
+                    try:
+                        self.apply_live(run, exp)
+                    except (SpecError, ValueError) as exc:
+                        show_error(f"Run {name}: {exc}")
         if self._get("b_problem"):
             show_warning(self._get("b_problem"), icon=":material/build:")
         return pair
+
+    def _build_pair(self, exp_a, exp_b, data) -> tuple[RunPair, str | None]:
+        """Both runs, or A and (when B's change cannot be built) B on A's network and,
+        failing that, a copy of A; with the problem in words. Raises when A cannot be built."""
+        first = self.build_run(exp_a, data)
+        try:
+            return RunPair(first, self.build_run(exp_b, data)), None
+        except (SpecError, DatasetError) as exc:
+            problem = f"Run B: {exc}"
+        try:
+            fallback = self.build_run(self.on_a_network(exp_b, exp_a), data)
+            said = "run A's network with B's training settings"
+        except (SpecError, DatasetError):
+            fallback, said = self.build_run(exp_a, data), "a copy of run A"
+        return RunPair(first, fallback), f"{problem} Until you change that, run B trains {said}."
 
     def open_link(self, overrides: Mapping[str, str]) -> None:
         """The lab opened by a link: no pair yet, run B as the link says."""
@@ -84,27 +116,8 @@ class CompareSession(LabSession):
     def set_overrides(self, overrides: Mapping[str, str]) -> None:
         st.session_state[self.key("overrides")] = dict(overrides)
 
-    def run_b(self, exp_a: Experiment) -> tuple[Experiment, list[str]]:
-        return with_overrides(exp_a, self.overrides)
-
-
-def _build_pair(exp_a: Experiment, exp_b: Experiment, data) -> tuple[RunPair, str | None]:
-    """Both runs, or A and (when B's change cannot be built) B on A's network and, failing
-    that, a copy of A; with the problem in words. Raises when A itself cannot be built."""
-    def build(exp: Experiment) -> Trainer:
-        return Trainer(exp, dataset=data(exp) if data else None, device="cpu")
-
-    first = build(exp_a)
-    try:
-        return RunPair(first, build(exp_b)), None
-    except (SpecError, DatasetError) as exc:
-        problem = f"Run B: {exc}"
-    try:
-        fallback = build(dataclasses.replace(exp_b, model=exp_a.model, data=exp_a.data))
-        said = "run A's network with B's training settings"
-    except (SpecError, DatasetError):
-        fallback, said = build(exp_a), "a copy of run A"
-    return RunPair(first, fallback), f"{problem} Until you change that, run B trains {said}."
+    def run_b(self, exp_a):
+        return with_overrides(exp_a, self.overrides, self.kind)
 
 
 def read_compare(params: Mapping[str, list[str]]) -> tuple[bool, dict[str, str]]:
@@ -218,9 +231,9 @@ def _layers_typed(lab: CompareSession) -> None:
     st.session_state[lab.key("b_act")] = acts.pop() if len(acts) == 1 else MIXED
 
 
-def differences_table(exp_a: Experiment, exp_b: Experiment) -> None:
+def differences_table(exp_a, exp_b, kind: SpecKind = EXPERIMENT) -> None:
     """What run B changes, one row per setting (the link's spelling of each value)."""
-    rows = differences(exp_a, exp_b)
+    rows = differences(exp_a, exp_b, kind)
     if not rows:
         st.caption("Run B has the same settings as run A: the two runs train identically "
                    "(change something above to compare).")

@@ -36,20 +36,26 @@ def compare_section(single: LabSession, pair_lab: CompareSession, exp_a: Experim
                     rebuild_key: object = None, features: tuple[str, ...] = (),
                     more: tuple[tuple[str, ...], ...] = (), hidden: set[str] = frozenset(),
                     options: Callable[[], dict] | None = None, hold_training: bool = True,
-                    lesson: Callable[[], None] | None = None) -> RunPair | None:
+                    lesson: Callable[[], None] | None = None,
+                    b_controls: Callable[[], tuple[object, list[str]]] | None = None,
+                    capture: Callable = capture_pair,
+                    draw: Callable[[object, RunPair, dict], None] | None = None) -> RunPair | None:
     """Runs A and B of `exp_a` side by side; returns the pair (None if A cannot be built).
 
     `options()` draws a lab's view switches under the play bar and returns them as keyword
     arguments of `draw_pair` (the 2D page's test points and discretized output);
-    `hold_training` as for `live_view` (off for conv nets, whose kernels release the GIL)."""
+    `hold_training` as for `live_view` (off for conv nets, whose kernels release the GIL).
+    A lab whose runs are not Experiments (the GAN lab) brings its own `b_controls()` (run B
+    and notes), `capture` and `draw(frame, pair, options)`."""
     single.stop()
     st.session_state[single.key("play")] = False   # the single run's switch is not drawn here
     top, editor = st.container(), st.container()
     with editor.expander("Run B: what it changes", expanded=True, icon=":material/compare:"):
-        exp_b, notes = run_b_controls(pair_lab, exp_a, features=features, more=more)
+        exp_b, notes = (b_controls() if b_controls is not None
+                        else run_b_controls(pair_lab, exp_a, features=features, more=more))
         for note in notes:
             show_warning(note)
-        differences_table(exp_a, exp_b)
+        differences_table(exp_a, exp_b, pair_lab.kind)
     with top:
         pair = pair_lab.sync_pair(exp_a, exp_b, data=data, rebuild_key=rebuild_key)
         if pair is None:
@@ -57,8 +63,14 @@ def compare_section(single: LabSession, pair_lab: CompareSession, exp_a: Experim
         write_link(pair)
         play_bar(pair_lab, what=what, hidden=set(hidden) | {"timeline"})
         drawn = options() if options is not None else {}
-        live_view(pair_lab, capture=capture_pair, tick=tick, hold_training=hold_training,
-                  after=lesson,
-                  draw=lambda frame: draw_pair(frame, (pair.a.dataset, pair.b.dataset),
-                                               playing=pair_lab.playing, **drawn))
+
+        def draw_frame(frame) -> None:
+            if draw is not None:
+                draw(frame, pair, drawn)
+            else:
+                draw_pair(frame, (pair.a.dataset, pair.b.dataset), playing=pair_lab.playing,
+                          **drawn)
+
+        live_view(pair_lab, capture=capture, tick=tick, hold_training=hold_training,
+                  after=lesson, draw=draw_frame)
     return pair

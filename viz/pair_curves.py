@@ -47,3 +47,36 @@ def pair_curves_svg(history_a: dict[str, np.ndarray], history_b: dict[str, np.nd
                      f'<text x="{left + w}" y="{height - 6}" text-anchor="end">epoch {last:.0f}</text>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def overlay_svg(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray], *,
+                y_range: tuple[float, float] | None = None, x_label: str = "step",
+                width: int = 420, height: int = 150) -> str:
+    """One measure of both runs against a shared x axis (A solid, B dashed): the GAN lab's
+    JS divergence against steps. `y_range` defaults to 0 .. the largest value."""
+    box = (44.0, 8.0, width - 54.0, height - 30.0)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+             'font-family="sans-serif" font-size="10">']
+    ys = np.concatenate([np.asarray(a[1], float), np.asarray(b[1], float)])
+    ys = ys[np.isfinite(ys)]
+    last = max([float(x[-1]) for x, _ in (a, b) if len(x)], default=0.0)
+    if ys.size and any(len(x) >= 2 for x, _ in (a, b)):
+        lo, hi = y_range or (0.0, float(ys.max()) or 1.0)
+        for (xs, values), colour, dash in ((a, A_COLOUR, ""), (b, B_COLOUR, DASH)):
+            if len(xs) < 2:
+                continue
+            dashes = f' stroke-dasharray="{dash}"' if dash else ""
+            points = polyline_points(np.asarray(xs, float), np.asarray(values, float), box,
+                                     (0.0, last or 1.0), (lo, hi))
+            parts.append(f'<polyline points="{points}" fill="none" stroke="{colour}" '
+                         f'stroke-width="2.0"{dashes}/>')
+        left, top, w, h = box
+        parts.append(f'<line x1="{left}" y1="{top + h}" x2="{left + w}" y2="{top + h}" stroke="#999"/>'
+                     f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + h}" stroke="#999"/>'
+                     f'<text x="{left - 4}" y="{top + 8}" text-anchor="end">{hi:.3g}</text>'
+                     f'<text x="{left - 4}" y="{top + h}" text-anchor="end">{lo:.3g}</text>'
+                     f'<text x="{left}" y="{height - 6}">0</text>'
+                     f'<text x="{left + w}" y="{height - 6}" text-anchor="end">{x_label} '
+                     f'{last:,.0f}</text>')
+    parts.append("</svg>")
+    return "".join(parts)

@@ -169,13 +169,14 @@ class GanTrainer:
         if self.steps % DIV_EVERY == 0 and not self.images:
             self.history.add_divergence(self.steps, self.divergence())
 
-    def run_for(self, seconds: float) -> int:
-        """Train whole steps for about `seconds`; returns how many were taken."""
+    def run_for(self, seconds: float, max_batches: int | None = None) -> int:
+        """Train whole steps for about `seconds` (at most `max_batches`, when given); returns
+        how many were taken."""
         end, taken = time.perf_counter() + seconds, 0
         while not self.done:
             self.step(1)
             taken += 1
-            if time.perf_counter() >= end:
+            if time.perf_counter() >= end or (max_batches is not None and taken >= max_batches):
                 break
         return taken
 

@@ -7,33 +7,49 @@ itself cannot differ: both runs must see the same points for the comparison to m
 """
 from __future__ import annotations
 
-from typing import Any, Mapping
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping
 
 from engine.spec.experiment import Experiment
 from engine.spec.fields import FIELDS, MODEL_URL_KEY
 
 PREFIX = "b_"                    # run B's keys in a link: b_lr=0.3, b_net=dense:8:relu
-# What run B may change: the network, its inputs, and how it is trained (never the data).
-# The input features count as the network's: B reads the same points through other features.
-OVERRIDABLE = frozenset({f.url for f in FIELDS if f.section == "train"} | {MODEL_URL_KEY, "feat"})
-LABELS = {**{f.url: f.label for f in FIELDS}, MODEL_URL_KEY: "Hidden layers"}
 MAX_VALUE = 400                  # characters of one override a link may carry
 
 
-def overrides_between(a: Experiment, b: Experiment) -> dict[str, str]:
+@dataclass(frozen=True)
+class SpecKind:
+    """What compare mode needs of a kind of spec: which link keys run B may change, how each
+    is called, and how a spec is read from link parameters on top of run A's."""
+
+    overridable: frozenset[str]
+    labels: Mapping[str, str]
+    read: Callable[[dict[str, Any], Any], tuple[Any, list[str]]]   # (params, base) -> spec
+
+
+# An Experiment's run B may change the network, its inputs, and how it is trained (never the
+# data). The input features count as the network's: B reads the same points through others.
+OVERRIDABLE = frozenset({f.url for f in FIELDS if f.section == "train"} | {MODEL_URL_KEY, "feat"})
+LABELS = {**{f.url: f.label for f in FIELDS}, MODEL_URL_KEY: "Hidden layers"}
+EXPERIMENT = SpecKind(OVERRIDABLE, LABELS,
+                      lambda params, base: Experiment.from_query(params, base=base))
+
+
+def overrides_between(a, b, kind: SpecKind = EXPERIMENT) -> dict[str, str]:
     """The URL keys whose values differ from A to B (only the ones B may change)."""
     qa, qb = a.to_query(), b.to_query()
-    keys = (set(qa) | set(qb)) & OVERRIDABLE
+    keys = (set(qa) | set(qb)) & kind.overridable
     return {key: qb[key] for key in sorted(keys) if key in qb and qa.get(key) != qb[key]}
 
 
-def with_overrides(a: Experiment, overrides: Mapping[str, str]) -> tuple[Experiment, list[str]]:
+def with_overrides(a, overrides: Mapping[str, str],
+                   kind: SpecKind = EXPERIMENT) -> tuple[Any, list[str]]:
     """Run B: A with `overrides` applied, leniently (each repair comes back as a note)."""
     params = a.to_query()
     notes = [f"Run B cannot change {key!r} (only the network and its training); ignored."
-             for key in overrides if key not in OVERRIDABLE]
-    params.update({key: value for key, value in overrides.items() if key in OVERRIDABLE})
-    b, repairs = Experiment.from_query(params, base=a)
+             for key in overrides if key not in kind.overridable]
+    params.update({key: value for key, value in overrides.items() if key in kind.overridable})
+    b, repairs = kind.read(params, a)
     return b, notes + [f"Run B: {note}" for note in repairs]
 
 
@@ -55,8 +71,8 @@ def link_params(overrides: Mapping[str, str]) -> dict[str, str]:
     return {PREFIX + key: value for key, value in overrides.items()}
 
 
-def differences(a: Experiment, b: Experiment) -> list[tuple[str, str, str]]:
+def differences(a, b, kind: SpecKind = EXPERIMENT) -> list[tuple[str, str, str]]:
     """(setting, A's value, B's value) for every setting B changes, in the form a link shows."""
     qa, qb = a.to_query(), b.to_query()
-    return [(LABELS.get(key, key), qa.get(key, "off"), qb.get(key, "off"))
+    return [(kind.labels.get(key, key), qa.get(key, "off"), qb.get(key, "off"))
             for key in sorted(set(qa) | set(qb)) if qa.get(key) != qb.get(key)]

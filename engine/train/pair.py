@@ -1,5 +1,8 @@
 """Two runs side by side: run A and run B on the same data, trained in alternation.
 
+Any two trainers with the Trainer verbs the live loop uses fit (run_for with a batch limit,
+step, step_epoch, position, epoch, done): the labs' Trainers and the GAN lab's GanTrainers.
+
 TensorFlow Playground's most requested feature is to compare two settings. A RunPair looks like
 one trainer to the shared live loop (the background runner, Step, the lease and the
 scheduler's turns), so a lab's compare mode needs no second controller: each turn goes to the
@@ -77,14 +80,17 @@ class RunPair:
                 break
         return ran
 
-    def step(self, n_batches: int = 1) -> int:
+    def step(self, n_batches: int = 1) -> None:
         """`n_batches` batches for each run (Step batch moves both)."""
-        return sum(t.step(n_batches) for t in self.runs if not t.done)
+        for t in self.runs:
+            if not t.done:
+                t.step(n_batches)
 
-    def step_epoch(self, seconds: float | None = None) -> int:
+    def step_epoch(self, seconds: float | None = None) -> None:
         """The next epoch of each run, each within half of `seconds`."""
-        share = None if seconds is None else seconds / 2
-        return sum(t.step_epoch(share) for t in self.runs if not t.done)
+        for t in self.runs:
+            if not t.done:
+                t.step_epoch() if seconds is None else t.step_epoch(seconds / 2)
 
 
 @dataclass(frozen=True)

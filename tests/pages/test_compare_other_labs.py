@@ -38,3 +38,27 @@ def test_compare_mode_trains_both_runs_in_every_lab(app_path, page, prefix, para
     at.toggle(key=f"{prefix}_compare").set_value(False).run()
     assert not at.exception and "cmp" not in at.query_params
     assert at.session_state[f"{prefix}_trainer"] is not None
+
+
+def test_the_gan_lab_compares_two_games_on_the_same_target(app_path):
+    at = open_lab(app_path, "labs/gan_lab.py", t="ring", cmp="1", b_loss="lsgan")
+    assert not at.exception
+    pair = at.session_state["gnc_trainer"]
+    assert (pair.a.spec.loss, pair.b.spec.loss) == ("nonsat", "lsgan")
+    assert pair.a.spec.target == pair.b.spec.target == "ring"
+    assert (pair.a.real == pair.b.real).all()
+    at.selectbox(key="gnc_b_g_lr").set_value(0.003).run()
+    assert pair.b.spec.g_lr == 0.003 and pair.a.spec.g_lr == 0.001, "a live change, no rebuild"
+    at.toggle(key="gnc_play").set_value(True).run()
+    deadline = time.time() + 30
+    while min(pair.a.steps, pair.b.steps) < 60 and time.time() < deadline:
+        time.sleep(0.2)
+        at.run()
+    at.toggle(key="gnc_play").set_value(False).run()
+    assert not at.exception and at.session_state["gnc_trainer"] is pair
+    assert any("closer to the real points" in i.body or "tie" in i.body for i in at.info)
+    address = {k: v[-1] if isinstance(v, list) else v for k, v in at.query_params.items()}
+    assert address["b_loss"] == "lsgan" and address["b_glr"] == "0.003"
+    digits = open_lab(app_path, "labs/gan_lab.py", t="digits", cmp="1")
+    assert not digits.exception
+    assert any("2D target" in i.body for i in digits.info)

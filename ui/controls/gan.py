@@ -20,6 +20,7 @@ from engine.gan.spec import (DEFAULT_POINTS, DIGITS, DRAWN, FIELDS, LOSSES, MAX_
 from engine.gan.trainer import GanTrainer
 from engine.spec.layers import LayerSpec, layers_from_text
 from ui.address import set_address
+from ui.compare import read_compare
 from ui.controls.layer_editor import Editor, seed_stack, stack_from_state
 from ui.lessons import with_lesson
 from ui.links import read_link
@@ -119,21 +120,22 @@ def restore_missing(spec: GanSpec) -> None:
         st.session_state.setdefault(key, value)
 
 
-def read_url() -> tuple[GanSpec, list[str]]:
-    """The spec a link describes and one note per value it repaired (never raises); a
-    `lesson=` in it opens that lesson with the lesson's link."""
+def read_url() -> tuple[GanSpec, list[str], tuple[bool, dict[str, str]]]:
+    """The spec a link describes, one note per value it repaired, and compare mode (on, run
+    B's overrides); never raises. A `lesson=` in it opens that lesson with its link."""
     params, notes = read_link()
     params, lesson_notes = with_lesson(params, LAB, LESSON_LAB)
     notes = notes + lesson_notes
     if not any(f.key in params for f in FIELDS) and "g" not in params and "d" not in params:
-        return GanSpec(), notes        # no GAN setting: another lab's link, or none
+        return GanSpec(), notes, read_compare(params)   # another lab's link, or none
     spec, more = GanSpec.from_query(params)
-    return spec, notes + more
+    return spec, notes + more, read_compare(params)
 
 
-def write_url(spec: GanSpec) -> None:
-    """Make the address bar a link to this exact GAN experiment."""
-    set_address(LAB, spec.to_query())
+def write_url(spec: GanSpec, compare: dict[str, str] | None = None) -> None:
+    """Make the address bar a link to this exact GAN experiment (`compare`: compare mode's
+    keys, run B's changes included)."""
+    set_address(LAB, {**spec.to_query(), **(compare or {})})
 
 
 def spec_from_state(current: GanSpec) -> tuple[GanSpec, list[str]]:
