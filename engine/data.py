@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from datasets import (DATASETS, FEATURE_LABELS, FEATURES, Dataset, DatasetError, apply_features,
                       load_dataset, make_grid)
 from datasets.base import ProgressFn
+from datasets.subset import only_classes, take_train
 from datasets.gan2d import (TARGETS as GAN_TARGETS, digit_pixels, drawn_target, modes_covered,
                             reach, sample_target)
 
