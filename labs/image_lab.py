@@ -35,6 +35,8 @@ from ui.views.images import (augment_strip, cached_test_set, draw_image_frame,
                              draw_test_set)
 from ui.views.lesson_bar import lesson_bar
 from ui.views.runs import record_run, runs_table
+from ui.views.transfer import (SOURCE_TEXT, read_transfer_link, seed_transfer, transfer_link,
+                               transfer_open, transfer_panel)
 from viz.images import class_gallery_html
 
 TICK = 0.45           # seconds between live frames: 2.2 updates/s (feature maps are heavy)
@@ -43,7 +45,9 @@ SCALES = {"layer": "shared per layer", "map": "each map its own"}
 
 def _first_visit() -> None:
     """Open the experiment the link describes; a stack that cannot work opens the preset."""
-    exp, size, notes = read_url()
+    exp, size, notes, params = read_url()
+    per_class, frozen, opened, transfer_notes = read_transfer_link(params)
+    notes += transfer_notes
     try:
         plan_model(exp.model, IMAGE_SHAPES[exp.data.dataset], DATASETS[exp.data.dataset].classes,
                    batch_size=exp.train.batch_size)
@@ -56,6 +60,7 @@ def _first_visit() -> None:
                              k("train_size"): size, k("frames"): 0})
     seed_controls(exp, size)          # the lab may be opened again (a lesson): set every control
     seed_stack(exp.model.layers)
+    seed_transfer(LAB, per_class, frozen, opened)
 
 
 def _remember(old: Trainer) -> None:
@@ -99,7 +104,7 @@ def _page() -> None:
     if trainer is None:
         return
     st.session_state[k("experiment")] = trainer.experiment
-    write_url(trainer.experiment, len(trainer.dataset.x_train))
+    write_url(trainer.experiment, len(trainer.dataset.x_train), transfer_link(LAB))
     _body(trainer, lesson)
 
 
@@ -129,6 +134,9 @@ def _body(trainer: Trainer, lesson: Callable[[], None] | None) -> None:
     live_view(LAB, capture=capture, draw=draw, tick=TICK, hold_training=False,
               after=lesson)
     inside_view(LAB, expanded=False)
+    with st.expander(f"Transfer learning: reuse a network trained on digits {SOURCE_TEXT}",
+                     icon=":material/move_up:", expanded=transfer_open(LAB)):
+        transfer_panel(LAB)
     runs_table(st.session_state[k("runs")])
     export_panel(LAB, trainer)
 

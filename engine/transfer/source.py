@@ -23,7 +23,7 @@ import torch
 from torch import nn
 
 from engine.data import Dataset, load_data, only_classes
-from engine.model.build import build_model
+from engine.model.build import LayerRow, build_model, plan_model
 from engine.model.init import init_weights
 from engine.spec import ModelSpec, layers_from_text
 from engine.spec.presets import DATA_DEFAULTS, DEFAULT_PRESET, IMAGE_PRESETS
@@ -46,6 +46,11 @@ Progress = Callable[[float], None]
 
 def model_spec() -> ModelSpec:
     return ModelSpec(layers_from_text(STACK))
+
+
+def plan() -> list[LayerRow]:
+    """The transfer stack's rows (name, kind, description, shape, parameters), head included."""
+    return plan_model(model_spec(), (1, 8, 8), len(TARGET_CLASSES))[1:]
 
 
 def new_model(n_classes: int, seed: int) -> nn.Sequential:

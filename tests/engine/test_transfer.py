@@ -86,3 +86,26 @@ def test_fine_tuned_beats_scratch_with_10_per_class(source):
     tuned = np.mean([r.transfer_acc[-1] for r in runs])
     scratch = np.mean([r.scratch_acc[-1] for r in runs])
     assert tuned >= scratch + MARGIN, (tuned, scratch)
+
+
+def test_shared_source_trains_once_for_many_threads(source):
+    import threading
+
+    from engine.transfer.shared import SharedSource
+
+    calls = []
+
+    def slow_train(progress):
+        calls.append(1)
+        progress(0.5)
+        return source
+
+    shared = SharedSource(slow_train)
+    got = []
+    threads = [threading.Thread(target=lambda: got.append(shared.get())) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(calls) == 1 and shared.trainings == 1 and shared.progress == 1.0
+    assert all(g is source for g in got)

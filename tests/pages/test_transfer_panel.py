@@ -1,0 +1,87 @@
+"""AppTest of the image lab's transfer-learning panel: its choices and locks, a comparison
+and a sweep run as background jobs, the server's source network trained once and unchanged by
+two sessions, and the choices round-tripping in the page link."""
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from engine.transfer.shared import shared_source
+from tests.pages.test_image_lab import open_lab
+from tests.shown import shown
+
+
+def _finish(at: AppTest, name: str) -> None:
+    held = at.session_state[f"il_job_{name}"]
+    assert held[1].wait(120), "the job finished"
+    assert held[1].error is None, held[1].error
+    at.run()
+
+
+def _markdown(at: AppTest) -> str:
+    return " ".join(shown(m.value) for m in at.markdown)
+
+
+def test_panel_shows_choices_and_locks(app_path):
+    at = open_lab(app_path)
+    assert not at.exception and not at.warning
+    assert at.checkbox(key="il_tr_frozen_L1").value is True          # the default: L1 frozen
+    assert at.checkbox(key="il_tr_frozen_L3").value is False
+    text = _markdown(at)
+    assert "| 🔒 | L1 |" in text and "| 🔓 | L3 |" in text and "new (random)" in text
+    at.checkbox(key="il_tr_frozen_L3").check().run()
+    assert "| 🔒 | L3 |" in _markdown(at)
+    assert at.query_params["tfz"] in ("L1.L3", ["L1.L3"])             # the link follows
+
+
+def test_compare_in_two_sessions_trains_the_source_once_and_never_changes_it(app_path):
+    shared = shared_source()
+    first = open_lab(app_path)
+    first.button(key="il_tr_run").click().run()
+    _finish(first, "transfer")
+    assert not first.exception
+    assert "il_tr_curves" in [c.key for c in first.get("plotly_chart")]   # curves drawn
+    assert len(first.get("image")) >= 4                                    # three filter rows
+    assert "fine-tuned" in _markdown(first) and "from scratch" in _markdown(first)
+    assert shared.trainings == 1
+    fingerprint = shared.model.fingerprint
+    second = open_lab(app_path)
+    second.checkbox(key="il_tr_frozen_L1").uncheck().run()      # fine-tune every layer
+    second.button(key="il_tr_run").click().run()
+    _finish(second, "transfer")
+    assert not second.exception
+    c = second.session_state["il_job_transfer"][1].result
+    assert (c.filters_source != c.filters_tuned).any()          # this session changed its copy
+    assert shared.trainings == 1 and shared.model.fingerprint == fingerprint
+    assert "trained once on this server" in " ".join(x.value for x in second.caption)
+
+
+def test_sweep_draws_both_lines(app_path):
+    at = open_lab(app_path)
+    at.button(key="il_tr_sweep").click().run()
+    _finish(at, "transfer_sweep")
+    assert not at.exception
+    sweep = at.session_state["il_job_transfer_sweep"][1].result
+    assert "il_tr_sweep_chart" in [c.key for c in at.get("plotly_chart")]
+    assert sweep.sizes == (5, 10, 20, 50) and sweep.transfer_acc.shape == (4, 3)
+    assert any("Gap (fine-tuned minus scratch" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("tk, tfz", [("20", "L1.L3"), ("5", "none")])
+def test_link_round_trip(app_path, tk, tfz):
+    at = open_lab(app_path, tk=tk, tfz=tfz)
+    assert not at.exception and not at.warning
+    assert at.session_state["il_tr_k"] == int(tk)
+    frozen = [name for name in ("L1", "L3", "L6")
+              if at.checkbox(key=f"il_tr_frozen_{name}").value]
+    assert (".".join(frozen) or "none") == tfz
+    assert at.query_params["tk"] in (tk, [tk]) and at.query_params["tfz"] in (tfz, [tfz])
+
+
+def test_bad_transfer_link_opens_defaults_with_a_note(app_path):
+    at = open_lab(app_path, tk="7", tfz="L9")
+    assert not at.exception
+    notes = " ".join(shown(w.value) for w in at.warning)
+    assert "not 7" in notes and "L9" in notes
+    assert at.session_state["il_tr_k"] == 10
+    assert "tk" not in at.query_params and "tfz" not in at.query_params

@@ -1,0 +1,231 @@
+"""The image lab's transfer-learning panel: reuse a conv net trained on digits 5–9 to learn
+digits 0–4 from a few examples, next to the same net trained from scratch.
+
+The source network is the server's (engine.transfer.shared: trained the first time a session
+needs it, then shared read-only); each comparison and the sweep run as background jobs
+(ui.views.jobs), so the live training above and Pause are not held up. The panel's own choices
+(examples per class, frozen layers, seed) live under `il_tr_` keys and in the page link.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from engine.transfer.finetune import (EVERY, SIZES, STEPS, SWEEP_SEEDS, compare, sweep)
+from engine.transfer.shared import shared_source
+from engine.transfer.source import SOURCE_CLASSES, TARGET_CLASSES, plan
+from ui.session import LabSession
+from ui.views.jobs import job, poll, start
+from viz.raster import to_png
+from viz.transfer import filter_change, filter_rows, plot_transfer_curves, plot_transfer_sweep
+
+
+
+def _what(row) -> str:
+    if row.kind == "conv2d":
+        return f"conv {row.output_shape[0]} filters, {row.output_shape[1]}×{row.output_shape[2]} maps"
+    if row.kind == "head":
+        return f"output layer, {row.output_shape[-1]} digits (new)"
+    return f"{row.kind} {row.output_shape[-1]} units"
+
+
+# the stack's layers with weights (the ones a student may freeze), and the new head
+LAYERS = tuple((r.name, _what(r), r.params) for r in plan() if r.params and r.kind != "head")
+HEAD = next((r.name, _what(r), r.params) for r in plan() if r.kind == "head")
+DEFAULT_PER_CLASS = 10
+DEFAULT_FROZEN = ("L1",)
+LOCK, OPEN = "🔒", "🔓"
+PER_CLASS_KEY, FROZEN_KEY, OPEN_KEY = "tk", "tfz", "tr"   # the link's keys (tr=1: opened)
+SOURCE_TEXT = f"{SOURCE_CLASSES[0]}–{SOURCE_CLASSES[-1]}"
+TARGET_TEXT = f"{TARGET_CLASSES[0]}–{TARGET_CLASSES[-1]}"
+
+
+# ---- choices <-> link -------------------------------------------------------------------
+def read_transfer_link(params: dict[str, list[str]]) -> tuple[int, tuple[str, ...], bool,
+                                                               list[str]]:
+    """Examples per class, frozen layers and whether the panel opens, from a link (defaults
+    when absent), with notes for values it could not use."""
+    notes: list[str] = []
+    per_class, frozen = DEFAULT_PER_CLASS, DEFAULT_FROZEN
+    raw = (params.get(PER_CLASS_KEY) or [""])[-1]
+    if raw:
+        if raw.isdecimal() and int(raw) in SIZES:
+            per_class = int(raw)
+        else:
+            notes.append(f"Transfer learning offers {', '.join(map(str, SIZES))} training "
+                         f"images per class, not {raw[:12]}; using {DEFAULT_PER_CLASS}.")
+    raw = (params.get(FROZEN_KEY) or [""])[-1]
+    if raw:
+        names = () if raw == "none" else tuple(raw.split("."))
+        known = tuple(name for name, _, _ in LAYERS)
+        if set(names) <= set(known):
+            frozen = tuple(name for name in known if name in names)
+        else:
+            notes.append(f"The link freezes layers this network does not have ({raw[:40]}); "
+                         f"freezing {', '.join(DEFAULT_FROZEN)}.")
+    opened = (params.get(OPEN_KEY) or [""])[-1] == "1" or bool(
+        params.get(PER_CLASS_KEY) or params.get(FROZEN_KEY))
+    return per_class, frozen, opened, notes
+
+
+def seed_transfer(lab: LabSession, per_class: int, frozen: tuple[str, ...],
+                  opened: bool = False) -> None:
+    """Set the panel's widgets (the lab opened, by a link or a lesson)."""
+    st.session_state[lab.key("tr_open")] = opened
+    st.session_state[lab.key("tr_k")] = per_class
+    for name, _, _ in LAYERS:
+        st.session_state[lab.key("tr_frozen_" + name)] = name in frozen
+
+
+def _restore(lab: LabSession) -> None:
+    st.session_state.setdefault(lab.key("tr_k"), DEFAULT_PER_CLASS)
+    for name, _, _ in LAYERS:
+        st.session_state.setdefault(lab.key("tr_frozen_" + name), name in DEFAULT_FROZEN)
+    st.session_state.setdefault(lab.key("tr_seed"), 0)
+
+
+def transfer_choices(lab: LabSession) -> tuple[int, tuple[str, ...]]:
+    """Examples per class and frozen layers as the panel's widgets hold them."""
+    _restore(lab)
+    frozen = tuple(name for name, _, _ in LAYERS
+                   if st.session_state[lab.key("tr_frozen_" + name)])
+    return int(st.session_state[lab.key("tr_k")]), frozen
+
+
+def transfer_open(lab: LabSession) -> bool:
+    """Whether the panel is drawn open: a link or lesson asked for it, or it has a result."""
+    return bool(st.session_state.get(lab.key("tr_open"))
+                or st.session_state.get(lab.key("job_transfer")) is not None
+                or st.session_state.get(lab.key("job_transfer_sweep")) is not None)
+
+
+def transfer_link(lab: LabSession) -> dict[str, str]:
+    """The link's transfer keys: only those that differ from the defaults."""
+    per_class, frozen = transfer_choices(lab)
+    params = {}
+    if per_class != DEFAULT_PER_CLASS:
+        params[PER_CLASS_KEY] = str(per_class)
+    if frozen != DEFAULT_FROZEN:
+        params[FROZEN_KEY] = ".".join(frozen) or "none"
+    return params
+
+
+# ---- the panel ------------------------------------------------------------------------------
+def _layer_table(frozen: tuple[str, ...]) -> str:
+    rows = ["| | layer | what it is | weights | from |", "|---|---|---|---:|---|"]
+    for name, what, n in LAYERS:
+        lock = LOCK if name in frozen else OPEN
+        state = "frozen" if name in frozen else "trainable"
+        rows.append(f"| {lock} | {name} | {what} | {n:,} | digits {SOURCE_TEXT}, {state} |")
+    name, what, n = HEAD
+    rows.append(f"| {OPEN} | {name} | {what} | {n:,} | new (random), trainable |")
+    return "\n".join(rows)
+
+
+def _source_note() -> None:
+    source = shared_source().model
+    if source is None:
+        st.caption(f"The source network is not trained yet on this server: the first "
+                   f"comparison trains it on digits {SOURCE_TEXT} (a few seconds, once; every "
+                   "session then starts from the same read-only copy).")
+    else:
+        st.caption(f"Source network: trained once on this server on digits {SOURCE_TEXT} "
+                   f"({source.steps} steps, {source.seconds:.1f} s), {source.test_acc:.1%} "
+                   f"on their test images. Each session fine-tunes its own copy.")
+
+
+def _show_comparison(c) -> None:
+    with st.container(key="il_tr_result"):
+        left, right = st.columns([3, 2])
+        left.plotly_chart(plot_transfer_curves(c.steps, c.transfer_acc, c.scratch_acc,
+                                               c.per_class), key="il_tr_curves",
+                          width="stretch")
+        with right:
+            lock = f"{LOCK} frozen: unchanged" if "L1" in c.frozen else f"{OPEN} trainable"
+            st.markdown(f"**First layer's filters** (L1, {lock})")
+            before, after, scratch = filter_rows(c.filters_source, c.filters_tuned,
+                                                 c.filters_scratch, tile=32)
+            st.image(to_png(before), caption=f"source network (digits {SOURCE_TEXT})",
+                     output_format="PNG")
+            st.image(to_png(after), output_format="PNG",
+                     caption=f"after fine-tuning: changed by "
+                             f"{filter_change(c.filters_source, c.filters_tuned):.0%}")
+            st.image(to_png(scratch), caption="trained from scratch (same seed)",
+                     output_format="PNG")
+            st.caption("One colour scale for all three rows: blue positive, orange negative.")
+        gap = c.gap
+        st.markdown(f"After {int(c.steps[-1])} weight updates on the same "
+                    f"{c.per_class * len(TARGET_CLASSES)} images: fine-tuned "
+                    f"**{c.transfer_acc[-1]:.1%}**, from scratch **{c.scratch_acc[-1]:.1%}** "
+                    f"on all test digits {TARGET_TEXT} ({gap * 100:+.1f} points).")
+
+
+def _show_sweep(s) -> None:
+    with st.container(key="il_tr_sweep_result"):
+        st.plotly_chart(plot_transfer_sweep(s.sizes, s.transfer_acc, s.scratch_acc),
+                        key="il_tr_sweep_chart", width="stretch")
+        gaps = ", ".join(f"{k}: {g * 100:+.1f}" for k, g in zip(s.sizes, s.gaps))
+        st.caption(f"Gap (fine-tuned minus scratch, points, mean of {len(SWEEP_SEEDS)} seeds) "
+                   f"per class size: {gaps}. {s.seconds:.0f} s of training.")
+
+
+def _progress_source(progress):
+    """Train (or wait for) the server's source model, reporting the first 30% of a job."""
+    shared = shared_source()
+    if shared.model is not None:
+        return shared.model
+    return shared.get(lambda share: progress(0.3 * share))
+
+
+def transfer_panel(lab: LabSession) -> None:
+    """Choices, the layer table with locks, and the two jobs' buttons and results."""
+    per_class, frozen = transfer_choices(lab)
+    st.caption(f"A network that already reads digits {SOURCE_TEXT} learns digits "
+               f"{TARGET_TEXT} from a handful of examples: keep its layers, give it a new "
+               "output layer, and train on. Beside it, the same network starts from random "
+               f"weights. Both see the same images in the same order for {STEPS} weight "
+               "updates (Adam, 0.005).")
+    cols = st.columns([2, 3])
+    with cols[0]:
+        st.segmented_control("Training images per class", SIZES, key=lab.key("tr_k"),
+                             help=f"How many examples of each digit {TARGET_TEXT} both "
+                                  "networks learn from (balanced). The test set is every "
+                                  f"test image of digits {TARGET_TEXT}.")
+        st.markdown("**Freeze** (🔒 keeps the source weights bit for bit):")
+        for name, what, _ in LAYERS:
+            st.checkbox(f"{name}: {what}", key=lab.key("tr_frozen_" + name))
+        st.number_input("Seed", 0, 99, key=lab.key("tr_seed"),
+                        help="Initial weights of the new output layer (and of the scratch "
+                             "network) and the order of the images.")
+    with cols[1]:
+        st.markdown(_layer_table(frozen))
+        _source_note()
+    if not st.session_state.get(lab.key("tr_k")):     # a segmented control can be emptied
+        st.session_state[lab.key("tr_k")] = per_class
+    seed = int(st.session_state[lab.key("tr_seed")])
+    key = (per_class, frozen, seed)
+
+    def run_compare(progress, cancelled):
+        source = _progress_source(progress)
+        return compare(source, per_class, frozen, seed, every=EVERY,
+                       progress=lambda s: progress(0.3 + 0.7 * s), cancelled=cancelled)
+
+    def run_sweep(progress, cancelled):
+        source = _progress_source(progress)
+        return sweep(source, frozen, progress=lambda s: progress(0.3 + 0.7 * s),
+                     cancelled=cancelled)
+
+    buttons = st.columns(2)
+    if job(lab, "transfer", key) is None:
+        buttons[0].button("Fine-tune vs. from scratch", key=lab.key("tr_run"), type="primary",
+                          icon=":material/compare_arrows:", on_click=start,
+                          args=(lab, "transfer", key, run_compare),
+                          help="Trains both networks in the background (a second or two).")
+    if job(lab, "transfer_sweep", frozen) is None:
+        buttons[1].button(f"Sweep {', '.join(map(str, SIZES))} per class",
+                          key=lab.key("tr_sweep"), icon=":material/show_chart:",
+                          on_click=start, args=(lab, "transfer_sweep", frozen, run_sweep),
+                          help=f"Both networks at every size, {len(SWEEP_SEEDS)} seeds each: "
+                               "final test accuracy against examples per class (about half "
+                               "a minute on a busy server).")
+    poll(lab, "transfer", key, _show_comparison, "Training both networks…")
+    poll(lab, "transfer_sweep", frozen, _show_sweep, "Sweeping the examples per class…")
