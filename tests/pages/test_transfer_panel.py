@@ -25,12 +25,14 @@ def _markdown(at: AppTest) -> str:
 def test_panel_shows_choices_and_locks(app_path):
     at = open_lab(app_path)
     assert not at.exception and not at.warning
-    assert at.checkbox(key="il_tr_frozen_L1").value is True          # the default: L1 frozen
-    assert at.checkbox(key="il_tr_frozen_L3").value is False
+    assert at.checkbox(key="il_tr_frozen_L1").value is False     # the default: all trainable
+    assert "tfz" not in at.query_params and "tk" not in at.query_params
     text = _markdown(at)
-    assert "| 🔒 | L1 |" in text and "| 🔓 | L3 |" in text and "new (random)" in text
+    assert "| :gray[:material/lock_open:] | L1 |" in text and "new (random)" in text
+    at.checkbox(key="il_tr_frozen_L1").check()
     at.checkbox(key="il_tr_frozen_L3").check().run()
-    assert "| 🔒 | L3 |" in _markdown(at)
+    text = _markdown(at)
+    assert "| :blue[:material/lock:] | L3 |" in text and "| :gray[:material/lock_open:] | L6 |" in text
     assert at.query_params["tfz"] in ("L1.L3", ["L1.L3"])             # the link follows
 
 
@@ -46,7 +48,7 @@ def test_compare_in_two_sessions_trains_the_source_once_and_never_changes_it(app
     assert shared.trainings == 1
     fingerprint = shared.model.fingerprint
     second = open_lab(app_path)
-    second.checkbox(key="il_tr_frozen_L1").uncheck().run()      # fine-tune every layer
+    assert second.checkbox(key="il_tr_frozen_L1").value is False    # fine-tune every layer
     second.button(key="il_tr_run").click().run()
     _finish(second, "transfer")
     assert not second.exception
@@ -67,14 +69,14 @@ def test_sweep_draws_both_lines(app_path):
     assert any("Gap (fine-tuned minus scratch" in c.value for c in at.caption)
 
 
-@pytest.mark.parametrize("tk, tfz", [("20", "L1.L3"), ("5", "none")])
+@pytest.mark.parametrize("tk, tfz", [("20", "L3"), ("5", "L1.L3.L6")])
 def test_link_round_trip(app_path, tk, tfz):
     at = open_lab(app_path, tk=tk, tfz=tfz)
     assert not at.exception and not at.warning
     assert at.session_state["il_tr_k"] == int(tk)
     frozen = [name for name in ("L1", "L3", "L6")
               if at.checkbox(key=f"il_tr_frozen_{name}").value]
-    assert (".".join(frozen) or "none") == tfz
+    assert ".".join(frozen) == tfz
     assert at.query_params["tk"] in (tk, [tk]) and at.query_params["tfz"] in (tfz, [tfz])
 
 
@@ -84,4 +86,12 @@ def test_bad_transfer_link_opens_defaults_with_a_note(app_path):
     notes = " ".join(shown(w.value) for w in at.warning)
     assert "not 7" in notes and "L9" in notes
     assert at.session_state["il_tr_k"] == 10
+    assert not any(at.checkbox(key=f"il_tr_frozen_{n}").value for n in ("L1", "L3", "L6"))
     assert "tk" not in at.query_params and "tfz" not in at.query_params
+
+
+def test_link_with_nothing_frozen_is_the_default(app_path):
+    at = open_lab(app_path, tfz="none", tk="10")
+    assert not at.exception and not at.warning
+    assert not any(at.checkbox(key=f"il_tr_frozen_{n}").value for n in ("L1", "L3", "L6"))
+    assert "tfz" not in at.query_params and "tk" not in at.query_params   # defaults: left out

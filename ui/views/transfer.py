@@ -32,8 +32,8 @@ def _what(row) -> str:
 LAYERS = tuple((r.name, _what(r), r.params) for r in plan() if r.params and r.kind != "head")
 HEAD = next((r.name, _what(r), r.params) for r in plan() if r.kind == "head")
 DEFAULT_PER_CLASS = 10
-DEFAULT_FROZEN = ("L1",)
-LOCK, OPEN = "🔒", "🔓"
+DEFAULT_FROZEN: tuple[str, ...] = ()      # measured best here: fine-tune every layer
+LOCK, OPEN = ":material/lock:", ":material/lock_open:"   # (an emoji 🔓 is missing in some fonts)
 PER_CLASS_KEY, FROZEN_KEY, OPEN_KEY = "tk", "tfz", "tr"   # the link's keys (tr=1: opened)
 SOURCE_TEXT = f"{SOURCE_CLASSES[0]}–{SOURCE_CLASSES[-1]}"
 TARGET_TEXT = f"{TARGET_CLASSES[0]}–{TARGET_CLASSES[-1]}"
@@ -61,7 +61,7 @@ def read_transfer_link(params: dict[str, list[str]]) -> tuple[int, tuple[str, ..
             frozen = tuple(name for name in known if name in names)
         else:
             notes.append(f"The link freezes layers this network does not have ({raw[:40]}); "
-                         f"freezing {', '.join(DEFAULT_FROZEN)}.")
+                         f"freezing {', '.join(DEFAULT_FROZEN) or 'none'}.")
     opened = (params.get(OPEN_KEY) or [""])[-1] == "1" or bool(
         params.get(PER_CLASS_KEY) or params.get(FROZEN_KEY))
     return per_class, frozen, opened, notes
@@ -113,11 +113,11 @@ def transfer_link(lab: LabSession) -> dict[str, str]:
 def _layer_table(frozen: tuple[str, ...]) -> str:
     rows = ["| | layer | what it is | weights | from |", "|---|---|---|---:|---|"]
     for name, what, n in LAYERS:
-        lock = LOCK if name in frozen else OPEN
-        state = "frozen" if name in frozen else "trainable"
+        lock = f":blue[{LOCK}]" if name in frozen else f":gray[{OPEN}]"
+        state = ":blue[**frozen**]" if name in frozen else "trainable"
         rows.append(f"| {lock} | {name} | {what} | {n:,} | digits {SOURCE_TEXT}, {state} |")
     name, what, n = HEAD
-    rows.append(f"| {OPEN} | {name} | {what} | {n:,} | new (random), trainable |")
+    rows.append(f"| :gray[{OPEN}] | {name} | {what} | {n:,} | new (random), trainable |")
     return "\n".join(rows)
 
 
@@ -138,12 +138,12 @@ def _show_comparison(c) -> None:
         left, right = st.columns([3, 2])
         left.plotly_chart(plot_transfer_curves(c.steps, c.transfer_acc, c.scratch_acc,
                                                c.per_class), key="il_tr_curves",
-                          width="stretch")
+                          width="stretch", config={"displayModeBar": False})
         with right:
             lock = f"{LOCK} frozen: unchanged" if "L1" in c.frozen else f"{OPEN} trainable"
             st.markdown(f"**First layer's filters** (L1, {lock})")
             before, after, scratch = filter_rows(c.filters_source, c.filters_tuned,
-                                                 c.filters_scratch, tile=32)
+                                                 c.filters_scratch, tile=40)
             st.image(to_png(before), caption=f"source network (digits {SOURCE_TEXT})",
                      output_format="PNG")
             st.image(to_png(after), output_format="PNG",
@@ -162,7 +162,8 @@ def _show_comparison(c) -> None:
 def _show_sweep(s) -> None:
     with st.container(key="il_tr_sweep_result"):
         st.plotly_chart(plot_transfer_sweep(s.sizes, s.transfer_acc, s.scratch_acc),
-                        key="il_tr_sweep_chart", width="stretch")
+                        key="il_tr_sweep_chart", width="stretch",
+                        config={"displayModeBar": False})
         gaps = ", ".join(f"{k}: {g * 100:+.1f}" for k, g in zip(s.sizes, s.gaps))
         st.caption(f"Gap (fine-tuned minus scratch, points, mean of {len(SWEEP_SEEDS)} seeds) "
                    f"per class size: {gaps}. {s.seconds:.0f} s of training.")
@@ -190,7 +191,7 @@ def transfer_panel(lab: LabSession) -> None:
                              help=f"How many examples of each digit {TARGET_TEXT} both "
                                   "networks learn from (balanced). The test set is every "
                                   f"test image of digits {TARGET_TEXT}.")
-        st.markdown("**Freeze** (🔒 keeps the source weights bit for bit):")
+        st.markdown(f"**Freeze** ({LOCK} keeps the source weights bit for bit):")
         for name, what, _ in LAYERS:
             st.checkbox(f"{name}: {what}", key=lab.key("tr_frozen_" + name))
         st.number_input("Seed", 0, 99, key=lab.key("tr_seed"),
@@ -214,14 +215,14 @@ def transfer_panel(lab: LabSession) -> None:
         return sweep(source, frozen, progress=lambda s: progress(0.3 + 0.7 * s),
                      cancelled=cancelled)
 
-    buttons = st.columns(2)
+    buttons = st.container(horizontal=True)
     if job(lab, "transfer", key) is None:
-        buttons[0].button("Fine-tune vs. from scratch", key=lab.key("tr_run"), type="primary",
+        buttons.button("Fine-tune vs. from scratch", key=lab.key("tr_run"), type="primary",
                           icon=":material/compare_arrows:", on_click=start,
                           args=(lab, "transfer", key, run_compare),
                           help="Trains both networks in the background (a second or two).")
     if job(lab, "transfer_sweep", frozen) is None:
-        buttons[1].button(f"Sweep {', '.join(map(str, SIZES))} per class",
+        buttons.button(f"Sweep {', '.join(map(str, SIZES))} per class",
                           key=lab.key("tr_sweep"), icon=":material/show_chart:",
                           on_click=start, args=(lab, "transfer_sweep", frozen, run_sweep),
                           help=f"Both networks at every size, {len(SWEEP_SEEDS)} seeds each: "
