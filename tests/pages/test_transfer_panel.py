@@ -95,3 +95,22 @@ def test_link_with_nothing_frozen_is_the_default(app_path):
     assert not at.exception and not at.warning
     assert not any(at.checkbox(key=f"il_tr_frozen_{n}").value for n in ("L1", "L3", "L6"))
     assert "tfz" not in at.query_params and "tk" not in at.query_params   # defaults: left out
+
+
+def test_transfer_keys_are_no_experiment_keys():
+    from engine.spec.fields import FIELDS_BY_URL, MODEL_URL_KEY
+    from ui.controls.images import TRAIN_SIZE_KEY
+    from ui.views.transfer import FROZEN_KEY, OPEN_KEY, PER_CLASS_KEY
+
+    ours = {PER_CLASS_KEY, FROZEN_KEY, OPEN_KEY}
+    assert len(ours) == 3
+    assert not ours & (set(FIELDS_BY_URL) | {MODEL_URL_KEY, TRAIN_SIZE_KEY, "lesson", "done",
+                                               "hide", "view"})
+
+
+def test_open_key_opens_the_panel(app_path):
+    at = open_lab(app_path, xfer="1")
+    assert not at.exception and not at.warning
+    assert at.session_state["il_tr_open"] is True
+    panel = [e for e in at.expander if "Transfer learning" in e.label]
+    assert panel and panel[0].proto.expanded

@@ -34,7 +34,7 @@ HEAD = next((r.name, _what(r), r.params) for r in plan() if r.kind == "head")
 DEFAULT_PER_CLASS = 10
 DEFAULT_FROZEN: tuple[str, ...] = ()      # measured best here: fine-tune every layer
 LOCK, OPEN = ":material/lock:", ":material/lock_open:"   # (an emoji 🔓 is missing in some fonts)
-PER_CLASS_KEY, FROZEN_KEY, OPEN_KEY = "tk", "tfz", "tr"   # the link's keys (tr=1: opened)
+PER_CLASS_KEY, FROZEN_KEY, OPEN_KEY = "tk", "tfz", "xfer"   # the link's keys (xfer=1: open)
 SOURCE_TEXT = f"{SOURCE_CLASSES[0]}–{SOURCE_CLASSES[-1]}"
 TARGET_TEXT = f"{TARGET_CLASSES[0]}–{TARGET_CLASSES[-1]}"
 
