@@ -58,6 +58,22 @@ def fine_tune_setup(source: SourceModel, n_classes: int, frozen: tuple[str, ...]
     return model, [p for p in model.parameters() if p.requires_grad]
 
 
+@torch.no_grad()
+def feature_maps(model: nn.Sequential, image: np.ndarray) -> tuple[tuple[str, np.ndarray], ...]:
+    """Every image-shaped layer output (name, (C, H, W) numpy) for one input (C, H, W)."""
+    was = model.training
+    model.eval()
+    try:
+        x, out = torch.tensor(image[None]), []
+        for name, child in model.named_children():
+            x = child(x)
+            if x.dim() == 4:
+                out.append((name, x[0].numpy().copy()))
+        return tuple(out)
+    finally:
+        model.train(was)
+
+
 @dataclass(frozen=True)
 class Comparison:
     """Fine-tuned versus from scratch on one target set (numpy out)."""
@@ -71,6 +87,9 @@ class Comparison:
     filters_source: np.ndarray        # first conv layer's kernels (out, in, kh, kw) before...
     filters_tuned: np.ndarray         # ...and after fine-tuning (equal when L1 is frozen)
     filters_scratch: np.ndarray       # the scratch model's, after training
+    image: np.ndarray                 # one test image (C, H, W) ...
+    label: int                        # ... its class (index into the target classes) ...
+    maps: tuple[tuple[str, np.ndarray], ...]   # ... and the fine-tuned model's feature maps
 
     @property
     def gap(self) -> float:
@@ -100,7 +119,8 @@ def compare(source: SourceModel, per_class: int, frozen: tuple[str, ...], seed: 
                       np.array([a for _, a in curve_s[:n]]),
                       source.first_filters(),
                       tuned.L1.weight.detach().numpy().copy(),
-                      scratch.L1.weight.detach().numpy().copy())
+                      scratch.L1.weight.detach().numpy().copy(),
+                      ds.x_test[0].copy(), int(ds.y_test[0]), feature_maps(tuned, ds.x_test[0]))
 
 
 @dataclass(frozen=True)

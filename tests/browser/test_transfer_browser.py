@@ -24,7 +24,8 @@ def test_transfer_panel_compares_and_draws(server, browser, tmp_path, width):
     page.get_by_role("button", name="Fine-tune vs. from scratch").click()
     result = page.locator(".st-key-il_tr_result")
     expect(result.locator(".js-plotly-plot")).to_have_count(1, timeout=90000)
-    expect(result.locator("img")).to_have_count(3)             # filters: source, tuned, scratch
+    expect(result.locator("[data-testid='stImage'] img")).to_have_count(3)   # three filter rows
+    expect(page.locator(".st-key-il_tr_maps img")).to_have_count(5)   # input + 4 layers' maps
     expect(result).to_contain_text("fine-tuned")
     if width == 1400:                                            # and the sweep, once
         page.get_by_role("button", name="Sweep 5, 10, 20, 50 per class").click()

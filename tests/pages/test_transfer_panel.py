@@ -39,9 +39,14 @@ def test_panel_shows_choices_and_locks(app_path):
 def test_compare_in_two_sessions_trains_the_source_once_and_never_changes_it(app_path):
     shared = shared_source()
     first = open_lab(app_path)
+    first.checkbox(key="il_tr_frozen_L1").check().run()           # this session freezes L1
     first.button(key="il_tr_run").click().run()
     _finish(first, "transfer")
     assert not first.exception
+    mine = first.session_state["il_job_transfer"][1].result
+    assert (mine.filters_source == mine.filters_tuned).all()       # frozen: bit-identical
+    maps = " ".join(h.proto.body for h in first.get("html"))
+    assert "🔒 L1 conv2d" in maps and "🔒 L3" not in maps
     assert "il_tr_curves" in [c.key for c in first.get("plotly_chart")]   # curves drawn
     assert len(first.get("image")) >= 4                                    # three filter rows
     assert "fine-tuned" in _markdown(first) and "from scratch" in _markdown(first)

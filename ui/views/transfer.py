@@ -15,6 +15,7 @@ from engine.transfer.shared import shared_source
 from engine.transfer.source import SOURCE_CLASSES, TARGET_CLASSES, plan
 from ui.session import LabSession
 from ui.views.jobs import job, poll, start
+from viz.images import enlarge, feature_maps_html, image_rgb, layer_column, tile_size
 from viz.raster import to_png
 from viz.transfer import filter_change, filter_rows, plot_transfer_curves, plot_transfer_sweep
 
@@ -157,6 +158,29 @@ def _show_comparison(c) -> None:
                     f"{c.per_class * len(TARGET_CLASSES)} images: fine-tuned "
                     f"**{c.transfer_acc[-1]:.1%}**, from scratch **{c.scratch_acc[-1]:.1%}** "
                     f"on all test digits {TARGET_TEXT} ({gap * 100:+.1f} points).")
+        st.markdown("**Inside the fine-tuned network**, for one test digit "
+                    "(🔒: a frozen layer, still the source network's weights):")
+        with st.container(key="il_tr_maps"):
+            st.html(_maps_html(c))
+
+
+KINDS = {r.name: r.kind for r in plan()}
+
+
+def _maps_html(c) -> str:
+    """The fine-tuned network's feature maps for one test digit, a 🔒 on frozen layers."""
+    columns = [("input", f"a test {TARGET_CLASSES[c.label]}",
+                to_png(enlarge(image_rgb(c.image), 64)))]
+    weighted = {name for name, _, _ in LAYERS}
+    for name, maps in c.maps:
+        if name in c.frozen:
+            title, note = f"🔒 {name} {KINDS[name]}", "frozen: source weights"
+        else:
+            title = f"{name} {KINDS[name]}"
+            note = "fine-tuned" if name in weighted else "no weights"
+        tile = tile_size(maps.shape[-1]) // 2
+        columns.append((title, note, to_png(layer_column(maps, tile=tile))))
+    return feature_maps_html(columns)
 
 
 def _show_sweep(s) -> None:
