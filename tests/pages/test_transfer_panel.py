@@ -119,3 +119,31 @@ def test_open_key_opens_the_panel(app_path):
     assert at.session_state["il_tr_open"] is True
     panel = [e for e in at.expander if "Transfer learning" in e.label]
     assert panel and panel[0].proto.expanded
+
+
+def test_first_comparison_on_a_server_shows_the_source_training(app_path, monkeypatch):
+    import threading
+
+    import ui.views.transfer as panel
+    from engine.transfer.shared import SharedSource
+
+    trained = shared_source().get()
+    gate = threading.Event()
+
+    def slow_train(progress):          # a server's first source training, held open
+        progress(0.5)
+        gate.wait(60)
+        return trained
+
+    fresh = SharedSource(slow_train)
+    monkeypatch.setattr(panel, "shared_source", lambda: fresh)
+    at = open_lab(app_path)
+    assert any("not trained yet" in c.value for c in at.caption)
+    at.button(key="il_tr_run").click().run()
+    bars = [p for p in at.get("progress")]
+    assert bars and "Training the source network on digits 5–9 (once for this server)" in (
+        bars[0].proto.text)
+    gate.set()
+    _finish(at, "transfer")
+    assert fresh.trainings == 1 and not at.exception
+    assert any("trained once on this server" in c.value for c in at.caption)

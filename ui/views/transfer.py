@@ -252,5 +252,14 @@ def transfer_panel(lab: LabSession) -> None:
                           help=f"Both networks at every size, {len(SWEEP_SEEDS)} seeds each: "
                                "final test accuracy against examples per class (about half "
                                "a minute on a busy server).")
-    poll(lab, "transfer", key, _show_comparison, "Training both networks…")
-    poll(lab, "transfer_sweep", frozen, _show_sweep, "Sweeping the examples per class…")
+    poll(lab, "transfer", key, _show_comparison, lambda: _phase("Training both networks…"))
+    poll(lab, "transfer_sweep", frozen, _show_sweep,
+         lambda: _phase("Sweeping the examples per class…"))
+
+
+def _phase(then: str) -> str:
+    """What a running job is doing: the server's source network first, if it has none yet."""
+    if shared_source().model is None:
+        return (f"Training the source network on digits {SOURCE_TEXT} (once for this "
+                "server)…")
+    return then
