@@ -31,6 +31,7 @@ from ui.live import inside_view, live_view, play_bar
 from ui.messages import show_warning
 from ui.presentation import presentation_box
 from ui.views.export import export_panel
+from ui.views.jobs import hold_jobs
 from ui.views.images import (augment_strip, cached_test_set, draw_image_frame,
                              draw_test_set)
 from ui.views.lesson_bar import lesson_bar
@@ -126,10 +127,11 @@ def _body(trainer: Trainer, lesson: Callable[[], None] | None) -> None:
 
     def draw(frame) -> None:
         snap, view = frame
-        draw_image_frame(snap, class_names=ds.class_names, true_class=chosen.true_class,
-                         scale=scale, deep_layer=deep, train_size=len(ds.x_train),
-                         playing=LAB.playing)
-        draw_test_set(view, ds.x_test, ds.class_names)
+        with hold_jobs(LAB):          # a transfer job waits while a frame draws
+            draw_image_frame(snap, class_names=ds.class_names, true_class=chosen.true_class,
+                             scale=scale, deep_layer=deep, train_size=len(ds.x_train),
+                             playing=LAB.playing)
+            draw_test_set(view, ds.x_test, ds.class_names)
 
     live_view(LAB, capture=capture, draw=draw, tick=TICK, hold_training=False,
               after=lesson)
@@ -141,8 +143,13 @@ def _body(trainer: Trainer, lesson: Callable[[], None] | None) -> None:
     export_panel(LAB, trainer)
 
 
+def _held_page() -> None:
+    with hold_jobs(LAB):              # background jobs wait while a click's run draws
+        _page()
+
+
 def image_lab() -> None:
-    LAB.run_page(_first_visit, _page, reopen=lesson_changed(LAB, LESSON_LAB))
+    LAB.run_page(_first_visit, _held_page, reopen=lesson_changed(LAB, LESSON_LAB))
 
 
 image_lab()

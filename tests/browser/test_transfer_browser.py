@@ -21,16 +21,22 @@ def test_transfer_panel_compares_and_draws(server, browser, tmp_path, width):
     locks = panel.locator("table [aria-label='lock icon']")
     opened = panel.locator("table [aria-label='lock_open icon']")
     expect(opened).to_have_count(4, timeout=10000)               # every layer trainable
+    playing = width == 1280                  # once with the live lab training meanwhile
+    if playing:
+        page.locator(".st-key-il_play label").click()
+        expect(page.locator(".st-key-il_epoch")).not_to_contain_text("Epoch 0 ", timeout=20000)
     page.get_by_role("button", name="Fine-tune vs. from scratch").click()
     result = page.locator(".st-key-il_tr_result")
-    expect(result.locator(".js-plotly-plot")).to_have_count(1, timeout=90000)
+    expect(result.locator(".js-plotly-plot")).to_have_count(1, timeout=180000)
     expect(result.locator("[data-testid='stImage'] img")).to_have_count(3)   # three filter rows
     expect(page.locator(".st-key-il_tr_maps img")).to_have_count(5)   # input + 4 layers' maps
     expect(result).to_contain_text("fine-tuned")
+    if playing:
+        page.locator(".st-key-il_play label").click()
     if width == 1400:                                            # and the sweep, once
         page.get_by_role("button", name="Sweep 5, 10, 20, 50 per class").click()
         sweep = page.locator(".st-key-il_tr_sweep_result")
-        expect(sweep.locator(".js-plotly-plot")).to_have_count(1, timeout=120000)
+        expect(sweep.locator(".js-plotly-plot")).to_have_count(1, timeout=240000)   # a loaded 2-core box: slow
         expect(sweep).to_contain_text("Gap (fine-tuned minus scratch")
     page.mouse.move(0, 0)                                        # no hover toolbar in the shot
     page.wait_for_timeout(800)                                   # plotly's first paint
