@@ -36,7 +36,7 @@ def test_transfer_panel_compares_and_draws(server, browser, tmp_path, width):
     if width == 1400:                                            # and the sweep, once
         page.get_by_role("button", name="Sweep 5, 10, 20, 50 per class").click()
         sweep = page.locator(".st-key-il_tr_sweep_result")
-        expect(sweep.locator(".js-plotly-plot")).to_have_count(1, timeout=240000)   # a loaded 2-core box: slow
+        expect(sweep.locator(".js-plotly-plot")).to_have_count(1, timeout=240000)
         expect(sweep).to_contain_text("Gap (fine-tuned minus scratch")
     page.mouse.move(0, 0)                                        # no hover toolbar in the shot
     page.wait_for_timeout(800)                                   # plotly's first paint
