@@ -18,14 +18,15 @@ import torch
 from torch import nn
 
 from engine.data import Dataset, take_train
-from engine.transfer.source import (SOURCE_CLASSES, TARGET_CLASSES, SourceModel, accuracy, fit,
-                                    new_model, task)
+from engine.transfer.source import (LR, SOURCE_CLASSES, TARGET_CLASSES, SourceModel, accuracy,
+                                    fit, new_model, task)
 
 HEAD = "head"
 STEPS = 200                 # Adam steps per run, whatever the number of examples
 EVERY = 10                  # test accuracy recorded every this many steps
 SIZES = (5, 10, 20, 50)     # examples per class in the sweep
 SWEEP_SEEDS = (0, 1, 2)
+BODY_LRS = (1.0, 0.3, 0.1)  # "discriminative" learning rates: copied layers at LR × this
 
 
 def layer_names(model: nn.Module) -> list[str]:
@@ -58,6 +59,16 @@ def fine_tune_setup(source: SourceModel, n_classes: int, frozen: tuple[str, ...]
     return model, [p for p in model.parameters() if p.requires_grad]
 
 
+def param_groups(model: nn.Sequential, params: list[nn.Parameter],
+                 body_lr: float) -> list[dict]:
+    """Optimizer groups: the copied layers' trainable parameters at LR × body_lr, the new
+    head at LR (discriminative learning rates; body_lr=1 is plain fine-tuning)."""
+    head = {id(p) for p in getattr(model, HEAD).parameters()}
+    groups = [{"params": [p for p in params if id(p) not in head], "lr": LR * body_lr},
+              {"params": [p for p in params if id(p) in head], "lr": LR}]
+    return [g for g in groups if g["params"]]
+
+
 @torch.no_grad()
 def feature_maps(model: nn.Sequential, image: np.ndarray) -> tuple[tuple[str, np.ndarray], ...]:
     """Every image-shaped layer output (name, (C, H, W) numpy) for one input (C, H, W)."""
@@ -81,6 +92,7 @@ class Comparison:
     per_class: int
     frozen: tuple[str, ...]
     seed: int
+    body_lr: float                    # copied layers learn at LR × this
     steps: np.ndarray                 # steps at which the test accuracy was recorded
     transfer_acc: np.ndarray          # test accuracy of the fine-tuned model at those steps
     scratch_acc: np.ndarray
@@ -97,7 +109,7 @@ class Comparison:
 
 
 def compare(source: SourceModel, per_class: int, frozen: tuple[str, ...], seed: int = 0, *,
-            steps: int = STEPS, every: int = EVERY,
+            body_lr: float = 1.0, steps: int = STEPS, every: int = EVERY,
             progress: Callable[[float], None] | None = None,
             cancelled: Callable[[], bool] = lambda: False) -> Comparison:
     """Train both models on the same `per_class` examples per target class, same seed."""
@@ -108,12 +120,13 @@ def compare(source: SourceModel, per_class: int, frozen: tuple[str, ...], seed: 
     scratch = new_model(len(TARGET_CLASSES), seed)
     half = (lambda s: progress(s / 2)) if progress else None
     rest = (lambda s: progress(0.5 + s / 2)) if progress else None
-    curve_t = fit(tuned, params, x, y, steps, seed, every=every, progress=half,
+    curve_t = fit(tuned, param_groups(tuned, params, body_lr), x, y, steps, seed, every=every,
+                  progress=half,
                   score=lambda: accuracy(tuned, xt, yt), cancelled=cancelled)
     curve_s = fit(scratch, list(scratch.parameters()), x, y, steps, seed, every=every,
                   progress=rest, score=lambda: accuracy(scratch, xt, yt), cancelled=cancelled)
     n = min(len(curve_t), len(curve_s))
-    return Comparison(per_class, tuple(frozen), seed,
+    return Comparison(per_class, tuple(frozen), seed, body_lr,
                       np.array([s for s, _ in curve_t[:n]]),
                       np.array([a for _, a in curve_t[:n]]),
                       np.array([a for _, a in curve_s[:n]]),
@@ -137,7 +150,8 @@ class Sweep:
         return self.transfer_acc.mean(1) - self.scratch_acc.mean(1)
 
 
-def sweep(source: SourceModel, frozen: tuple[str, ...], *, sizes: tuple[int, ...] = SIZES,
+def sweep(source: SourceModel, frozen: tuple[str, ...], *, body_lr: float = 1.0,
+          sizes: tuple[int, ...] = SIZES,
           seeds: tuple[int, ...] = SWEEP_SEEDS, steps: int = STEPS,
           progress: Callable[[float], None] | None = None,
           cancelled: Callable[[], bool] = lambda: False) -> Sweep:
@@ -151,7 +165,8 @@ def sweep(source: SourceModel, frozen: tuple[str, ...], *, sizes: tuple[int, ...
         for j, seed in enumerate(seeds):
             if cancelled():
                 break
-            c = compare(source, k, frozen, seed, steps=steps, every=steps, cancelled=cancelled)
+            c = compare(source, k, frozen, seed, body_lr=body_lr, steps=steps, every=steps,
+                        cancelled=cancelled)
             t[i, j], s[i, j] = c.transfer_acc[-1], c.scratch_acc[-1]
             done += 1
             if progress is not None:
@@ -160,4 +175,4 @@ def sweep(source: SourceModel, frozen: tuple[str, ...], *, sizes: tuple[int, ...
 
 
 __all__ = ["SOURCE_CLASSES", "TARGET_CLASSES", "Comparison", "Sweep", "compare",
-           "fine_tune_setup", "layer_names", "sweep", "target_task"]
+           "fine_tune_setup", "layer_names", "param_groups", "sweep", "target_task"]

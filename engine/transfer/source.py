@@ -75,11 +75,12 @@ def accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
         model.train(was)
 
 
-def fit(model: nn.Module, params: list[nn.Parameter], x: torch.Tensor, y: torch.Tensor,
+def fit(model: nn.Module, params: list, x: torch.Tensor, y: torch.Tensor,
         steps: int, seed: int, *, lr: float = LR, every: int = 0,
         score: Callable[[], float] | None = None, progress: Progress | None = None,
         cancelled: Callable[[], bool] = lambda: False) -> list[tuple[int, float]]:
-    """`steps` Adam steps on shuffled batches of (x, y), updating only `params`; every
+    """`steps` Adam steps on shuffled batches of (x, y), updating only `params` (parameters, or
+    optimizer groups with their own learning rates); every
     `every` steps (and at 0 and the end) `score()` is recorded as (step, value).
 
     The shuffle comes from a generator seeded with `seed`: never torch's global one."""

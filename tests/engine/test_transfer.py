@@ -109,3 +109,19 @@ def test_shared_source_trains_once_for_many_threads(source):
         t.join()
     assert len(calls) == 1 and shared.trainings == 1 and shared.progress == 1.0
     assert all(g is source for g in got)
+
+
+def test_discriminative_learning_rates(source):
+    from engine.transfer.finetune import param_groups
+    from engine.transfer.source import LR
+
+    model, params = fine_tune_setup(source, 5, ("L1",), 0)
+    groups = param_groups(model, params, 0.1)
+    assert [g["lr"] for g in groups] == [LR * 0.1, LR]
+    assert {id(p) for p in groups[1]["params"]} == {id(p) for p in model.head.parameters()}
+    assert sum(len(g["params"]) for g in groups) == len(params)      # L1 in neither
+    slow = compare(source, 5, (), 0, body_lr=0.1, steps=30, every=30)
+    fast = compare(source, 5, (), 0, steps=30, every=30)
+    moved = lambda c: np.abs(c.filters_tuned - c.filters_source).mean()
+    assert 0 < moved(slow) < moved(fast)
+    assert np.array_equal(slow.scratch_acc, fast.scratch_acc)       # scratch is unaffected

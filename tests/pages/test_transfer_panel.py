@@ -147,3 +147,15 @@ def test_first_comparison_on_a_server_shows_the_source_training(app_path, monkey
     _finish(at, "transfer")
     assert fresh.trainings == 1 and not at.exception
     assert any("trained once on this server" in c.value for c in at.caption)
+
+
+def test_discriminative_learning_rate_reaches_the_run(app_path):
+    at = open_lab(app_path)
+    at.session_state["il_tr_lr"] = 0.1
+    at.run()
+    assert "0.005 × 0.1" in _markdown(at)
+    at.button(key="il_tr_run").click().run()
+    _finish(at, "transfer")
+    assert not at.exception
+    assert at.session_state["il_job_transfer"][1].result.body_lr == 0.1
+    assert "copied layers at × 0.1 the learning rate" in _markdown(at)

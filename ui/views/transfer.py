@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from engine.transfer.finetune import (EVERY, SIZES, STEPS, SWEEP_SEEDS, compare, sweep)
+from engine.transfer.finetune import (BODY_LRS, EVERY, SIZES, STEPS, SWEEP_SEEDS, compare,
+                                      sweep)
 from engine.transfer.shared import shared_source
-from engine.transfer.source import SOURCE_CLASSES, TARGET_CLASSES, plan
+from engine.transfer.source import LR, SOURCE_CLASSES, TARGET_CLASSES, plan
 from ui.session import LabSession
 from ui.views.jobs import job, poll, start
 from viz.images import enlarge, feature_maps_html, image_rgb, layer_column, tile_size
@@ -82,6 +83,10 @@ def _restore(lab: LabSession) -> None:
     for name, _, _ in LAYERS:
         st.session_state.setdefault(lab.key("tr_frozen_" + name), name in DEFAULT_FROZEN)
     st.session_state.setdefault(lab.key("tr_seed"), 0)
+    st.session_state.setdefault(lab.key("tr_lr"), 1.0)
+    for name, default in (("tr_k", DEFAULT_PER_CLASS), ("tr_lr", 1.0)):
+        if st.session_state[lab.key(name)] is None:     # a segmented control can be emptied
+            st.session_state[lab.key(name)] = default
 
 
 def transfer_choices(lab: LabSession) -> tuple[int, tuple[str, ...]]:
@@ -111,14 +116,19 @@ def transfer_link(lab: LabSession) -> dict[str, str]:
 
 
 # ---- the panel ------------------------------------------------------------------------------
-def _layer_table(frozen: tuple[str, ...]) -> str:
-    rows = ["| | layer | what it is | weights | from |", "|---|---|---|---:|---|"]
+def _layer_table(frozen: tuple[str, ...], body_lr: float = 1.0) -> str:
+    rows = ["| | layer | what it is | weights | from | learns at |",
+            "|---|---|---|---:|---|---|"]
+    copied = f"{LR:g}" + (f" × {body_lr:g}" if body_lr != 1 else "")
     for name, what, n in LAYERS:
         lock = f":blue[{LOCK}]" if name in frozen else f":gray[{OPEN}]"
         state = ":blue[**frozen**]" if name in frozen else "trainable"
-        rows.append(f"| {lock} | {name} | {what} | {n:,} | digits {SOURCE_TEXT}, {state} |")
+        rate = "–" if name in frozen else copied
+        rows.append(f"| {lock} | {name} | {what} | {n:,} | digits {SOURCE_TEXT}, {state} "
+                    f"| {rate} |")
     name, what, n = HEAD
-    rows.append(f"| :gray[{OPEN}] | {name} | {what} | {n:,} | new (random), trainable |")
+    rows.append(f"| :gray[{OPEN}] | {name} | {what} | {n:,} | new (random), trainable "
+                f"| {LR:g} |")
     return "\n".join(rows)
 
 
@@ -154,7 +164,9 @@ def _show_comparison(c) -> None:
                      output_format="PNG")
             st.caption("One colour scale for all three rows: blue positive, orange negative.")
         gap = c.gap
-        st.markdown(f"After {int(c.steps[-1])} weight updates on the same "
+        rate = (f" (copied layers at × {c.body_lr:g} the learning rate)"
+                if c.body_lr != 1 else "")
+        st.markdown(f"After {int(c.steps[-1])} weight updates{rate} on the same "
                     f"{c.per_class * len(TARGET_CLASSES)} images: fine-tuned "
                     f"**{c.transfer_acc[-1]:.1%}**, from scratch **{c.scratch_acc[-1]:.1%}** "
                     f"on all test digits {TARGET_TEXT} ({gap * 100:+.1f} points).")
@@ -218,25 +230,30 @@ def transfer_panel(lab: LabSession) -> None:
         st.markdown(f"**Freeze** ({LOCK} keeps the source weights bit for bit):")
         for name, what, _ in LAYERS:
             st.checkbox(f"{name}: {what}", key=lab.key("tr_frozen_" + name))
+        st.segmented_control("Copied layers learn at", BODY_LRS, key=lab.key("tr_lr"),
+                             format_func=lambda v: f"× {v:g}",
+                             help="Discriminative learning rates: the layers copied from the "
+                                  "source network take smaller steps than the new output "
+                                  "layer (× 1: the same steps).")
         st.number_input("Seed", 0, 99, key=lab.key("tr_seed"),
                         help="Initial weights of the new output layer (and of the scratch "
                              "network) and the order of the images.")
     with cols[1]:
-        st.markdown(_layer_table(frozen))
+        st.markdown(_layer_table(frozen, float(st.session_state[lab.key("tr_lr")])))
         _source_note()
-    if not st.session_state.get(lab.key("tr_k")):     # a segmented control can be emptied
-        st.session_state[lab.key("tr_k")] = per_class
     seed = int(st.session_state[lab.key("tr_seed")])
-    key = (per_class, frozen, seed)
+    body_lr = float(st.session_state[lab.key("tr_lr")] or 1.0)
+    key = (per_class, frozen, seed, body_lr)
 
     def run_compare(progress, cancelled):
         source = _progress_source(progress)
-        return compare(source, per_class, frozen, seed, every=EVERY,
+        return compare(source, per_class, frozen, seed, body_lr=body_lr, every=EVERY,
                        progress=lambda s: progress(0.3 + 0.7 * s), cancelled=cancelled)
 
     def run_sweep(progress, cancelled):
         source = _progress_source(progress)
-        return sweep(source, frozen, progress=lambda s: progress(0.3 + 0.7 * s),
+        return sweep(source, frozen, body_lr=body_lr,
+                     progress=lambda s: progress(0.3 + 0.7 * s),
                      cancelled=cancelled)
 
     buttons = st.container(horizontal=True)
@@ -245,15 +262,16 @@ def transfer_panel(lab: LabSession) -> None:
                           icon=":material/compare_arrows:", on_click=start,
                           args=(lab, "transfer", key, run_compare),
                           help="Trains both networks in the background (a second or two).")
-    if job(lab, "transfer_sweep", frozen) is None:
+    if job(lab, "transfer_sweep", (frozen, body_lr)) is None:
         buttons.button(f"Sweep {', '.join(map(str, SIZES))} per class",
                           key=lab.key("tr_sweep"), icon=":material/show_chart:",
-                          on_click=start, args=(lab, "transfer_sweep", frozen, run_sweep),
+                          on_click=start,
+                          args=(lab, "transfer_sweep", (frozen, body_lr), run_sweep),
                           help=f"Both networks at every size, {len(SWEEP_SEEDS)} seeds each: "
                                "final test accuracy against examples per class (about half "
                                "a minute on a busy server).")
     poll(lab, "transfer", key, _show_comparison, lambda: _phase("Training both networks…"))
-    poll(lab, "transfer_sweep", frozen, _show_sweep,
+    poll(lab, "transfer_sweep", (frozen, body_lr), _show_sweep,
          lambda: _phase("Sweeping the examples per class…"))
 
 
