@@ -159,3 +159,15 @@ def test_discriminative_learning_rate_reaches_the_run(app_path):
     assert not at.exception
     assert at.session_state["il_job_transfer"][1].result.body_lr == 0.1
     assert "copied layers at × 0.1 the learning rate" in _markdown(at)
+
+
+def test_choices_survive_a_visit_to_another_page(app_path):
+    at = open_lab(app_path)
+    at.checkbox(key="il_tr_frozen_L3").check().run()
+    at.session_state["il_tr_k"] = 20
+    at.run()
+    at.switch_page("labs/playground.py").run()
+    at.switch_page("labs/image_lab.py").run()
+    assert not at.exception
+    assert at.session_state["il_tr_k"] == 20
+    assert at.checkbox(key="il_tr_frozen_L3").value is True

@@ -78,15 +78,21 @@ def seed_transfer(lab: LabSession, per_class: int, frozen: tuple[str, ...],
         st.session_state[lab.key("tr_frozen_" + name)] = name in frozen
 
 
+def _widget_keys(lab: LabSession) -> dict[str, object]:
+    """The panel's widget keys and their defaults."""
+    return {lab.key("tr_k"): DEFAULT_PER_CLASS, lab.key("tr_seed"): 0, lab.key("tr_lr"): 1.0,
+            **{lab.key("tr_frozen_" + name): name in DEFAULT_FROZEN for name, _, _ in LAYERS}}
+
+
 def _restore(lab: LabSession) -> None:
-    st.session_state.setdefault(lab.key("tr_k"), DEFAULT_PER_CLASS)
-    for name, _, _ in LAYERS:
-        st.session_state.setdefault(lab.key("tr_frozen_" + name), name in DEFAULT_FROZEN)
-    st.session_state.setdefault(lab.key("tr_seed"), 0)
-    st.session_state.setdefault(lab.key("tr_lr"), 1.0)
-    for name, default in (("tr_k", DEFAULT_PER_CLASS), ("tr_lr", 1.0)):
-        if st.session_state[lab.key(name)] is None:     # a segmented control can be emptied
-            st.session_state[lab.key(name)] = default
+    """Put back what Streamlit forgot (a run of another page draws none of these widgets)
+    from the last values this page saw, else the defaults; then remember them."""
+    saved = st.session_state.get(lab.key("tr_saved"), {})
+    for key, default in _widget_keys(lab).items():
+        if st.session_state.get(key) is None:    # forgotten, or a segmented control emptied
+            st.session_state[key] = saved.get(key, default)
+    st.session_state[lab.key("tr_saved")] = {key: st.session_state[key]
+                                             for key in _widget_keys(lab)}
 
 
 def transfer_choices(lab: LabSession) -> tuple[int, tuple[str, ...]]:
