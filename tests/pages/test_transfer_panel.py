@@ -32,7 +32,8 @@ def test_panel_shows_choices_and_locks(app_path):
     at.checkbox(key="il_tr_frozen_L1").check()
     at.checkbox(key="il_tr_frozen_L3").check().run()
     text = _markdown(at)
-    assert "| :blue[:material/lock:] | L3 |" in text and "| :gray[:material/lock_open:] | L6 |" in text
+    assert "| :blue[:material/lock:] | L3 |" in text
+    assert "| :gray[:material/lock_open:] | L6 |" in text
     assert at.query_params["tfz"] in ("L1.L3", ["L1.L3"])             # the link follows
 
 
@@ -83,6 +84,14 @@ def test_link_round_trip(app_path, tk, tfz):
               if at.checkbox(key=f"il_tr_frozen_{name}").value]
     assert ".".join(frozen) == tfz
     assert at.query_params["tk"] in (tk, [tk]) and at.query_params["tfz"] in (tfz, [tfz])
+
+
+def test_hostile_transfer_values_are_notes_not_errors():
+    from ui.views.transfer import read_transfer_link
+
+    for tk, tfz in (("9" * 5000, "L1." * 2000), ("-5", ""), ("10.0", "L1..L3"), ("٣", "l1")):
+        per_class, frozen, _, notes = read_transfer_link({"tk": [tk], "tfz": [tfz]})
+        assert per_class == 10 and frozen == () and all(len(n) < 300 for n in notes)
 
 
 def test_bad_transfer_link_opens_defaults_with_a_note(app_path):

@@ -4,7 +4,8 @@ digits 0–4 from a few examples, next to the same net trained from scratch.
 The source network is the server's (engine.transfer.shared: trained the first time a session
 needs it, then shared read-only); each comparison and the sweep run as background jobs
 (ui.views.jobs), so the live training above and Pause are not held up. The panel's own choices
-(examples per class, frozen layers, seed) live under `il_tr_` keys and in the page link.
+live under `il_tr_` keys; examples per class and frozen layers also in the page link (`tk=`,
+`tfz=`; `xfer=1` opens the panel), the seed and the copied layers' learning rate do not.
 """
 from __future__ import annotations
 
@@ -21,10 +22,11 @@ from viz.raster import to_png
 from viz.transfer import filter_change, filter_rows, plot_transfer_curves, plot_transfer_sweep
 
 
-
 def _what(row) -> str:
+    """One layer of the plan in a student's words."""
     if row.kind == "conv2d":
-        return f"conv {row.output_shape[0]} filters, {row.output_shape[1]}×{row.output_shape[2]} maps"
+        c, h, w = row.output_shape
+        return f"conv {c} filters, {h}×{w} maps"
     if row.kind == "head":
         return f"output layer, {row.output_shape[-1]} digits (new)"
     return f"{row.kind} {row.output_shape[-1]} units"
@@ -50,7 +52,7 @@ def read_transfer_link(params: dict[str, list[str]]) -> tuple[int, tuple[str, ..
     per_class, frozen = DEFAULT_PER_CLASS, DEFAULT_FROZEN
     raw = (params.get(PER_CLASS_KEY) or [""])[-1]
     if raw:
-        if raw.isdecimal() and int(raw) in SIZES:
+        if len(raw) <= 3 and raw.isdecimal() and int(raw) in SIZES:
             per_class = int(raw)
         else:
             notes.append(f"Transfer learning offers {', '.join(map(str, SIZES))} training "
