@@ -28,7 +28,7 @@ def test_panel_shows_choices_and_locks(app_path):
     assert at.checkbox(key="il_tr_frozen_L1").value is False     # the default: all trainable
     assert "tfz" not in at.query_params and "tk" not in at.query_params
     text = _markdown(at)
-    assert "| :gray[:material/lock_open:] | L1 |" in text and "new (random)" in text
+    assert "| :gray[:material/lock_open:] | L1 |" in text and "random (new)" in text
     at.checkbox(key="il_tr_frozen_L1").check()
     at.checkbox(key="il_tr_frozen_L3").check().run()
     text = _markdown(at)

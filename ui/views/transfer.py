@@ -28,7 +28,7 @@ def _what(row) -> str:
         c, h, w = row.output_shape
         return f"conv {c} filters, {h}×{w} maps"
     if row.kind == "head":
-        return f"output layer, {row.output_shape[-1]} digits (new)"
+        return f"output, {row.output_shape[-1]} digits"
     return f"{row.kind} {row.output_shape[-1]} units"
 
 
@@ -125,18 +125,18 @@ def transfer_link(lab: LabSession) -> dict[str, str]:
 
 # ---- the panel ------------------------------------------------------------------------------
 def _layer_table(frozen: tuple[str, ...], body_lr: float = 1.0) -> str:
-    rows = ["| | layer | what it is | weights | from | learns at |",
+    """Markdown: one row per layer with weights, a lock on frozen ones, and its step size."""
+    rows = ["| | layer | what it is | weights | starts from | lr |",
             "|---|---|---|---:|---|---|"]
     copied = f"{LR:g}" + (f" × {body_lr:g}" if body_lr != 1 else "")
     for name, what, n in LAYERS:
-        lock = f":blue[{LOCK}]" if name in frozen else f":gray[{OPEN}]"
-        state = ":blue[**frozen**]" if name in frozen else "trainable"
-        rate = "–" if name in frozen else copied
-        rows.append(f"| {lock} | {name} | {what} | {n:,} | digits {SOURCE_TEXT}, {state} "
-                    f"| {rate} |")
+        if name in frozen:
+            lock, rate = f":blue[{LOCK}]", ":blue[**frozen**]"
+        else:
+            lock, rate = f":gray[{OPEN}]", copied
+        rows.append(f"| {lock} | {name} | {what} | {n:,} | digits {SOURCE_TEXT} | {rate} |")
     name, what, n = HEAD
-    rows.append(f"| :gray[{OPEN}] | {name} | {what} | {n:,} | new (random), trainable "
-                f"| {LR:g} |")
+    rows.append(f"| :gray[{OPEN}] | {name} | {what} | {n:,} | random (new) | {LR:g} |")
     return "\n".join(rows)
 
 
