@@ -34,4 +34,26 @@ def take_train(ds: Dataset, n: int) -> Dataset:
     order = np.sort(order)                        # keep the split's shuffled order
     w = None if ds.w_train is None else freeze(ds.w_train[order])
     return dataclasses.replace(ds, x_train=freeze(ds.x_train[order]),
+<<<<<<< HEAD
                                y_train=freeze(ds.y_train[order]), w_train=w)
+=======
+                               y_train=freeze(ds.y_train[order]))
+
+
+def only_classes(ds: Dataset, classes: tuple[int, ...]) -> Dataset:
+    """The same split keeping only `classes` (in both train and test), relabelled 0..k-1 in
+    the order given: digits 5–9 become a five-class task whose class 0 is "5"."""
+    if ds.task != CLASSIFICATION:
+        raise DatasetError("Only a classification set can be cut down to some classes.")
+    lookup = np.full(len(ds.class_names), -1, dtype=np.int64)
+    lookup[list(classes)] = np.arange(len(classes))
+
+    def cut(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        keep = lookup[y] >= 0
+        return freeze(x[keep]), freeze(lookup[y[keep]])
+
+    x_tr, y_tr = cut(ds.x_train, ds.y_train)
+    x_te, y_te = cut(ds.x_test, ds.y_test)
+    return dataclasses.replace(ds, x_train=x_tr, y_train=y_tr, x_test=x_te, y_test=y_te,
+                               class_names=tuple(ds.class_names[c] for c in classes))
+>>>>>>> transfer

@@ -13,6 +13,7 @@ from datasets import (DATASETS, FEATURE_LABELS, FEATURES, Dataset, DatasetError,
 from datasets.base import ProgressFn
 from datasets.drawn import DEFAULT_DRAWN, clean_drawn, drawing_problem, read_rows
 from datasets.registry import DRAWN_SETS
+from datasets.subset import only_classes, take_train
 from datasets.gan2d import (TARGETS as GAN_TARGETS, digit_pixels, drawn_target, modes_covered,
                             reach, sample_target)
 

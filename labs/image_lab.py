@@ -20,6 +20,7 @@ from engine.spec.presets import DATA_DEFAULTS, DEFAULT_PRESET, IMAGE_PRESETS, IM
 from engine.train import Trainer
 from ui.controls.image_data import dataset_in_use, load_images
 from ui.controls.image_input import image_picker
+from ui.compare import read_compare
 from ui.compare_page import compare_section, compare_switch
 from ui.controls.images import (CMP, LAB, LESSON_LAB, augmentation_controls, dataset_picker,
                                 deep_layer_picker, full_train_size, k, read_url,
@@ -32,10 +33,13 @@ from ui.live import inside_view, live_view, play_bar
 from ui.messages import show_warning
 from ui.presentation import presentation_box
 from ui.views.export import export_panel
+from ui.views.jobs import hold_jobs
 from ui.views.images import (augment_strip, cached_test_set, draw_image_frame,
                              draw_test_set)
 from ui.views.lesson_bar import lesson_bar
 from ui.views.runs import record_run, runs_table
+from ui.views.transfer import (SOURCE_TEXT, read_transfer_link, seed_transfer, transfer_link,
+                               transfer_open, transfer_panel)
 from viz.images import class_gallery_html
 
 TICK = 0.45           # seconds between live frames: 2.2 updates/s (feature maps are heavy)
@@ -46,7 +50,10 @@ SCALES = {"layer": "shared per layer", "map": "each map its own"}
 
 def _first_visit() -> None:
     """Open the experiment the link describes; a stack that cannot work opens the preset."""
-    exp, size, notes, (compare, overrides) = read_url()
+    exp, size, notes, params = read_url()
+    per_class, frozen, opened, transfer_notes = read_transfer_link(params)
+    notes += transfer_notes
+    compare, overrides = read_compare(params)
     try:
         plan_model(exp.model, IMAGE_SHAPES[exp.data.dataset], DATASETS[exp.data.dataset].classes,
                    batch_size=exp.train.batch_size)
@@ -60,6 +67,7 @@ def _first_visit() -> None:
                              k("train_size"): size, k("frames"): 0, k("compare"): compare})
     seed_controls(exp, size)          # the lab may be opened again (a lesson): set every control
     seed_stack(exp.model.layers)
+    seed_transfer(LAB, per_class, frozen, opened)
 
 
 def _remember(old: Trainer) -> None:
@@ -109,7 +117,7 @@ def _page() -> None:
     if trainer is None:
         return
     st.session_state[k("experiment")] = trainer.experiment
-    write_url(trainer.experiment, len(trainer.dataset.x_train))
+    write_url(trainer.experiment, len(trainer.dataset.x_train), transfer_link(LAB))
     _body(trainer, lesson)
 
 
@@ -131,14 +139,18 @@ def _body(trainer: Trainer, lesson: Callable[[], None] | None) -> None:
 
     def draw(frame) -> None:
         snap, view = frame
-        draw_image_frame(snap, class_names=ds.class_names, true_class=chosen.true_class,
-                         scale=scale, deep_layer=deep, train_size=len(ds.x_train),
-                         playing=LAB.playing)
-        draw_test_set(view, ds.x_test, ds.class_names)
+        with hold_jobs(LAB):          # a transfer job waits while a frame draws
+            draw_image_frame(snap, class_names=ds.class_names, true_class=chosen.true_class,
+                             scale=scale, deep_layer=deep, train_size=len(ds.x_train),
+                             playing=LAB.playing)
+            draw_test_set(view, ds.x_test, ds.class_names)
 
     live_view(LAB, capture=capture, draw=draw, tick=TICK, hold_training=False,
               after=lesson)
     inside_view(LAB, expanded=False)
+    with st.expander(f"Transfer learning: reuse a network trained on digits {SOURCE_TEXT}",
+                     icon=":material/move_up:", expanded=transfer_open(LAB)):
+        transfer_panel(LAB)
     runs_table(st.session_state[k("runs")])
     export_panel(LAB, trainer)
 
@@ -154,8 +166,13 @@ def _compare_body(exp_a: Experiment, dataset: str, size: int,
                                                       compare=True))
 
 
+def _held_page() -> None:
+    with hold_jobs(LAB):              # background jobs wait while a click's run draws
+        _page()
+
+
 def image_lab() -> None:
-    LAB.run_page(_first_visit, _page, reopen=lesson_changed(LAB, LESSON_LAB))
+    LAB.run_page(_first_visit, _held_page, reopen=lesson_changed(LAB, LESSON_LAB))
 
 
 image_lab()

@@ -25,7 +25,7 @@ def _free_port() -> int:
 def start_server(tmp_path_factory, env: dict[str, str] | None = None):
     """Start the app on a free port, wait for its health endpoint, yield its URL, stop it.
     `env`: extra environment variables for the server (e.g. its session cap)."""
-    port = _free_port()
+    port = int(os.environ.get("NNP_TEST_PORT") or 0) or _free_port()   # a fixed one if asked
     log = open(tmp_path_factory.mktemp("server") / "streamlit.log", "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",

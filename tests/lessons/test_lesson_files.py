@@ -13,11 +13,12 @@ from ui.controls.images import TRAIN_SIZE_KEY
 from ui.controls.playground import HIDABLE, HIDE_KEY
 from ui.labs import LABS
 from ui.lessons import lab_page
+from ui.views.transfer import FROZEN_KEY, OPEN_KEY, PER_CLASS_KEY, read_transfer_link
 
 CATALOG = load_catalog()
 LESSONS = CATALOG.lessons
 LAB_KEYS = {"playground": {HIDE_KEY, COMPARE_KEY} | {PREFIX + key for key in OVERRIDABLE},
-            "images": {TRAIN_SIZE_KEY}, "sequences": set(),
+            "images": {TRAIN_SIZE_KEY, PER_CLASS_KEY, FROZEN_KEY, OPEN_KEY}, "sequences": set(),
             "data": {"minor", "lbias", "bal", "rew"}}
 
 
@@ -45,6 +46,8 @@ def test_link_opens_exactly_its_experiment_in_its_lab(lesson):
     assert hidden <= set(HIDABLE), f"{lesson.source}: unknown hidden controls"
     exp, _size, notes = read(lesson, params)
     assert notes == [], f"{lesson.source}: the lab repaired the link: {notes}"
+    if lesson.lab == "images":                   # the transfer panel's keys, read as the page does
+        assert read_transfer_link(params)[3] == [], f"{lesson.source}: transfer keys repaired"
     assert exp.data.dataset == params["ds"][-1]
     for step in lesson.solution:                 # each step's change is a link the lab reads
         params.update(query(step.change))

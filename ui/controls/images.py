@@ -152,13 +152,14 @@ def names_no_dataset(params: dict[str, list[str]]) -> bool:
     return not (params.get("ds") or [""])[-1] and any(key in params for key in experiment_keys)
 
 
-def read_url() -> tuple[Experiment, int, list[str], tuple[bool, dict[str, str]]]:
-    """Experiment, training-set size, repair notes and compare mode (on, run B's overrides)
-    from the page URL (never raises); a `lesson=` in it opens that lesson with its link."""
+def read_url() -> tuple[Experiment, int, list[str], dict[str, list[str]]]:
+    """Experiment, training-set size, repair notes and the parameters themselves (for compare
+    mode's and the transfer panel's keys) from the page URL (never raises); a `lesson=` in it
+    opens that lesson with the lesson's link."""
     params, notes = read_link()
     params, lesson_notes = with_lesson(params, LAB, LESSON_LAB)
     exp, size, more = read_params(params)
-    return exp, size, notes + lesson_notes + more, read_compare(params)
+    return exp, size, notes + lesson_notes + more, params
 
 
 def read_params(params: dict[str, list[str]]) -> tuple[Experiment, int, list[str]]:
@@ -205,11 +206,14 @@ def read_params(params: dict[str, list[str]]) -> tuple[Experiment, int, list[str
     return exp, min(max(size, low), full), notes
 
 
-def write_url(exp: Experiment, train_size: int, *, compare: bool = False) -> None:
+def write_url(exp: Experiment, train_size: int, extra: dict[str, str] | None = None, *,
+              compare: bool = False) -> None:
     """Make the address bar a link to this exact image experiment (and presentation view);
-    in compare mode, run B's changes too."""
+    `extra`: the transfer panel's choices, where they differ from its defaults; in compare
+    mode, run B's changes too."""
     params = exp.to_query()
     params[TRAIN_SIZE_KEY] = str(train_size)
+    params.update(extra or {})
     if compare:
         params.update(compare_link(CMP))
     set_address(LAB, params)

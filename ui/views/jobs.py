@@ -4,7 +4,7 @@ draws, so a click's run goes first."""
 from __future__ import annotations
 
 from contextlib import ExitStack, contextmanager
-from typing import Iterator
+from typing import Callable, Iterator
 
 import streamlit as st
 
@@ -45,9 +45,11 @@ def start(lab: LabSession, name: str, data_key, fn) -> None:
     st.session_state[lab.key("job_" + name)] = (data_key, Job(fn, name=f"{lab.prefix}-{name}"))
 
 
-def poll(lab: LabSession, name: str, data_key, show, running_text: str) -> None:
+def poll(lab: LabSession, name: str, data_key, show,
+         running_text: str | Callable[[], str]) -> None:
     """Show the job's result, or its progress while it runs (this fragment re-runs itself
-    every POLL seconds until the job is done, then once more in full)."""
+    every POLL seconds until the job is done, then once more in full). `running_text` may be
+    a function, asked at every look, for a job whose phases say different things."""
     running_job = job(lab, name, data_key)
     running = running_job is not None and not running_job.done
 
@@ -57,7 +59,8 @@ def poll(lab: LabSession, name: str, data_key, show, running_text: str) -> None:
         if current is None:
             return
         if not current.done:
-            st.progress(current.progress, text=f"{running_text} {current.progress:.0%}")
+            text = running_text() if callable(running_text) else running_text
+            st.progress(current.progress, text=f"{text} {current.progress:.0%}")
             return
         if current.error:
             show_error(f"This computation failed: {current.error}")
