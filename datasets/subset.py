@@ -34,10 +34,7 @@ def take_train(ds: Dataset, n: int) -> Dataset:
     order = np.sort(order)                        # keep the split's shuffled order
     w = None if ds.w_train is None else freeze(ds.w_train[order])
     return dataclasses.replace(ds, x_train=freeze(ds.x_train[order]),
-<<<<<<< HEAD
                                y_train=freeze(ds.y_train[order]), w_train=w)
-=======
-                               y_train=freeze(ds.y_train[order]))
 
 
 def only_classes(ds: Dataset, classes: tuple[int, ...]) -> Dataset:
@@ -54,6 +51,6 @@ def only_classes(ds: Dataset, classes: tuple[int, ...]) -> Dataset:
 
     x_tr, y_tr = cut(ds.x_train, ds.y_train)
     x_te, y_te = cut(ds.x_test, ds.y_test)
+    w = None if ds.w_train is None else freeze(ds.w_train[lookup[ds.y_train] >= 0])
     return dataclasses.replace(ds, x_train=x_tr, y_train=y_tr, x_test=x_te, y_test=y_te,
-                               class_names=tuple(ds.class_names[c] for c in classes))
->>>>>>> transfer
+                               w_train=w, class_names=tuple(ds.class_names[c] for c in classes))
