@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from engine.gan.compare import capture_gan_pair
+from engine.inspect.gan_compare import capture_gan_pair
 from engine.gan.spec import DIGITS, DRAWN, GanSpec, parse_points
 from engine.inspect.gan import capture_gan
 from engine.inspect.gan_digits import capture_digits

@@ -5,7 +5,8 @@ import dataclasses
 import numpy as np
 import torch
 
-from engine.gan.compare import GAN_KIND, capture_gan_pair, gan_verdict
+from engine.gan.compare import GAN_KIND
+from engine.inspect.gan_compare import capture_gan_pair, gan_verdict
 from engine.gan.spec import GanSpec
 from engine.gan.trainer import GanTrainer
 from engine.inspect.gan import capture_gan

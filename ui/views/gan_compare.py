@@ -7,7 +7,7 @@ import math
 
 import streamlit as st
 
-from engine.gan.compare import GanPairFrame, js_series
+from engine.inspect.gan_compare import GanPairFrame, js_series
 from engine.inspect.gan import GanFrame
 from ui.messages import show_error, show_info
 from ui.views.gan_canvas import gan_canvas
