@@ -56,20 +56,6 @@ class Objective:
             return torch.cat([1 - p1, p1], dim=1)
         return out.softmax(dim=-1)
 
-    def weighted(self, out: Tensor, target: Tensor, w: Tensor) -> Tensor:
-        """The batch loss with per-example weights `w` (B,): sum(w_i · l_i) / sum(w_i)."""
-        return (w * example_losses(self, out, target)).sum() / w.sum()
-
-    def weights(self, w: np.ndarray | None, device: torch.device) -> Tensor | None:
-        """A dataset's training weights as a tensor on `device` (None when it has none);
-        SpecError where the loss has no single value per example to weight."""
-        if w is None:
-            return None
-        if self.per_step:
-            raise SpecError("Training weights count whole examples, but this data is scored "
-                            "at every time step: re-weighting is not available here.")
-        return torch.tensor(w, dtype=torch.float32, device=device)
-
 
 def _half_squared(out: Tensor, target: Tensor) -> Tensor:
     return 0.5 * F.mse_loss(out, target)
@@ -107,6 +93,25 @@ def resolve_objective(loss: str, task: str, n_classes: int, *, n_values: int = 1
         return Objective(name, 1, "tanh", _half_squared, classification=True)
     fn = {"cross_entropy": F.cross_entropy, "mse": _softmax_mse, "huber": _softmax_huber}[name]
     return Objective(name, n_classes, "linear", fn, classification=True)
+
+
+def weighted_loss(objective: Objective, out: Tensor, target: Tensor, w: Tensor) -> Tensor:
+    """The batch loss with per-example weights `w` (B,): sum(w_i · l_i) / sum(w_i).
+    (Module functions, not Objective methods: the exported standalone script copies the
+    Objective class, and it trains without weights.)"""
+    return (w * example_losses(objective, out, target)).sum() / w.sum()
+
+
+def example_weights(objective: Objective, w: np.ndarray | None,
+                    device: torch.device) -> Tensor | None:
+    """A dataset's training weights as a tensor on `device` (None when it has none);
+    SpecError where the loss has no single value per example to weight."""
+    if w is None:
+        return None
+    if objective.per_step:
+        raise SpecError("Training weights count whole examples, but this data is scored "
+                        "at every time step: re-weighting is not available here.")
+    return torch.tensor(w, dtype=torch.float32, device=device)
 
 
 def example_losses(objective: Objective, out: Tensor, target: Tensor) -> Tensor:

@@ -34,7 +34,8 @@ from engine.model.modes import eval_mode
 from engine.spec.experiment import Experiment, TrainSpec
 from engine.spec.fields import SpecError
 from engine.train.history import BoundedHistory, EpochMetrics
-from engine.train.objectives import lr_at, make_optimizer, resolve_objective, set_hyperparameters
+from engine.train.objectives import (example_weights, lr_at, make_optimizer, resolve_objective,
+                                     set_hyperparameters, weighted_loss)
 from engine.train.runtime import pick_device
 from engine.train.scoring import score_split
 
@@ -128,7 +129,7 @@ class Trainer:
         self.y_train = obj.encode_targets(ds.y_train).to(dev)
         self.x_test = torch.tensor(ds.x_test, dtype=torch.float32, device=dev)
         self.y_test = obj.encode_targets(ds.y_test).to(dev)
-        self.w_train = obj.weights(ds.w_train, dev)     # None: every example counts once
+        self.w_train = example_weights(obj, ds.w_train, dev)   # None: each example counts once
         # Fixed scoring subsets, so per-epoch scoring stays cheap on big image sets.
         self._labels_train = torch.tensor(ds.y_train[:self.eval_limit], device=dev)
         self._labels_test = torch.tensor(ds.y_test[:self.eval_limit], device=dev)
@@ -194,7 +195,7 @@ class Trainer:
                 xb = augment_batch(xb, self.spec, self.augment_generator, self.flips_allowed)
             opt = self.optimizer
             opt.zero_grad(set_to_none=True)
-            loss = obj.weighted(model(xb), yb, wb[0]) if wb else loss_fn(model(xb), yb)
+            loss = weighted_loss(obj, model(xb), yb, wb[0]) if wb else loss_fn(model(xb), yb)
             if l1:
                 loss = loss + l1 * sum(w.abs().sum() for w in weights)
             if l2:
