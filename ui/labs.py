@@ -46,9 +46,12 @@ class Page:
 
 
 # what both labs offer besides their views (each checked by a test of its own feature)
+COMPARE_TOOL = ("compare two runs side by side on the same data and seed: run B changes any "
+                "training setting or the network, curves overlaid, a verdict on the test data")
 SHARED_TOOLS = ("download the experiment, its weights, its metrics or a standalone PyTorch "
                 "script, and open them again",
-                "presentation mode for a projector (larger views, keys P, S, E, 0)")
+                "presentation mode for a projector (larger views, keys P, S, E, 0)",
+                COMPARE_TOOL)
 
 PLAYGROUND = Page(
     file="playground.py", title="2D playground", url_path="", icon=":material/scatter_plot:",
@@ -61,7 +64,9 @@ PLAYGROUND = Page(
     tools=("backpropagation under a microscope: one training point forward and backward, "
            "the chain rule in numbers, one update, weights edited by hand (while paused)",
            "the decision regions of six scikit-learn models on the same points, beside the "
-           "network's", *SHARED_TOOLS),
+           "network's",
+           "draw your own points (two classes, or values) by clicking on the map",
+           *SHARED_TOOLS),
     aliases=("playground",), default=True)
 
 IMAGE_LAB = Page(
@@ -73,7 +78,11 @@ IMAGE_LAB = Page(
     layers=("conv2d", "maxpool2d", "avgpool2d", "batchnorm", "dropout", "flatten", "dense",
             "activation", "residual"),
     training=("lr", "optimizer", "momentum", "batch_size", "l2", "epochs"),
-    tools=SHARED_TOOLS,
+    tools=("data augmentation (shifts, rotations, scaling, mirroring where it keeps the class, "
+           "noise, cutout) with a strip of what the network sees",
+           "transfer learning: a network trained on digits 5–9 fine-tuned on a few images of "
+           "digits 0–4, beside the same network trained from scratch",
+           *SHARED_TOOLS),
     aliases=("image_lab",))
 
 SEQUENCE_LAB = Page(
@@ -99,7 +108,8 @@ DATA_LAB = Page(
            "learning curves: test score against training rows for the network and the "
            "classic models",
            "bias: accuracy, false positive and false negative rates per group of a sensitive "
-           "column, and the gaps"),
+           "column, and the gaps; remedies to toggle: balanced sampling and re-weighting",
+           COMPARE_TOOL),
     aliases=("data_lab",))
 
 LESSONS = Page(
@@ -117,7 +127,9 @@ GAN_LAB = Page(
            "four losses (minimax, non-saturating, least squares, Wasserstein + gradient "
            "penalty) and diagnoses of mode collapse, a winning discriminator and oscillation",
            "draw your own target by clicking on the plane",
-           "8×8 handwritten digits: a grid of generated digits and a walk through noise space"),
+           "8×8 handwritten digits: a grid of generated digits and a walk through noise space",
+           "compare two GANs on the same target: run B changes the loss, the rates, the "
+           "optimizers or the networks; a verdict on whose fakes come closer"),
     aliases=("gan_lab", "generative"))
 # Labs with no dataset of the catalogue (the GAN's targets are its own): routed and listed on
 # the About page, but not in LABS, which lessons and the dataset table read.

@@ -77,7 +77,9 @@ def test_each_tool_the_about_page_names_is_on_its_lab(app_path):
     controls = {"microscope": "{p}_micro", "download": "{p}_download_json",
                 "presentation mode": "present", "classic machine learning": "{p}_fit_baselines",
                 "learning curves": "{p}_learning_curve", "per group": "{p}_positive",
-                "decision regions of six": "{p}_classic2d"}
+                "decision regions of six": "{p}_classic2d", "compare two runs": "{p}_compare",
+                "draw your own": "{p}_pick_draw", "data augmentation": "{p}_train_aug_shift",
+                "transfer learning": "{p}_tr_k", "re-weighting": "{p}_reweigh"}
     labs = ((LABS[0], open_2d(app_path), "pg"), (IMAGE_LAB, open_images(app_path), "il"),
             (SEQUENCE_LAB, open_sequences(app_path), "sq"),
             (DATA_LAB, open_data(app_path, ds="loan"), "dl"))
