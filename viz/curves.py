@@ -21,6 +21,19 @@ def polyline_points(xs: np.ndarray, ys: np.ndarray, box: tuple[float, float, flo
     return " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(px, py))
 
 
+def axes_svg(box: tuple[float, float, float, float], height: int, y_range: tuple[float, float],
+             x_first: str, x_last: str) -> str:
+    """The two axis lines, the y range at the top and bottom, the x labels at both ends."""
+    left, top, w, h = box
+    lo, hi = y_range
+    return (f'<line x1="{left}" y1="{top + h}" x2="{left + w}" y2="{top + h}" stroke="#999"/>'
+            f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + h}" stroke="#999"/>'
+            f'<text x="{left - 4}" y="{top + 8}" text-anchor="end">{hi:.3g}</text>'
+            f'<text x="{left - 4}" y="{top + h}" text-anchor="end">{lo:.3g}</text>'
+            f'<text x="{left}" y="{height - 6}">{x_first}</text>'
+            f'<text x="{left + w}" y="{height - 6}" text-anchor="end">{x_last}</text>')
+
+
 def _envelope(px: np.ndarray, py: np.ndarray, columns: int) -> tuple[np.ndarray, np.ndarray]:
     """At most the lowest and highest point of each pixel column, in order: the same picture
     (jitter included) for a run of 50,000 epochs as for 500, at a bounded cost per frame."""
@@ -73,12 +86,6 @@ def curves_svg(history: dict[str, np.ndarray], metric: str = "loss", *, width: i
         for series, colour in ((train, TRAIN_COLOUR), (test, TEST_COLOUR)):
             parts.append(f'<polyline points="{polyline_points(epochs, series, box, xr, (lo, hi))}" '
                          f'fill="none" stroke="{colour}" stroke-width="1.6"/>')
-        left, top, w, h = box
-        parts.append(f'<line x1="{left}" y1="{top + h}" x2="{left + w}" y2="{top + h}" stroke="#999"/>'
-                     f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + h}" stroke="#999"/>'
-                     f'<text x="{left - 4}" y="{top + 8}" text-anchor="end">{hi:.3g}</text>'
-                     f'<text x="{left - 4}" y="{top + h}" text-anchor="end">{lo:.3g}</text>'
-                     f'<text x="{left}" y="{height - 6}">{xr[0]:.0f}</text>'
-                     f'<text x="{left + w}" y="{height - 6}" text-anchor="end">epoch {xr[1]:.0f}</text>')
+        parts.append(axes_svg(box, height, (lo, hi), f"{xr[0]:.0f}", f"epoch {xr[1]:.0f}"))
     parts.append("</svg>")
     return "".join(parts)

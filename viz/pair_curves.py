@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from viz.curves import polyline_points
+from viz.curves import axes_svg, polyline_points
 
 A_COLOUR, B_COLOUR = "#0877bd", "#d95f02"       # the playground's blue, a contrasting orange
 DASH = "6,4"
@@ -38,13 +38,7 @@ def pair_curves_svg(history_a: dict[str, np.ndarray], history_b: dict[str, np.nd
                 parts.append(f'<polyline points="{polyline_points(epochs, series, box, xr, (lo, hi))}"'
                              f' fill="none" stroke="{colour}" stroke-width="{width_px}" '
                              f'stroke-opacity="{opacity}"{dashes}/>')
-        left, top, w, h = box
-        parts.append(f'<line x1="{left}" y1="{top + h}" x2="{left + w}" y2="{top + h}" stroke="#999"/>'
-                     f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + h}" stroke="#999"/>'
-                     f'<text x="{left - 4}" y="{top + 8}" text-anchor="end">{hi:.3g}</text>'
-                     f'<text x="{left - 4}" y="{top + h}" text-anchor="end">{lo:.3g}</text>'
-                     f'<text x="{left}" y="{height - 6}">0</text>'
-                     f'<text x="{left + w}" y="{height - 6}" text-anchor="end">epoch {last:.0f}</text>')
+        parts.append(axes_svg(box, height, (lo, hi), "0", f"epoch {last:.0f}"))
     parts.append("</svg>")
     return "".join(parts)
 
@@ -70,13 +64,6 @@ def overlay_svg(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarra
                                      (0.0, last or 1.0), (lo, hi))
             parts.append(f'<polyline points="{points}" fill="none" stroke="{colour}" '
                          f'stroke-width="2.0"{dashes}/>')
-        left, top, w, h = box
-        parts.append(f'<line x1="{left}" y1="{top + h}" x2="{left + w}" y2="{top + h}" stroke="#999"/>'
-                     f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + h}" stroke="#999"/>'
-                     f'<text x="{left - 4}" y="{top + 8}" text-anchor="end">{hi:.3g}</text>'
-                     f'<text x="{left - 4}" y="{top + h}" text-anchor="end">{lo:.3g}</text>'
-                     f'<text x="{left}" y="{height - 6}">0</text>'
-                     f'<text x="{left + w}" y="{height - 6}" text-anchor="end">{x_label} '
-                     f'{last:,.0f}</text>')
+        parts.append(axes_svg(box, height, (lo, hi), "0", f"{x_label} {last:,.0f}"))
     parts.append("</svg>")
     return "".join(parts)
