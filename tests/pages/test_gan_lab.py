@@ -139,3 +139,20 @@ def test_the_about_page_lists_the_gan_lab_and_what_it_offers(app_path):
     assert GAN_LAB.description in text and not at.exception
     for tool in GAN_LAB.tools:
         assert tool[0].upper() + tool[1:] in text
+
+
+def test_the_layer_editors_are_drawn_only_while_their_expander_is_open(app_path):
+    """Closed, the two editors send nothing (every element costs the browser work per frame);
+    opened, they are there, and the stacks survive either way."""
+    at = open_lab(app_path, g="dense:32:relu", d="dense:16:tanh")
+    assert not at.exception
+    assert not [t for t in at.text_input if "gn_g_" in str(t.key) or "gn_d_" in str(t.key)]
+    at.session_state["gn_networks_open"] = True
+    at.run()
+    keys = {str(t.key) for t in at.text_input}
+    assert any(key.startswith("gn_g_") for key in keys) and any(key.startswith("gn_d_")
+                                                                  for key in keys)
+    at.session_state["gn_networks_open"] = False
+    at.run()
+    spec = trainer(at).spec
+    assert (spec.g_layers[0].units, spec.d_layers[0].activation) == (32, "tanh")
