@@ -19,7 +19,7 @@ from engine.spec.overrides import (EXPERIMENT, SpecKind, differences, link_param
                                    read_overrides, with_overrides)
 from engine.train import Trainer, needs_rebuild
 from engine.train.pair import RunPair
-from engine.data import Dataset, DatasetError
+from engine.data import DatasetError
 from ui.controls.fields import field_widget
 from ui.messages import show_error, show_warning
 from ui.session import LabSession
