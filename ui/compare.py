@@ -171,11 +171,12 @@ def run_b_controls(lab: CompareSession, exp_a: Experiment, *, features: tuple[st
                          label="B: " + FIELDS_BY_NAME[("train", name)].label,
                          slider=name != "seed")
     cols = st.columns([1, 2])
-    cols[0].selectbox("B: activation (every layer)", [MIXED, *ACTIVATION_NAMES],
-                      key=lab.key("b_act"), format_func=lambda a: a if a == MIXED else friendly(a),
-                      on_change=_activation_picked, args=(lab,),
-                      help="Use one activation in every hidden layer of run B, e.g. ReLU "
-                           "against A's tanh.")
+    if any(_activated(layer) for layer in exp_b.model.layers):   # an LSTM stack has none
+        cols[0].selectbox("B: activation (every layer)", [MIXED, *ACTIVATION_NAMES],
+                          key=lab.key("b_act"), on_change=_activation_picked, args=(lab,),
+                          format_func=lambda a: a if a == MIXED else friendly(a),
+                          help="Use one activation in every hidden layer of run B, e.g. ReLU "
+                               "against A's tanh.")
     cols[1].text_input("B: hidden layers", key=lab.key("b_net"), max_chars=300,
                        on_change=_layers_typed, args=(lab,),
                        help="Run B's stack as text, as in the link: dense:8:relu,dense:8:relu "

@@ -62,3 +62,11 @@ def test_the_gan_lab_compares_two_games_on_the_same_target(app_path):
     digits = open_lab(app_path, "labs/gan_lab.py", t="digits", cmp="1")
     assert not digits.exception
     assert any("2D target" in i.body for i in digits.info)
+
+
+def test_the_activation_picker_shows_only_for_stacks_with_activations(app_path):
+    lstm = open_lab(app_path, "labs/sequence_lab.py", ds="sine", net="lstm:16:0", cmp="1")
+    assert not lstm.exception
+    assert not [s for s in lstm.selectbox if s.label.startswith("B: activation")]
+    dense = open_lab(app_path, "labs/data_lab.py", ds="iris", cmp="1")
+    assert [s for s in dense.selectbox if s.label.startswith("B: activation")]
