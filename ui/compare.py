@@ -8,7 +8,7 @@ widgets that change B, the table of differences, and the link keys (`cmp=1`, `b_
 from __future__ import annotations
 
 import dataclasses
-from typing import Mapping
+from typing import Callable, Mapping
 
 import streamlit as st
 
@@ -119,6 +119,15 @@ class CompareSession(LabSession):
     def run_b(self, exp_a):
         return with_overrides(exp_a, self.overrides, self.kind)
 
+    def follow_a(self, exp_a, seed_widgets: Callable[[object], None]):
+        """Run B now (and notes), with B's widgets set from it whenever run A has changed
+        since they were last set, so a setting B leaves alone follows A's."""
+        exp_b, notes = self.run_b(exp_a)
+        if st.session_state.get(self.key("synced_a")) != exp_a.to_query():
+            seed_widgets(exp_b)
+            st.session_state[self.key("synced_a")] = exp_a.to_query()
+        return exp_b, notes
+
 
 def read_compare(params: Mapping[str, list[str]]) -> tuple[bool, dict[str, str]]:
     """Compare mode and run B's overrides from a link's parameters."""
@@ -136,8 +145,9 @@ def _activated(layer) -> bool:
     return "activation" in LAYER_PARAMS[layer.kind]
 
 
-def _uniform_activation(exp: Experiment) -> str:
-    acts = {layer.activation for layer in exp.model.layers if _activated(layer)}
+def _uniform_activation(layers) -> str:
+    """The one activation every layer that has one uses, or MIXED."""
+    acts = {layer.activation for layer in layers if _activated(layer)}
     return acts.pop() if len(acts) == 1 else MIXED
 
 
@@ -146,7 +156,7 @@ def _seed_widgets(lab: CompareSession, exp_b: Experiment, rows) -> None:
         for name in row:
             st.session_state[lab.key("b_" + name)] = getattr(exp_b.train, name)
     st.session_state[lab.key("b_net")] = layers_to_text(exp_b.model.layers)
-    st.session_state[lab.key("b_act")] = _uniform_activation(exp_b)
+    st.session_state[lab.key("b_act")] = _uniform_activation(exp_b.model.layers)
     st.session_state[lab.key("b_feat")] = list(exp_b.data.features)
 
 
@@ -155,12 +165,8 @@ def run_b_controls(lab: CompareSession, exp_a: Experiment, *, features: tuple[st
     """Run B's settings (seeded from A plus B's overrides; reseeded when A changes), then
     run B as the widgets now say. `features`: the inputs this lab offers (none: no picker);
     `more`: rows of further training fields the lab offers (the image lab's augmentation)."""
-    exp_b, notes = lab.run_b(exp_a)
     rows = B_FIELDS + more
-    synced = lab.key("synced_a")
-    if st.session_state.get(synced) != exp_a.to_query():
-        _seed_widgets(lab, exp_b, rows)
-        st.session_state[synced] = exp_a.to_query()
+    exp_b, notes = lab.follow_a(exp_a, lambda b: _seed_widgets(lab, b, rows))
     st.caption("Run B starts as a copy of run A (the settings in the sidebar and above): same "
                "data, same seed. Change what you want to compare here; everything you leave "
                "alone follows A.")
@@ -228,8 +234,7 @@ def _layers_typed(lab: CompareSession) -> None:
         layers = layers_from_text(st.session_state[lab.key("b_net")])
     except SpecError:
         return
-    acts = {layer.activation for layer in layers if _activated(layer)}
-    st.session_state[lab.key("b_act")] = acts.pop() if len(acts) == 1 else MIXED
+    st.session_state[lab.key("b_act")] = _uniform_activation(layers)
 
 
 def differences_table(exp_a, exp_b, kind: SpecKind = EXPERIMENT) -> None:

@@ -64,11 +64,7 @@ def _seed(spec_b: GanSpec) -> None:
 def gan_b_controls(spec_a: GanSpec) -> tuple[GanSpec, list[str]]:
     """Run B's settings (seeded from A plus B's overrides; reseeded when A changes), then
     run B as the widgets say (a value the link reader repairs comes back as a note)."""
-    spec_b, notes = CMP.run_b(spec_a)
-    synced = CMP.key("synced_a")
-    if st.session_state.get(synced) != spec_a.to_query():
-        _seed(spec_b)
-        st.session_state[synced] = spec_a.to_query()
+    spec_b, notes = CMP.follow_a(spec_a, _seed)
     st.caption("Run B starts as a copy of run A (the sidebar and the networks above): same "
                "target, same seed. Change what you want to compare here; everything you leave "
                "alone follows A.")
