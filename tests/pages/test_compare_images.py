@@ -1,12 +1,6 @@
 """Compare mode in the image lab (AppTest): augmentation on in run B only, the same training
 images for both runs, Play trains both, the link round-trips, the training-set size rebuilds."""
-import time
-
-from tests.pages.apps import open_images
-
-
-def link(at) -> dict[str, str]:
-    return {k: v[-1] if isinstance(v, list) else v for k, v in at.query_params.items()}
+from tests.pages.apps import address, open_images, play_pair_until
 
 
 def test_run_b_with_augmentation_trains_beside_run_a_on_the_same_images(app_path):
@@ -16,16 +10,11 @@ def test_run_b_with_augmentation_trains_beside_run_a_on_the_same_images(app_path
     assert (pair.a.experiment.train.aug_shift, pair.b.experiment.train.aug_shift) == (0, 0.125)
     assert (pair.a.dataset.x_train == pair.b.dataset.x_train).all()
     assert len(pair.a.dataset.x_train) == 60
-    at.toggle(key="ilc_play").set_value(True).run()
-    deadline = time.time() + 30
-    while min(pair.a.epoch, pair.b.epoch) < 5 and time.time() < deadline:
-        time.sleep(0.2)
-        at.run()
-    at.toggle(key="ilc_play").set_value(False).run()
+    play_pair_until(at, "ilc", lambda p: min(p.a.epoch, p.b.epoch) >= 5)
     assert not at.exception and pair.a.epoch >= 5
     assert any("did better" in i.body or "tie" in i.body for i in at.info)
-    assert link(at)["b_ashift"] == "0.125" and link(at)["cmp"] == "1"
-    again = open_images(app_path, **link(at))
+    assert address(at)["b_ashift"] == "0.125" and address(at)["cmp"] == "1"
+    again = open_images(app_path, **address(at))
     twin = again.session_state["ilc_trainer"]
     assert twin.b.experiment == pair.b.experiment and twin.a.experiment == pair.a.experiment
 

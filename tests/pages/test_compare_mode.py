@@ -1,26 +1,14 @@
 """Compare mode on the 2D playground (AppTest): a link opens both runs, Play trains both to
 the same epoch, Pause gives the verdict, B's widgets change only B, the link round-trips."""
-import time
-
-from tests.pages.apps import open_2d
-
-
-def link(at) -> dict[str, str]:
-    """The page's address as {key: value} (AppTest keeps a value or a list of them)."""
-    return {k: v[-1] if isinstance(v, list) else v for k, v in at.query_params.items()}
+from tests.pages.apps import address, open_2d, play_pair_until
 
 
 def pair(at):
     return at.session_state["pgc_trainer"]
 
 
-def play_until(at, epochs: int, seconds: float = 30):
-    at.toggle(key="pgc_play").set_value(True).run()
-    deadline = time.time() + seconds
-    while min(pair(at).a.epoch, pair(at).b.epoch) < epochs and time.time() < deadline:
-        time.sleep(0.1)
-        at.run()
-    at.toggle(key="pgc_play").set_value(False).run()
+def play_until(at, epochs: int):
+    play_pair_until(at, "pgc", lambda p: min(p.a.epoch, p.b.epoch) >= epochs)
 
 
 def test_a_link_opens_compare_mode_and_play_trains_both_runs_level(app_path):
@@ -37,7 +25,7 @@ def test_a_link_opens_compare_mode_and_play_trains_both_runs_level(app_path):
     assert p.a.epoch >= 20 and abs(p.a.position - p.b.position) <= 1.0 + 1e-9
     assert any("did better" in i.body or "tie" in i.body for i in at.info)
     assert len(at.get("imgs")) >= 2 or len(at.image) >= 2      # both output maps
-    assert link(at)["cmp"] == "1" and link(at)["b_lr"] == "0.3"
+    assert address(at)["cmp"] == "1" and address(at)["b_lr"] == "0.3"
 
 
 def test_changing_b_changes_only_b_and_the_link_carries_it(app_path):
@@ -48,8 +36,8 @@ def test_changing_b_changes_only_b_and_the_link_carries_it(app_path):
     p = pair(at)
     assert [layer.activation for layer in p.b.experiment.model.layers] == ["relu", "relu"]
     assert [layer.activation for layer in p.a.experiment.model.layers] == ["tanh", "tanh"]
-    assert link(at)["b_net"] == "dense:4:relu,dense:2:relu"
-    again = open_2d(app_path, **link(at))
+    assert address(at)["b_net"] == "dense:4:relu,dense:2:relu"
+    again = open_2d(app_path, **address(at))
     assert pair(again).b.experiment == p.b.experiment
     assert pair(again).a.experiment == p.a.experiment
 

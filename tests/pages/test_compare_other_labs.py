@@ -1,9 +1,9 @@
 """Compare mode is one shared section: the sequence and data labs open it from a link, train
 both runs and give the verdict, with run B's changes in the link."""
-import time
-
 import pytest
 from streamlit.testing.v1 import AppTest
+
+from tests.pages.apps import address, play_pair_until
 
 
 def open_lab(app_path, page, **params):
@@ -25,16 +25,11 @@ def test_compare_mode_trains_both_runs_in_every_lab(app_path, page, prefix, para
     pair = at.session_state[f"{prefix}c_trainer"]
     assert pair.a.experiment != pair.b.experiment
     assert pair.a.experiment.data == pair.b.experiment.data
-    at.toggle(key=f"{prefix}c_play").set_value(True).run()
-    deadline = time.time() + 30
-    while min(pair.a.epoch, pair.b.epoch) < 2 and time.time() < deadline:
-        time.sleep(0.2)
-        at.run()
-    at.toggle(key=f"{prefix}c_play").set_value(False).run()
+    play_pair_until(at, f"{prefix}c", lambda p: min(p.a.epoch, p.b.epoch) >= 2)
     assert not at.exception and min(pair.a.epoch, pair.b.epoch) >= 2
     assert any("did better" in i.body or "tie" in i.body for i in at.info)
-    address = {k: v[-1] if isinstance(v, list) else v for k, v in at.query_params.items()}
-    assert address["cmp"] == "1" and address[changed] == params[changed]
+    link = address(at)
+    assert link["cmp"] == "1" and link[changed] == params[changed]
     at.toggle(key=f"{prefix}_compare").set_value(False).run()
     assert not at.exception and "cmp" not in at.query_params
     assert at.session_state[f"{prefix}_trainer"] is not None
@@ -49,16 +44,11 @@ def test_the_gan_lab_compares_two_games_on_the_same_target(app_path):
     assert (pair.a.real == pair.b.real).all()
     at.selectbox(key="gnc_b_g_lr").set_value(0.003).run()
     assert pair.b.spec.g_lr == 0.003 and pair.a.spec.g_lr == 0.001, "a live change, no rebuild"
-    at.toggle(key="gnc_play").set_value(True).run()
-    deadline = time.time() + 30
-    while min(pair.a.steps, pair.b.steps) < 60 and time.time() < deadline:
-        time.sleep(0.2)
-        at.run()
-    at.toggle(key="gnc_play").set_value(False).run()
+    play_pair_until(at, "gnc", lambda p: min(p.a.steps, p.b.steps) >= 60)
     assert not at.exception and at.session_state["gnc_trainer"] is pair
     assert any("closer to the real points" in i.body or "tie" in i.body for i in at.info)
-    address = {k: v[-1] if isinstance(v, list) else v for k, v in at.query_params.items()}
-    assert address["b_loss"] == "lsgan" and address["b_glr"] == "0.003"
+    link = address(at)
+    assert link["b_loss"] == "lsgan" and link["b_glr"] == "0.003"
     digits = open_lab(app_path, "labs/gan_lab.py", t="digits", cmp="1")
     assert not digits.exception
     assert any("2D target" in i.body for i in digits.info)

@@ -1,17 +1,10 @@
 """AppTest of "Draw your own" on the 2D playground (issue #13): pick it, click on the map (the
 painter's event, put in session state as the browser would), Undo, Clear, erase, the link."""
-from streamlit.testing.v1 import AppTest
-
 from datasets.drawn import DEFAULT_DRAWN, DEFAULT_DRAWN_VALUES, parse_drawn
+from tests.pages.apps import open_2d
 from tests.painter_frames import painter_frame
 
 N_EXAMPLE = len(DEFAULT_DRAWN.split(";"))
-
-
-def open_page(app_path, **params):
-    at = AppTest.from_file(app_path, default_timeout=90)
-    at.query_params.update(params)
-    return at.run()
 
 
 def trainer(at):
@@ -35,7 +28,7 @@ def link(at) -> str:
 
 
 def test_pick_draw_then_click_undo_erase_and_clear(app_path):
-    at = open_page(app_path)
+    at = open_2d(app_path)
     assert "draw" not in at.query_params                     # the circle: no drawing in the link
     at.button(key="pg_pick_draw").click().run()
     assert not at.exception and trainer(at).dataset.name == "draw"
@@ -77,13 +70,13 @@ def test_pick_draw_then_click_undo_erase_and_clear(app_path):
 
 def test_a_shared_drawing_opens_and_a_hostile_one_is_noted(app_path):
     drawing = "1.00,1.00,0;-1.00,-1.00,0;2.00,-2.00,1;-2.00,2.00,1;3.00,3.00,1"
-    at = open_page(app_path, ds="draw", draw=drawing)
+    at = open_2d(app_path, ds="draw", draw=drawing)
     assert not at.exception and not at.warning and n_points(at) == 5
     assert link(at) == drawing
-    at = open_page(app_path, ds="draw", draw=drawing + ";99,0,1;1,1,7;junk")
+    at = open_2d(app_path, ds="draw", draw=drawing + ";99,0,1;1,1,7;junk")
     assert not at.exception and n_points(at) == 5
     assert "left out 3 of 8 points" in " ".join(w.value for w in at.warning)
-    at = open_page(app_path, ds="draw", draw="1,1,0")
+    at = open_2d(app_path, ds="draw", draw="1,1,0")
     assert not at.exception and n_points(at) == N_EXAMPLE       # too few: the example opens
     assert "click on the plane" in " ".join(w.value for w in at.warning)
     points, _, _ = parse_drawn(link(at))
@@ -91,7 +84,7 @@ def test_a_shared_drawing_opens_and_a_hostile_one_is_noted(app_path):
 
 
 def test_draw_your_own_values_for_regression(app_path):
-    at = open_page(app_path, ds="draw")
+    at = open_2d(app_path, ds="draw")
     click(at, 5.0, 5.0, "c1")                                  # a class drawing of its own
     classes = link(at)
     at.segmented_control(key="pg_problem").set_value("regression").run()
