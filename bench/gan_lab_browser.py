@@ -27,7 +27,7 @@ from engine.gan.spec import GanSpec
 from engine.gan.trainer import GanTrainer
 from engine.train.runtime import configure_torch
 
-COUNTER = ".st-key-gn_numbers"
+COUNTER = ".gnb-numbers"
 PLAY = ".st-key-gn_play label"
 
 

@@ -42,9 +42,12 @@ def _flat(points: np.ndarray) -> list[float]:
 def plane_payload(real: np.ndarray, fake: np.ndarray, arrows: np.ndarray, heat: np.ndarray,
                   heat_range: tuple[float, float], mesh: np.ndarray, *, extent=(-2.0, 2.0),
                   critic: bool = False, show_heat: bool = True, show_mesh: bool = True,
-                  show_arrows: bool = True, drawn: np.ndarray | None = None) -> dict:
+                  show_arrows: bool = True, drawn: np.ndarray | None = None,
+                  explain: bool = False) -> dict:
     """The plane's frame: D's map, manifold polylines, real and fake points, arrows; with
-    `drawn` (the student's own target) those points as rings, and clicks add more."""
+    `drawn` (the student's own target) those points as rings, and clicks add more. With
+    `explain`, the legend says how to read the plane (a second line, in the same element, so
+    a live frame sends no caption of its own)."""
     out: dict = {"kind": "plane", "size": PLANE_SIZE, "extent": list(extent),
                  "real": _flat(real), "fake": _flat(fake), "heat": None, "mesh": None,
                  "arrows": None, "draw": drawn is not None,
@@ -69,7 +72,15 @@ def plane_payload(real: np.ndarray, fake: np.ndarray, arrows: np.ndarray, heat: 
                      "<b style='color:#666'>#</b> manifold &nbsp; · background: " + scale
                      + (" · <b>○</b> your points: click the plane to add one" if drawn is not None
                         else ""))
+    if explain:
+        out["legend"] += "<br><span style='color:#777'>" + EXPLAIN + "</span>"
     return out
+
+
+EXPLAIN = ("The purple points come from the same noise every frame, so you watch each one move. "
+           "An orange arrow is minus the gradient of that point's generator loss: where G's "
+           "next update pushes it. The grey mesh is a grid of noise mapped through G (the "
+           "manifold).")
 
 
 def _thin(n: int) -> np.ndarray:

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
-STEPS = """() => { const m = document.querySelector('.st-key-gn_numbers');
+STEPS = """() => { const m = document.querySelector('.gnb-numbers');
   const e = m && m.innerText.match(/Step\\s+([0-9,]+)/);
   return e && parseInt(e[1].replace(/,/g, '')) >= %d; }"""
 

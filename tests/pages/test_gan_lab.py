@@ -39,11 +39,18 @@ def test_opens_plays_and_draws_every_view(app_path):
         at.run()
     at.toggle(key="gn_play").set_value(False).run()
     assert trainer(at).steps >= 50 and not at.exception
-    canvases = [json.loads(c.proto.bytes) for c in at.get("bidi_component")]
-    assert [c["kind"] for c in canvases] == ["plane", "graph", "curves"]
-    assert len(canvases[0]["fake"]) == 2 * 512 and canvases[2]["steps"][-1] >= 50
-    assert canvases[1]["g"].startswith("loss ") and "D(x) = " in canvases[1]["real"]
-    assert sorted(m.label for m in at.metric) == ["D loss", "G loss", "JS", "Step"]
+    boards = [json.loads(c.proto.bytes) for c in at.get("bidi_component")]
+    assert len(boards) == 1 and boards[0]["kind"] == "board"      # a frame is one element
+    parts = {part["area"]: part for part in boards[0]["parts"]}
+    assert [parts[a]["kind"] for a in ("plane", "numbers", "graph", "curves", "notes")] == [
+        "plane", "html", "graph", "curves", "html"]
+    assert len(parts["plane"]["fake"]) == 2 * 512 and parts["curves"]["steps"][-1] >= 50
+    assert parts["graph"]["g"].startswith("loss ") and "D(x) = " in parts["graph"]["real"]
+    numbers = parts["numbers"]["html"]
+    for label in ("Step", "D loss", "G loss", "JS", "Modes covered"):
+        assert f">{label}" in numbers, label
+    assert f">{trainer(at).steps:,}<" in numbers
+    assert not at.metric
     assert at.query_params["t"] in ("mixture8", ["mixture8"])
 
 
@@ -65,8 +72,8 @@ def test_loss_and_rates_change_live_but_the_target_rebuilds(app_path):
     at.button(key="gn_step_both").click().run()
     at.selectbox(key="gn_loss").set_value("wgangp").run()
     assert trainer(at) is t and t.spec.loss == "wgangp" and not at.exception
-    plane = json.loads(at.get("bidi_component")[0].proto.bytes)
-    assert "critic" in plane["legend"]
+    plane = json.loads(at.get("bidi_component")[0].proto.bytes)["parts"][0]
+    assert plane["area"] == "plane" and "critic" in plane["legend"]
     at.selectbox(key="gn_target").set_value("ring").run()
     assert trainer(at) is not t and trainer(at).spec.target == "ring"
     assert at.query_params["loss"] in ("wgangp", ["wgangp"])
@@ -108,7 +115,7 @@ def test_draw_your_own_target(app_path):
     t = trainer(at)
     assert t.spec.target == "drawn" and not at.exception and not at.error
     assert any("Your target: 14 points" in c.value for c in at.caption)
-    plane = json.loads(at.get("bidi_component")[0].proto.bytes)
+    plane = json.loads(at.get("bidi_component")[0].proto.bytes)["parts"][0]
     assert plane["draw"] and len(plane["drawn"]) == 2 * 14
     assert at.query_params["pts"] in (t.spec.points, [t.spec.points])
     at.button(key="gn_undo_point").click().run()

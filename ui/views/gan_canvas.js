@@ -123,7 +123,32 @@ export default function (component) {
   const raw = component.data;        // one JSON text in bytes (cheaper for the server)
   const data = (raw instanceof ArrayBuffer || ArrayBuffer.isView(raw))
     ? JSON.parse(new TextDecoder().decode(raw)) : raw;
-  let root = parentElement.querySelector(".gnc");
+  if (data.kind !== "board") { mount(parentElement, data, setTriggerValue); return; }
+  // A board: several views in one element, laid out by CSS grid areas, so a live frame is one
+  // element for Streamlit (each element costs the browser a React re-render of the page).
+  let board = parentElement.querySelector(".gnb");
+  if (!board) {
+    board = document.createElement("div");
+    board.className = "gnb";
+    parentElement.appendChild(board);
+  }
+  for (const part of data.parts) {
+    let cell = board.querySelector(`:scope > .gnb-${part.area}`);
+    if (!cell) {
+      cell = document.createElement("div");
+      cell.className = `gnb-cell gnb-${part.area}`;
+      board.appendChild(cell);
+    }
+    if (part.kind === "html") {                   // our own escaped HTML (numbers, notes)
+      if (cell.__html !== part.html) { cell.innerHTML = part.html; cell.__html = part.html; }
+    } else {
+      mount(cell, part, setTriggerValue);
+    }
+  }
+}
+
+function mount(parentElement, data, setTriggerValue) {
+  let root = parentElement.querySelector(":scope > .gnc");
   if (!root) {
     root = document.createElement("div");
     root.className = `gnc gnc-${data.kind}`;
