@@ -27,8 +27,9 @@ def test_play_moves_the_fake_points(server, browser, tmp_path):
     page.goto(server)             # the router runs once, so /gan is a page of the app
     page.get_by_role("link", name="GAN lab", exact=True).wait_for(timeout=60000)
     page.goto(f"{server}/gan?t=ring&seed=2")
-    plane = page.locator(".st-key-gn_plane")
-    expect(plane.locator("canvas")).to_have_count(1, timeout=60000)
+    board = page.locator(".st-key-gn_plane")           # the live frame: one element
+    expect(board.locator("canvas")).to_have_count(3, timeout=60000)   # plane, graph, curves
+    plane = board.locator(".gnb-plane")
     page.wait_for_timeout(1000)
     first = plane.screenshot(path=str(tmp_path / "plane_1.png"))          # untrained
     page.locator(".st-key-gn_play label").click()
