@@ -4,6 +4,8 @@ import numpy as np
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.app_page import start_job
+
 pytestmark = pytest.mark.browser
 
 
@@ -44,11 +46,13 @@ def test_upload_train_compare_and_learning_curve(server, browser, tmp_path):
         " return e && parseInt(e[1].replace(',', '')) >= 5; }", timeout=60000)
     page.locator(".st-key-dl_play label").click()
     expect(epoch).to_contain_text("Paused", timeout=30000)
-    page.get_by_role("button", name="Fit the classic models").first.click()
+    start_job(page.locator("[data-testid='stMain']").first,
+              page.get_by_role("button", name="Fit the classic models").first)
     table = page.locator(".st-key-dl_baselines")
     expect(table).to_be_visible(timeout=60000)
     page.get_by_text("Learning curve: how much data").click()
-    page.get_by_role("button", name="Compute the learning curve").first.click()
+    start_job(page.locator("[data-testid='stMain']").first,
+              page.get_by_role("button", name="Compute the learning curve").first)
     expect(page.locator(".st-key-dl_curve .js-plotly-plot")).to_have_count(1, timeout=120000)
     page.screenshot(path=str(tmp_path / "data_lab.png"), full_page=True)
     assert page.locator("[data-testid='stException']").count() == 0

@@ -4,34 +4,12 @@ import os
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
+from tests.browser.app_page import start_job
 from tests.browser.test_image_lab_browser import open_image_lab
 
 pytestmark = pytest.mark.browser
-
-
-def start_job(page, panel, button: str) -> None:
-    """Click a job's button and see the job start: the panel hides the button while its job
-    runs or shows its result. A click that lands while the page is still redrawing can miss
-    (seen once in CI, never here): the test then clicks again, as a student would, and says
-    what the panel showed if that fails too."""
-    clicked = panel.get_by_role("button", name=button)
-    for attempt in range(2):
-        try:
-            clicked.click(timeout=30000)
-        except PlaywrightTimeout:
-            if attempt and clicked.count() == 0:    # the first click's run hid it meanwhile
-                return
-            raise
-        try:
-            expect(clicked).to_be_hidden(timeout=30000)
-            return
-        except AssertionError:
-            if attempt:
-                raise AssertionError(f"{button!r} started nothing in two clicks; the panel "
-                                     f"read: {panel.inner_text()[-600:]!r}") from None
 
 
 @pytest.mark.parametrize("width", [1280, 1400])
@@ -49,7 +27,7 @@ def test_transfer_panel_compares_and_draws(server, browser, tmp_path, width):
         page.locator(".st-key-il_play label").click()
         expect(page.locator(".st-key-il_epoch")).not_to_contain_text("Epoch 0 ", timeout=20000)
     result = page.locator(".st-key-il_tr_result")
-    start_job(page, panel, "Fine-tune vs. from scratch")
+    start_job(panel, panel.get_by_role("button", name="Fine-tune vs. from scratch"))
     try:
         expect(result.locator(".js-plotly-plot")).to_have_count(1, timeout=180000)
     except AssertionError as exc:        # say what the panel showed instead
@@ -62,7 +40,7 @@ def test_transfer_panel_compares_and_draws(server, browser, tmp_path, width):
         page.locator(".st-key-il_play label").click()
     if width == 1400:                                            # and the sweep, once
         sweep = page.locator(".st-key-il_tr_sweep_result")
-        start_job(page, panel, "Sweep 5, 10, 20, 50 per class")
+        start_job(panel, panel.get_by_role("button", name="Sweep 5, 10, 20, 50 per class"))
         expect(sweep.locator(".js-plotly-plot")).to_have_count(1, timeout=240000)
         expect(sweep).to_contain_text("Gap (fine-tuned minus scratch")
     page.mouse.move(0, 0)                                        # no hover toolbar in the shot
