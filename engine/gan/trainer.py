@@ -24,6 +24,7 @@ from engine.gan.spec import DIGITS, DRAWN, GP_WEIGHT, GanSpec, needs_rebuild, pa
 from engine.model.build import build_model
 from engine.model.init import init_weights
 from engine.spec import ModelSpec
+from engine.train.stepping import clear_grads, optimizer_step
 
 POOL = 2048          # real points the trainer draws batches from (a fixed training set)
 SHOW = 512           # real and fake points the views show (fixed noise: the fakes move smoothly)
@@ -128,18 +129,18 @@ class GanTrainer:
         value = d_loss(loss, self.D(real), self.D(fake))
         if loss == "wgangp":
             value = value + GP_WEIGHT * gradient_penalty(self.D, real, fake, self.gen)
-        self.d_opt.zero_grad(set_to_none=True)
+        clear_grads(self.d_opt)
         value.backward()
-        self.d_opt.step()
+        optimizer_step(self.d_opt)
         self.d_updates += 1
         return float(value.detach())
 
     def g_update(self) -> float:
         """One generator update: move the fakes where D scores them as more real."""
         value = g_loss(self.spec.loss, self.D(self.G(self.noise(self.spec.batch_size))))
-        self.g_opt.zero_grad(set_to_none=True)
+        clear_grads(self.g_opt)
         value.backward()
-        self.g_opt.step()
+        optimizer_step(self.g_opt)
         self.g_updates += 1
         return float(value.detach())
 

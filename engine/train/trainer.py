@@ -38,6 +38,7 @@ from engine.train.objectives import (example_weights, lr_at, make_optimizer, res
                                      set_hyperparameters, weighted_loss)
 from engine.train.runtime import pick_device
 from engine.train.scoring import score_split
+from engine.train.stepping import clear_grads, optimizer_step
 
 READY, FINISHED, EARLY_STOPPED, DIVERGED = "ready", "finished", "early_stopped", "diverged"
 EVENTS = ("run_start", "step", "epoch_end", "diverged", "restored")
@@ -194,14 +195,14 @@ class Trainer:
             if augment:                         # a new random version of the batch, each step
                 xb = augment_batch(xb, self.spec, self.augment_generator, self.flips_allowed)
             opt = self.optimizer
-            opt.zero_grad(set_to_none=True)
+            clear_grads(opt)
             loss = weighted_loss(obj, model(xb), yb, wb[0]) if wb else loss_fn(model(xb), yb)
             if l1:
                 loss = loss + l1 * sum(w.abs().sum() for w in weights)
             if l2:
                 loss = loss + 0.5 * l2 * sum(w.pow(2).sum() for w in weights)
             loss.backward()
-            opt.step()
+            optimizer_step(opt)
             for listener in on_step:
                 listener(self)
             ran += 1

@@ -27,6 +27,7 @@ from engine.model.build import LayerRow, build_model, plan_model
 from engine.model.init import init_weights
 from engine.spec import ModelSpec, layers_from_text
 from engine.spec.presets import DATA_DEFAULTS, DEFAULT_PRESET, IMAGE_PRESETS
+from engine.train.stepping import clear_grads, optimizer_step
 
 DATASET = "digits"
 # Which way round: measured here (tiny LeNet, 200 steps, 8 seeds), 5–9 -> 0–4 transfers (at
@@ -96,9 +97,9 @@ def fit(model: nn.Module, params: list, x: torch.Tensor, y: torch.Tensor,
             order, at = torch.randperm(len(x), generator=gen), 0
         idx = order[at:at + batch]
         at += batch
-        opt.zero_grad(set_to_none=True)
+        clear_grads(opt)
         loss_fn(model(x[idx]), y[idx]).backward()
-        opt.step()
+        optimizer_step(opt)
         if score is not None and every and (step % every == 0 or step == steps):
             curve.append((step, score()))
         if progress is not None and step % 20 == 0:
