@@ -34,7 +34,7 @@ from engine.gan.trainer import GanTrainer, make_optimizer
 from engine.inspect.gan import capture_gan
 from engine.train.background import BackgroundTrainer
 
-TICK = 0.2      # the page's frame interval (labs/gan_lab.py)
+TICK = 0.19     # the page's frame interval (labs/gan_lab.py)
 CHUNK = 0.03    # the page's training chunk (ui/controls/gan.py)
 
 
