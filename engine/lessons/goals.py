@@ -60,6 +60,14 @@ def _gan(t, method: str) -> float:
     return measure() if measure is not None else math.nan
 
 
+def _rate_balance(t) -> float:
+    """A GanTrainer's D learning rate over G's (NaN on another lab's trainer)."""
+    spec = getattr(t, "spec", None)
+    if not (hasattr(spec, "d_lr") and hasattr(spec, "g_lr")) or not spec.g_lr:
+        return math.nan
+    return spec.d_lr / spec.g_lr
+
+
 def _lead(t) -> float:
     """Compare mode: run B's test accuracy minus run A's (NaN outside compare mode)."""
     rival = getattr(t, "rival", None)
@@ -94,6 +102,7 @@ MEASURES: Mapping[str, Measure] = MappingProxyType({
     "lead_over_a": lambda t, r: _lead(t),
     "modes_covered": lambda t, r: _gan(t, "modes_covered"),
     "js": lambda t, r: _gan(t, "divergence"),
+    "d_lr_over_g_lr": lambda t, r: _rate_balance(t),
 })
 
 

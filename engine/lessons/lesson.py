@@ -65,9 +65,12 @@ METRICS: Mapping[str, Metric] = MappingProxyType({
     "js": Metric("JS divergence between real and fake", "number", "Jensen-Shannon divergence "
                  "between the real and the generated points on a grid, in bits (0 = the same "
                  "spread, 1 = no overlap)."),
+    "d_lr_over_g_lr": Metric("discriminator's learning rate ÷ generator's", "number",
+                             "How fast D learns against G: 1 when both take steps of the same "
+                             "size, above 1 when the discriminator is faster."),
 })
 
-GAN_METRICS = ("modes_covered", "js")     # measured on the generative lab's trainer only
+GAN_METRICS = ("modes_covered", "js", "d_lr_over_g_lr")     # measured on the generative lab's trainer only
 
 EVENTS: Mapping[str, str] = MappingProxyType({
     "diverged": "the loss blew up earlier in this run (no Reset or new network since)",

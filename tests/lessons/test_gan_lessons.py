@@ -58,3 +58,18 @@ def test_gan_measures_are_nan_on_another_labs_trainer():
         pass
     assert math.isnan(MEASURES["modes_covered"](Classifier(), None))
     assert math.isnan(MEASURES["js"](Classifier(), None))
+
+
+def test_mode_collapse_is_ended_on_purpose_not_by_waiting():
+    """Measured: the lesson's own game untangles itself after 4,750-10,250 steps (seeds 1-5),
+    so its goal also asks for a discriminator at least as fast as the generator: waiting
+    alone never meets it, the lesson's fix does."""
+    lesson = next(x for x in GAN_LESSONS if x.id == "gan-mode-collapse")
+    assert any(c.metric == "d_lr_over_g_lr" and c.at_least == 1 for c in lesson.checks)
+    params = query(lesson.link)
+    waiting = GanTrainer(GanSpec.from_query(params)[0])
+    assert MEASURES["d_lr_over_g_lr"](waiting, None) == pytest.approx(0.1)
+    params.update(query(lesson.solution[-1].change))
+    fixed = GanTrainer(GanSpec.from_query(params)[0])
+    assert MEASURES["d_lr_over_g_lr"](fixed, None) == pytest.approx(0.001 / 0.0003)
+    assert math.isnan(MEASURES["d_lr_over_g_lr"](object(), None))
