@@ -9,6 +9,7 @@ once, with the component that shows the block (ui.views.gan_canvas), not with ev
 """
 from __future__ import annotations
 
+import math
 from html import escape
 from typing import Sequence
 
@@ -21,7 +22,18 @@ CSS = """
                    margin-top: 0.25rem; overflow: hidden; }
 .nnpg-bar .fill { height: 100%; background: #ff4b4b; }
 .nnpg-note { font-size: 0.875rem; color: rgba(49, 51, 63, 0.6); }
+.nnpg-figs { display: flex; gap: 1rem; align-items: flex-start; }
+.nnpg-figs > .nnpg-fig { flex: 1 1 0; min-width: 0; }
+.nnpg-figs > .nnpg-fig:first-child { flex-grow: 1.25; }
+.nnpg-fig { margin: 0 0 0.75rem 0; }
+.nnpg-fig img { display: block; max-width: 100%; image-rendering: pixelated; }
+.nnpg-fig figcaption { font-size: 0.8rem; color: rgba(49, 51, 63, 0.6); max-width: 24rem; }
 """
+
+
+def value_text(value: float | None) -> str:
+    """A loss or score with three decimals, or a dash while there is none (NaN, None)."""
+    return "–" if value is None or not math.isfinite(value) else f"{value:.3f}"
 
 
 def numbers_html(items: Sequence[tuple[str, str, str]],

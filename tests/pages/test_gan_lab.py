@@ -132,9 +132,12 @@ def test_the_digits_gan_draws_digits_and_a_latent_walk(app_path):
     assert not at.exception and not at.warning and trainer(at).images
     at.button(key="gn_step_both").click().run()
     assert trainer(at).steps == 1 and not at.exception
-    captions = [img.caption for i in at.get("image") for img in i.proto.imgs]
-    assert len(captions) == 3                                # generated, real, the walk
-    assert "walk through noise space" in " ".join(captions)
+    boards = [json.loads(c.proto.bytes) for c in at.get("bidi_component")]
+    assert len(boards) == 1 and not at.get("image")            # a frame is one element
+    parts = {part["area"]: part for part in boards[0]["parts"]}
+    pictures = parts["plane"]["html"]
+    assert pictures.count("<img src=\"data:image/png;base64,") == 3   # generated, real, walk
+    assert "walk through noise space" in pictures and ">Step<" in parts["numbers"]["html"]
     assert "gn_show_heat" not in {str(getattr(w, "key", "")) for w in at.main}
 
 

@@ -1,7 +1,7 @@
 """The live numbers block: every text escaped, the bar's width clamped to 0..100%."""
 import math
 
-from viz.live_numbers import numbers_html
+from viz.live_numbers import numbers_html, value_text
 
 
 def test_labels_values_and_tips_are_escaped():
@@ -16,3 +16,8 @@ def test_the_bar_is_clamped_and_says_its_share():
         html = numbers_html([("a", "1", "t")], (share, "Modes <covered>"))
         assert f"width:{width}" in html, share
         assert "Modes &lt;covered&gt;" in html
+
+
+def test_a_value_has_three_decimals_or_a_dash():
+    assert [value_text(v) for v in (0.12345, math.nan, None, math.inf)] == ["0.123", "–", "–",
+                                                                          "–"]

@@ -19,7 +19,7 @@ from ui.messages import show_error
 from ui.views.gan_canvas import gan_canvas
 from viz.gan import graph_payload
 from viz.gan_payload import curves_payload, plane_payload
-from viz.live_numbers import numbers_html
+from viz.live_numbers import numbers_html, value_text
 
 
 @dataclass(frozen=True)
@@ -29,10 +29,6 @@ class Layers:
     heat: bool = True
     mesh: bool = True
     arrows: bool = True
-
-
-def _num(value: float) -> str:
-    return "–" if value is None or not math.isfinite(value) else f"{value:.3f}"
 
 
 def draw_gan_frame(frame: GanFrame, layers: Layers, *, drawn=None, on_point=None) -> None:
@@ -49,10 +45,10 @@ def draw_gan_frame(frame: GanFrame, layers: Layers, *, drawn=None, on_point=None
         bar = (frame.reach, f"Real points with a fake nearby: {frame.reach:.0%}")
     numbers = numbers_html([
         ("Step", f"{frame.steps:,}", "Rounds of the game: D's steps, then one G step."),
-        ("D loss", _num(last[1]), "The discriminator's loss on its last batch"
+        ("D loss", value_text(last[1]), "The discriminator's loss on its last batch"
          + (" (critic loss, with the penalty)." if critic else ".")),
-        ("G loss", _num(last[2]), "The generator's loss on its last batch."),
-        ("JS", _num(js), "Jensen-Shannon divergence between the real and fake points on a "
+        ("G loss", value_text(last[2]), "The generator's loss on its last batch."),
+        ("JS", value_text(js), "Jensen-Shannon divergence between the real and fake points on a "
          "24 × 24 grid, in bits: 1 = no overlap, 0 = the same.")], bar)
     gan_canvas({"kind": "board", "parts": [
         {"area": "plane", **plane_payload(frame.real, frame.fake, frame.arrows, frame.heat,

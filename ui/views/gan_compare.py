@@ -12,11 +12,8 @@ from engine.inspect.gan import GanFrame
 from ui.messages import show_error, show_info
 from ui.views.gan_canvas import gan_canvas
 from viz.gan_payload import plane_payload
+from viz.live_numbers import value_text
 from viz.pair_curves import A_COLOUR, B_COLOUR, overlay_svg
-
-
-def _num(value: float) -> str:
-    return "–" if value is None or not math.isfinite(value) else f"{value:.3f}"
 
 
 def _numbers(name: str, frame: GanFrame, colour: str, line: str) -> str:
@@ -26,7 +23,7 @@ def _numbers(name: str, frame: GanFrame, colour: str, line: str) -> str:
              else f" · reach **{frame.reach:.0%}**")
     return (f"<span style='color:{colour};font-weight:600'>Run {name}</span> "
             f"<span style='color:#666'>({line})</span> · step **{frame.steps:,}** · D loss "
-            f"{_num(last[1])} · G loss {_num(last[2])} · JS **{_num(js)}**{modes}")
+            f"{value_text(last[1])} · G loss {value_text(last[2])} · JS **{value_text(js)}**{modes}")
 
 
 def draw_gan_pair(frame: GanPairFrame, *, playing: bool, layers) -> None:
