@@ -4,14 +4,14 @@ the model overview with its losses, the curves, the numbers and the diagnoses.
 No torch here: the frame is numpy, the figures come from viz.gan. The whole frame is one
 element, a board of canvases and HTML painted in place (ui.views.gan_canvas): each element a
 live frame sends costs the browser a React re-render of the page, on the cores that train
-(measured: ten elements took about 100 ms of Chromium per frame, one board about half that).
+(measured: ten elements took about 115 ms of Chromium's CPU per frame, one board about 90).
 Its key stays `gn_plane`: clicks on the plane arrive under it.
 """
 from __future__ import annotations
 
 import math
-from html import escape
 from dataclasses import dataclass
+from html import escape
 
 from engine.gan.spec import LOSSES
 from engine.inspect.gan import GanFrame
@@ -40,7 +40,8 @@ def draw_gan_frame(frame: GanFrame, layers: Layers, *, drawn=None, on_point=None
     if frame.diverged:
         show_error(frame.diverged)
     if frame.n_modes:
-        bar = (frame.covered / frame.n_modes, f"Modes covered: {frame.covered} of {frame.n_modes}")
+        bar = (frame.covered / frame.n_modes,
+               f"Modes covered: {frame.covered} of {frame.n_modes}")
     else:
         bar = (frame.reach, f"Real points with a fake nearby: {frame.reach:.0%}")
     numbers = numbers_html([
