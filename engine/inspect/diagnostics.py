@@ -12,9 +12,11 @@ does not yet fit its data (or, for dead/saturated layers, when nearly the whole 
 """
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 from engine.snapshot import LayerRecord
 
@@ -72,8 +74,18 @@ def _since(epochs: np.ndarray, held: np.ndarray, at_least: int = 1) -> int | Non
 
 
 def _median(y: np.ndarray, k: int = SMOOTH) -> np.ndarray:
-    """Trailing running median (shorter at the start)."""
-    return np.array([np.nanmedian(y[max(0, i - k + 1): i + 1]) for i in range(len(y))])
+    """Trailing running median (shorter at the start), NaNs left out.
+
+    One vectorised call over the k-wide windows of a NaN-padded copy: the padding is left
+    out like any NaN, so the first windows are the shorter ones. (A median per row took
+    23 ms for a 1,000-epoch history, twice per diagnosis, on every live frame.)"""
+    y = np.asarray(y, dtype=float)
+    if not len(y):
+        return y.copy()
+    windows = sliding_window_view(np.concatenate([np.full(k - 1, np.nan), y]), k)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)       # a window of NaNs only: NaN
+        return np.nanmedian(windows, axis=1)
 
 
 def _tail(n: int) -> slice:

@@ -174,3 +174,20 @@ def test_noisy_test_loss_is_not_overfitting():
     te = 0.4 + 0.12 * rng.standard_normal(n).clip(-2, 2)
     h = {"epoch": np.arange(n), "train_loss": np.geomspace(0.7, 0.2, n), "test_loss": te}
     assert "overfit" not in {d.code for d in diagnose(h, classification=False)}
+
+
+def test_the_running_median_is_each_trailing_windows_median_nans_left_out():
+    from engine.inspect.diagnostics import _median
+    rng = np.random.default_rng(3)
+    for n in (0, 1, 4, 5, 6, 40):
+        y = rng.normal(size=n)
+        y[rng.random(n) < 0.25] = np.nan
+        y[:2] = np.nan if n > 8 else y[:2]                  # windows of NaNs only, too
+        for k in (1, 3, 5):
+            got = _median(y, k)
+            assert got.shape == y.shape
+            for i in range(n):
+                window = y[max(0, i - k + 1): i + 1]
+                window = window[~np.isnan(window)]
+                want = np.median(window) if len(window) else np.nan
+                assert (np.isnan(got[i]) and np.isnan(want)) or got[i] == want, (n, k, i)
