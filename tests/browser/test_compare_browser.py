@@ -22,7 +22,11 @@ def test_compare_mode_trains_both_runs_and_gives_a_verdict(server, browser, tmp_
         " return m.length === 2 && m.every((img, i) => img.src !== old[i]); }",
         arg=before, timeout=20000)
     expect(page.locator(".st-key-cmp_curves polyline[stroke-dasharray]").first).to_be_attached()
-    page.wait_for_timeout(3000)
+    page.wait_for_function(                     # both runs past epoch 2 (a cold server's first
+        "() => { const t = document.querySelector('.st-key-cmp_maps');"   # epochs can be slow)
+        " const e = t ? [...t.innerText.matchAll(/epoch ([0-9,]+)/g)] : [];"
+        " return e.length === 2 && e.every(m => parseInt(m[1].replace(/,/g, '')) >= 2); }",
+        timeout=60000)
     page.locator(".st-key-pgc_play label").click()
     verdict = page.locator(".st-key-cmp_verdict")
     expect(verdict).to_contain_text("did better", timeout=15000)
