@@ -70,7 +70,8 @@ METRICS: Mapping[str, Metric] = MappingProxyType({
                              "size, above 1 when the discriminator is faster."),
 })
 
-GAN_METRICS = ("modes_covered", "js", "d_lr_over_g_lr")     # measured on the generative lab's trainer only
+# measured on the generative lab's trainer only
+GAN_METRICS = ("modes_covered", "js", "d_lr_over_g_lr")
 
 EVENTS: Mapping[str, str] = MappingProxyType({
     "diverged": "the loss blew up earlier in this run (no Reset or new network since)",
