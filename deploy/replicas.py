@@ -140,6 +140,15 @@ class Replicas:
         self.nginx: subprocess.Popen | None = None
         self.gone: set[int] = set()             # replica ports already reported as exited
 
+    def workers_each(self) -> str:
+        """Training worker processes per replica (engine/train/worker_pool.py): the cores
+        shared out, so the replicas together start one per core (as one server alone does);
+        an explicit NNPG_TRAINING_PROCESSES is kept."""
+        configured = os.environ.get("NNPG_TRAINING_PROCESSES", "").strip()
+        if configured.isdigit():
+            return configured
+        return str(max(1, usable_cores() // len(self.ports)))
+
     def start(self, timeout: float) -> None:
         busy = [p for p in [self.port, *self.ports]
                 if not _port_free(self.address if p == self.port else "127.0.0.1", p)]
@@ -153,7 +162,8 @@ class Replicas:
                  "--server.headless", "true", "--server.address", "127.0.0.1",
                  "--server.port", str(port)],
                 cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent,
-                env={**os.environ, "PYTHONPATH": str(ROOT)})
+                env={**os.environ, "PYTHONPATH": str(ROOT),
+                     "NNPG_TRAINING_PROCESSES": self.workers_each()})
             log.close()                         # the child keeps its own copy
         _log(f"starting {len(self.ports)} replica(s) on 127.0.0.1:{self.ports[0]}"
              f"..{self.ports[-1]}; logs in {self.run_dir}")

@@ -16,6 +16,7 @@ import streamlit as st
 
 from engine.train.runtime import configure_torch, warm_up_optimizers
 from engine.train.scheduler import shared_scheduler
+from engine.train.worker_pool import shared_pool
 from ui.frame_budget import SIDE_SHARE, shared_frame_budget
 from ui.frame_timer import set_frame_interval
 from ui.messages import show_info
@@ -150,6 +151,7 @@ def live_view(lab: LabSession, *, capture: Callable[..., Snap], draw: Callable[[
             _follow_budget(lab, lab.prefix, budget.interval(lab.prefix, tick,
                                                             scheduler.playing()))
         warm_up_optimizers()           # after the first picture, not before it
+        shared_pool().warm_up()
 
     live()
 
@@ -184,7 +186,7 @@ def follow_view(lab: LabSession, *, capture: Callable[..., Snap], draw: Callable
 
 def _sharing_note(scheduler) -> None:
     """Say so when this session trains at a fraction of its speed because others play too."""
-    text = sharing_text(scheduler.playing(), scheduler.slots)
+    text = sharing_text(scheduler.playing(), scheduler.capacity)
     if text:
         st.caption(f":material/groups: {text}")
 

@@ -112,8 +112,9 @@ class LabSession:
         runner = self._get("runner")
         if runner is None or runner.trainer is not self.trainer:
             if runner is not None:
-                runner.stop()
-            runner = BackgroundTrainer(self.trainer, self.lock, chunk=self.chunk)
+                runner.close()
+            runner = BackgroundTrainer(self.trainer, self.lock, chunk=self.chunk,
+                                       recorder=self.recorder)
             st.session_state[self.key("runner")] = runner
         return runner
 

@@ -67,6 +67,7 @@ class Recorder:
         t.subscribe("step", self._on_step)
         t.subscribe("epoch_end", self.on_epoch_end)
         t.subscribe("diverged", self._drop_pending)
+        self.listener_count = 4                  # the subscriptions above (engine.train.remote)
         self.on_epoch_end(t)
 
     def _start(self, t: "Trainer") -> None:
@@ -96,6 +97,28 @@ class Recorder:
             self.probe(t)
         if self.recording.checkpoints and self.timeline.due(t.epoch):
             self.timeline.add(capture(t))
+
+    def next_probe(self, epoch: int, horizon: int) -> int | None:
+        """The first epoch after `epoch` (within `horizon`) at which `on_epoch_end` will probe
+        the layers: a turn trained elsewhere stops there (engine.train.remote), since the
+        probe arms a measurement of the very next step. Nothing changes the layer stride
+        before then, since nothing is recorded."""
+        if not self.recording.layers:
+            return None
+        return next((e for e in range(epoch + 1, epoch + 1 + horizon) if self.layers.due(e)),
+                    None)
+
+    @property
+    def checkpoint_every(self) -> int | None:
+        """Every epoch a checkpoint may be taken at is a multiple of this (the timeline's
+        stride only grows), so a turn trained elsewhere brings back its state at each; None:
+        no checkpoints."""
+        return self.timeline.stride if self.recording.checkpoints else None
+
+    @property
+    def wants_step(self) -> bool:
+        """True while the next optimizer step's size is to be measured (a local step)."""
+        return self.pending is not None
 
     def probe(self, t: "Trainer") -> None:
         """One row of layer statistics on the fixed probe batch; arm the update measurement."""

@@ -41,24 +41,35 @@ def default_slots() -> int:
     return max(1, (os.cpu_count() or 2) // 2)
 
 
+LOCAL, REMOTE = "local", "remote"   # turns trained in this process / in a worker process
+
+
 class _Waiter:
     """One thread waiting for a turn: woken alone, when the turn is its (no thundering herd:
     thirty waiting threads all woken for each 15 ms turn cost more GIL than the training)."""
 
-    __slots__ = ("order", "granted", "event")
+    __slots__ = ("order", "granted", "event", "pool")
 
-    def __init__(self, order: int) -> None:
-        self.order, self.granted, self.event = order, False, threading.Event()
+    def __init__(self, order: int, pool: str) -> None:
+        self.order, self.granted, self.event, self.pool = order, False, threading.Event(), pool
 
 
 class Scheduler:
-    """Fair turns at training: least-trained waiting session first, `slots` at a time."""
+    """Fair turns at training: least-trained waiting session first, `slots` at a time.
 
-    def __init__(self, slots: int | None = None, *, clock: Callable[[], float] = time.monotonic):
+    Two pools of slots: `slots` for turns trained in this process, `remote_slots` for turns
+    sent to worker processes (engine.train.worker_pool: two per worker, so each has the next
+    turn queued). A session's seconds count the same in both, so fairness holds across them.
+    """
+
+    def __init__(self, slots: int | None = None, *, workers: int = 0, pipeline: int = 2,
+                 clock: Callable[[], float] = time.monotonic):
         self.slots = slots or default_slots()
+        self.workers = workers
+        self.remote_slots = workers * pipeline
         self._clock = clock
         self._guard = threading.Lock()
-        self._running = 0
+        self._running = {LOCAL: 0, REMOTE: 0}
         self._used: dict[Hashable, float] = {}      # seconds trained (virtual clock)
         self._seen: dict[Hashable, float] = {}      # when each last asked for a turn
         self._waiting: dict[Hashable, _Waiter] = {}
@@ -66,31 +77,32 @@ class Scheduler:
         self._order = itertools.count()
 
     @contextmanager
-    def turn(self, who: Hashable, wanted: Callable[[], bool] = lambda: True) -> Iterator[bool]:
-        """Wait for a turn; yields True while it is held, False if `wanted()` turned false
-        while waiting (the session paused or its lease ran out)."""
-        granted = self._wait(who, wanted)
+    def turn(self, who: Hashable, wanted: Callable[[], bool] = lambda: True,
+             pool: str = LOCAL) -> Iterator[bool]:
+        """Wait for a turn in `pool`; yields True while it is held, False if `wanted()` turned
+        false while waiting (the session paused or its lease ran out)."""
+        granted = self._wait(who, wanted, pool)
         started = self._clock()
         try:
             yield granted
         finally:
             if granted:
                 with self._guard:
-                    self._running -= 1
+                    self._running[pool] -= 1
                     self._holding.discard(who)
                     charge = min(self._clock() - started, MAX_CHARGE)
                     self._used[who] = self._used.get(who, 0.0) + charge
                     self._seen[who] = self._clock()
                     self._grant()
 
-    def _wait(self, who: Hashable, wanted: Callable[[], bool]) -> bool:
+    def _wait(self, who: Hashable, wanted: Callable[[], bool], pool: str) -> bool:
         with self._guard:
             now = self._clock()
             self._forget_idle(now)
             if who not in self._used:          # a newcomer starts level with the others
                 self._used[who] = min(self._used.values(), default=0.0)
             self._seen[who] = now
-            waiter = self._waiting[who] = _Waiter(next(self._order))
+            waiter = self._waiting[who] = _Waiter(next(self._order), pool)
             self._grant()
         while not waiter.event.wait(WAIT_STEP):
             with self._guard:
@@ -104,13 +116,17 @@ class Scheduler:
 
     def _grant(self) -> None:
         """Hand free slots to the least-trained waiters (call with the guard held)."""
-        while self._running < self.slots and self._waiting:
-            who = min(self._waiting, key=lambda w: (self._used[w], self._waiting[w].order))
-            waiter = self._waiting.pop(who)
-            self._running += 1
-            self._holding.add(who)
-            waiter.granted = True
-            waiter.event.set()
+        for pool, slots in ((LOCAL, self.slots), (REMOTE, self.remote_slots)):
+            while self._running[pool] < slots:
+                waiting = [w for w, waiter in self._waiting.items() if waiter.pool == pool]
+                if not waiting:
+                    break
+                who = min(waiting, key=lambda w: (self._used[w], self._waiting[w].order))
+                waiter = self._waiting.pop(who)
+                self._running[pool] += 1
+                self._holding.add(who)
+                waiter.granted = True
+                waiter.event.set()
 
     def _forget_idle(self, now: float) -> None:
         for who in [w for w, t in self._seen.items()
@@ -127,7 +143,13 @@ class Scheduler:
 
     def share(self) -> float:
         """The share of one trainer's full speed a playing session gets now (1.0: all)."""
-        return min(1.0, self.slots / max(1, self.playing()))
+        return min(1.0, self.capacity / max(1, self.playing()))
+
+    @property
+    def capacity(self) -> int:
+        """Sessions that can train at full speed at once: the local slots, or, once turns go
+        to workers, one per worker process (a worker takes its queued turns one by one)."""
+        return self.workers or self.slots
 
     def used(self, who: Hashable) -> float:
         """Seconds of training `who` has had while playing (tests and the bench read it)."""
@@ -135,4 +157,10 @@ class Scheduler:
             return self._used.get(who, 0.0)
 
 
-shared_scheduler = process_wide(Scheduler)     # every session's runner uses this one
+def _server_scheduler() -> Scheduler:
+    from engine.train.worker_pool import PIPELINE, default_workers
+
+    return Scheduler(workers=default_workers(), pipeline=PIPELINE)
+
+
+shared_scheduler = process_wide(_server_scheduler)     # every session's runner uses this one

@@ -123,6 +123,40 @@ class Trainer:
         for listener in self._listeners[event]:
             listener(self)
 
+    def unsubscribe(self, event: str, listener: Listener) -> None:
+        self._listeners[event].remove(listener)
+
+    def listener_count(self) -> int:
+        """How many listeners are subscribed, all events together (a turn trained in another
+        process fires no per-step events, so only known listeners may allow it)."""
+        return sum(len(fns) for fns in self._listeners.values())
+
+    # ---- turns trained in another process (engine.train.remote) ---------------------------
+    def begin_remote_turn(self) -> dict[str, Any]:
+        """What another process needs to train on from here: fires "run_start" as a local
+        run would (a rewound recorder branches), then returns `state_dict()`."""
+        self._emit("run_start")
+        return self.state_dict()
+
+    @torch.no_grad()
+    def end_remote_turn(self, state: dict[str, Any], rows: list[tuple[int, dict]]) -> None:
+        """Take over the state another process trained to, with the curve rows of the epochs
+        it ended, and fire the events a local run would have fired last: "diverged", or
+        "epoch_end" when it stopped on an epoch boundary (the caller let it run past no epoch
+        a listener wanted: `until_epoch`)."""
+        before = self.epoch
+        listeners, self._listeners = self._listeners, {e: [] for e in EVENTS}
+        try:
+            self.load_state_dict(state)           # "restored" is not news to anyone here
+        finally:
+            self._listeners = listeners
+        for epoch, row in rows:
+            self.history.record(epoch, row)
+        if self.status == DIVERGED:
+            self._emit("diverged")
+        elif self.epoch > before and self.batch_in_epoch == 0:
+            self._emit("epoch_end")
+
     # ---- data ---------------------------------------------------------------------------
     def _tensors(self, ds: Dataset) -> None:
         dev, obj = self.device, self.objective
@@ -174,11 +208,15 @@ class Trainer:
         deadline = None if seconds is None else time.perf_counter() + seconds
         return self._run(n_batches=cut - self.batch_in_epoch, deadline=deadline)
 
-    def run_for(self, seconds: float, max_batches: int | None = None) -> int:
-        """Train until `seconds` have passed (at least one batch); returns batches run."""
-        return self._run(n_batches=max_batches, deadline=time.perf_counter() + seconds)
+    def run_for(self, seconds: float, max_batches: int | None = None,
+                until_epoch: int | None = None) -> int:
+        """Train until `seconds` have passed (at least one batch), or until the end of epoch
+        `until_epoch` if that comes first; returns batches run."""
+        return self._run(n_batches=max_batches, deadline=time.perf_counter() + seconds,
+                         until_epoch=until_epoch)
 
-    def _run(self, n_batches: int | None, deadline: float | None = None) -> int:
+    def _run(self, n_batches: int | None, deadline: float | None = None,
+             until_epoch: int | None = None) -> int:
         if self.done:
             return 0
         self._emit("run_start")                 # e.g. a recorder forks a rewound run here
@@ -210,6 +248,8 @@ class Trainer:
             self.batch_in_epoch += 1
             if self.batch_in_epoch == len(self._batches):
                 self._end_epoch()
+                if until_epoch is not None and self.epoch >= until_epoch:
+                    break
             if deadline is not None and time.perf_counter() >= deadline:
                 break
         return ran

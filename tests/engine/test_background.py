@@ -5,6 +5,9 @@ import time
 from engine.train.background import BackgroundTrainer
 from engine.spec import DataSpec, Experiment, TrainSpec
 from engine.train import Trainer
+from engine.train.worker_pool import WorkerPool
+
+LOCAL = WorkerPool(0)   # these tests watch the in-process path (test_remote_turns: the other)
 
 
 def make_trainer():
@@ -21,7 +24,7 @@ def wait_until(condition, timeout=10.0):
 
 def test_trains_while_kept_alive_and_stops_when_told():
     trainer, lock = make_trainer(), threading.Lock()
-    runner = BackgroundTrainer(trainer, lock, lease=5.0)
+    runner = BackgroundTrainer(trainer, lock, lease=5.0, pool=LOCAL)
     runner.keep_alive()
     assert wait_until(lambda: trainer.epoch >= 2)
     runner.stop()
@@ -33,7 +36,7 @@ def test_trains_while_kept_alive_and_stops_when_told():
 
 def test_lease_expiry_ends_the_thread_without_a_stop():
     trainer, lock = make_trainer(), threading.Lock()
-    runner = BackgroundTrainer(trainer, lock, lease=0.2)
+    runner = BackgroundTrainer(trainer, lock, lease=0.2, pool=LOCAL)
     runner.keep_alive()
     assert wait_until(lambda: trainer.steps > 0)
     assert wait_until(lambda: not runner.running), "a closed tab stops training"
@@ -69,7 +72,7 @@ class Chunks:
 def test_a_frame_holds_training_back():
     trainer, lock = make_trainer(), threading.Lock()
     chunks = Chunks(trainer)
-    runner = BackgroundTrainer(trainer, lock, lease=30.0)
+    runner = BackgroundTrainer(trainer, lock, lease=30.0, pool=LOCAL)
     with runner.frame():
         runner.keep_alive()
         time.sleep(0.3)
@@ -95,7 +98,7 @@ def test_a_frame_holds_training_back():
 def test_stop_waits_for_the_running_chunk_and_no_chunk_follows():
     trainer, lock, gate = make_trainer(), threading.Lock(), threading.Event()
     chunks = Chunks(trainer, gate)
-    runner = BackgroundTrainer(trainer, lock, lease=30.0)
+    runner = BackgroundTrainer(trainer, lock, lease=30.0, pool=LOCAL)
     runner.keep_alive()
     assert chunks.entered.wait(timeout=10.0)                 # a chunk is running (held at gate)
     stopped = threading.Event()
@@ -113,7 +116,7 @@ def test_stop_waits_for_the_running_chunk_and_no_chunk_follows():
 def test_stop_inside_a_frame_returns_without_waking_the_parked_thread():
     trainer, lock = make_trainer(), threading.Lock()
     chunks = Chunks(trainer)
-    runner = BackgroundTrainer(trainer, lock, lease=30.0)
+    runner = BackgroundTrainer(trainer, lock, lease=30.0, pool=LOCAL)
     with runner.frame():
         runner.keep_alive()
         stopper = threading.Thread(target=runner.stop, daemon=True)
@@ -130,7 +133,7 @@ def test_stop_inside_a_frame_returns_without_waking_the_parked_thread():
 
 def test_holding_the_lock_blocks_training():
     trainer, lock = make_trainer(), threading.Lock()
-    runner = BackgroundTrainer(trainer, lock, lease=5.0)
+    runner = BackgroundTrainer(trainer, lock, lease=5.0, pool=LOCAL)
     with lock:
         runner.keep_alive()
         time.sleep(0.2)
@@ -143,7 +146,7 @@ def test_a_finished_run_does_not_start_a_thread():
     trainer = Trainer(Experiment(DataSpec("circle", n_samples=100),
                                  train=TrainSpec(batch_size=10, epochs=1)), device="cpu")
     trainer.step_epoch()
-    runner = BackgroundTrainer(trainer, threading.Lock())
+    runner = BackgroundTrainer(trainer, threading.Lock(), pool=LOCAL)
     runner.keep_alive()
     assert not runner.running and trainer.epoch == 1
 
@@ -155,7 +158,7 @@ def test_a_thread_that_ends_gives_freed_memory_back(monkeypatch):
     monkeypatch.setattr(background, "return_freed_memory",
                         lambda: calls.append(threading.current_thread()))
     trainer, lock = make_trainer(), threading.Lock()
-    runner = BackgroundTrainer(trainer, lock, lease=5.0)
+    runner = BackgroundTrainer(trainer, lock, lease=5.0, pool=LOCAL)
     runner.keep_alive()
     assert wait_until(lambda: trainer.steps > 0)
     thread = runner._thread

@@ -117,3 +117,27 @@ def test_a_one_off_slow_turn_does_not_leave_a_session_in_debt():
     with scheduler.turn("second"):
         now[0] += 0.1
     assert scheduler.used("first") <= 0.5 + 1e-9
+
+
+def test_turns_sent_to_workers_have_slots_of_their_own():
+    scheduler = Scheduler(slots=1, workers=1, pipeline=2)
+    release, granted = threading.Event(), []
+
+    def hold(name, pool):
+        with scheduler.turn(name, pool=pool) as ok:
+            granted.append((name, ok))
+            release.wait(10)
+
+    threads = [threading.Thread(target=hold, args=(n, p), daemon=True)
+               for n, p in (("local", "local"), ("w1", "remote"), ("w2", "remote"),
+                            ("w3", "remote"))]
+    for t in threads:
+        t.start()
+    time.sleep(0.5)
+    assert sorted(n for n, ok in granted if ok) == ["local", "w1", "w2"]   # w3: both taken
+    release.set()
+    for t in threads:
+        t.join(10)
+    assert len(granted) == 4 and scheduler.playing() == 4
+    assert scheduler.capacity == 1                # one worker: one session at full speed
+    assert Scheduler(slots=1).capacity == 1 and Scheduler(slots=1, workers=3).capacity == 3
