@@ -291,13 +291,27 @@ async def prime(url: str, query: str, timeout: float) -> None:
     await listener
 
 
+def settled_rss(meter, timeout: float = 30.0) -> float:
+    """The server's RSS once it stops growing: the first page starts what a server starts
+    once (its training worker processes import torch, a second or two after it), and that is
+    not what a student costs."""
+    deadline, last = time.monotonic() + timeout, meter.rss_mb()
+    while time.monotonic() < deadline:
+        time.sleep(1.0)
+        now = meter.rss_mb()
+        if abs(now - last) < 2.0:
+            return now
+        last = now
+    return last
+
+
 def measure(url: str, pids: list[int], args) -> dict:
     meter = ServerMeter(pids) if pids else None
     rss_cold = meter.rss_mb() if meter else None
     for _ in range(args.replicas or 1):          # nginx spreads new visits round robin
         if args.prime:
             asyncio.run(prime(url, args.query, args.load_timeout))
-    rss_before = meter.rss_mb() if meter else None
+    rss_before = settled_rss(meter) if meter else None
     if meter:
         meter.start()
     load0 = os.getloadavg()[0]

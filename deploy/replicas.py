@@ -3,8 +3,10 @@
     python deploy/replicas.py                      # one replica per core, nginx on $PORT or 8080
     python deploy/replicas.py --replicas 2 --port 8080 --first-port 8501
 
-A Streamlit process runs its Python (sessions, frames, training) on about one core: the GIL.
-Replicas on consecutive loopback ports use the others; nginx (deploy/nginx.conf) keeps each
+A Streamlit process runs its Python (sessions, frames) on about one core: the GIL; small runs
+train in its worker processes (engine/train/worker_pool.py), one per core by default, which
+the replicas share out here (cores // replicas each, at least one). Replicas on consecutive
+loopback ports draw on the other cores; nginx (deploy/nginx.conf) keeps each
 browser on its replica with a cookie. Start-up: every replica answers /_stcore/health before
 nginx opens the public port. Then the launcher waits: a replica that exits is reported and
 nginx routes around it (the others keep serving); if nginx exits, or every replica has, all

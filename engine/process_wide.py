@@ -1,6 +1,6 @@
 """One object per server process, made on first use: for the few things whose job is to be
-shared between sessions (the training scheduler, the frame budget, the session cap). Every
-other piece of state belongs to one session (`st.session_state`)."""
+shared between sessions (the training scheduler, the training workers, the frame budget,
+the session cap). Every other piece of state belongs to one session (`st.session_state`)."""
 from __future__ import annotations
 
 import threading

@@ -107,7 +107,8 @@ class BackgroundTrainer:
 
         Waiting takes the lock rather than joining the thread: a chunk checks the stop flag
         under the lock, so none can start afterwards, and a thread parked behind a frame
-        need not wake first (joining it cost up to half a second of Pause latency).
+        need not wake first (joining it cost up to half a second of Pause latency). A turn
+        out at a worker is not waited for: it is dropped when it comes back.
         Never call with the lock held.
         """
         with self._guard:
