@@ -114,7 +114,7 @@ def page_loop(exp: Experiment, dataset, seconds: float, *,
     trainer = Trainer(exp, dataset=dataset, device="cpu")
     recorder = Recorder(trainer)
     lock = threading.Lock()
-    runner = BackgroundTrainer(trainer, lock)
+    runner = BackgroundTrainer(trainer, lock, recorder=recorder)   # as LabSession.runner()
     image = np.array(dataset.x_test[0])
     start = time.perf_counter()
     next_tick, frames, reached = start, 0, None

@@ -15,9 +15,10 @@ A hosted demo serves a class from one process, so the thread
 - steps aside while the page draws a frame (`with runner.frame():`): two Python threads share
   one GIL, and a frame that competes with training takes several times longer (measured: 5-6
   updates/s instead of 10), so drawing goes first and training fills the gaps between frames;
-- sends its turns to a training worker process when it can (engine.train.remote: a small CPU
-  trainer; engine.train.worker_pool: once a worker is up), where they take nothing from the
-  frames; the thread then only waits for the pipe, and need not step aside for frames.
+- sends its turns to a training worker process when sessions must share (more play than the
+  process has slots) and it can (engine.train.remote: a small CPU trainer;
+  engine.train.worker_pool: once a worker is up), where they take nothing from the frames;
+  the thread then only waits for the pipe, and need not step aside for frames.
 """
 from __future__ import annotations
 
@@ -145,7 +146,7 @@ class BackgroundTrainer:
 
     def _remote(self) -> bool:
         """Whether this turn can go to a worker process (starts the workers on first ask)."""
-        return (self.pool.enabled and self.scheduler.remote_slots > 0
+        return (self.pool.enabled and self.scheduler.use_workers(self)
                 and eligible(self.trainer, self.recorder) and self.pool.ready())
 
     def _remote_turn(self, stop: threading.Event) -> bool:

@@ -63,10 +63,15 @@ class Scheduler:
     """
 
     def __init__(self, slots: int | None = None, *, workers: int = 0, pipeline: int = 2,
+                 workers_from: int | None = None,
                  clock: Callable[[], float] = time.monotonic):
         self.slots = slots or default_slots()
         self.workers = workers
         self.remote_slots = workers * pipeline
+        # playing sessions from which turns go to workers: while every session has a local
+        # slot, training here costs nothing and a turn's round trip would (measured: the image
+        # lab alone at 0.83 of bare torch through a worker, 0.93 here)
+        self.workers_from = workers_from if workers_from is not None else self.slots + 1
         self._clock = clock
         self._guard = threading.Lock()
         self._running = {LOCAL: 0, REMOTE: 0}
@@ -145,11 +150,21 @@ class Scheduler:
         """The share of one trainer's full speed a playing session gets now (1.0: all)."""
         return min(1.0, self.capacity / max(1, self.playing()))
 
+    def use_workers(self, who: Hashable | None = None) -> bool:
+        """Whether turns should go to worker processes now: there are some, and more sessions
+        play (`who` among them) than this process has slots for."""
+        if not self.remote_slots:
+            return False
+        with self._guard:
+            now = self._clock()
+            playing = {w for w, t in self._seen.items() if now - t <= ACTIVE_WINDOW}
+        return len(playing | ({who} if who is not None else set())) >= self.workers_from
+
     @property
     def capacity(self) -> int:
         """Sessions that can train at full speed at once: the local slots, or, once turns go
         to workers, one per worker process (a worker takes its queued turns one by one)."""
-        return self.workers or self.slots
+        return self.workers if self.use_workers() else self.slots
 
     def used(self, who: Hashable) -> float:
         """Seconds of training `who` has had while playing (tests and the bench read it)."""

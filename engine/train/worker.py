@@ -67,13 +67,19 @@ def serve(conn: Connection, cache_size: int = CACHE) -> None:
 
 
 def _warm_up() -> None:
-    """One step of a throwaway trainer before saying "ready": torch's first optimizer step
-    imports torch._dynamo (~1 s, ~80 MB), which the first student's turn should not wait for
-    and a class's memory figures should not count as theirs."""
+    """One step of a throwaway trainer, and one of a small conv net, before saying "ready":
+    torch's first optimizer step imports torch._dynamo (~1 s, ~80 MB) and its first
+    convolution sets its kernels up (~0.4 s): the first student's turn should not wait for
+    either, and a class's memory figures should not count them as theirs."""
+    import torch
+
     from engine.spec.experiment import Experiment
     from engine.train.trainer import Trainer
 
     Trainer(Experiment(), device="cpu").step(1)
+    image = torch.zeros(2, 1, 8, 8, requires_grad=True)
+    conv = torch.nn.functional.conv2d(image, torch.zeros(4, 1, 3, 3), padding=1)
+    torch.nn.functional.max_pool2d(torch.relu(conv), 2).sum().backward()
 
 
 def main(argv: list[str]) -> None:

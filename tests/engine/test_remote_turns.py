@@ -101,7 +101,7 @@ def test_a_real_worker_trains_the_session_bit_for_bit():
         trainer = Trainer(experiment(), device="cpu")
         rec = Recorder(trainer)
         runner = BackgroundTrainer(trainer, threading.Lock(), lease=30.0, recorder=rec,
-                                   pool=pool, scheduler=Scheduler(1, workers=1))
+                                   pool=pool, scheduler=Scheduler(1, workers=1, workers_from=1))
         pool.warm_up()
         assert wait_until(pool.ready, 60), "the worker never said it was ready"
         runner.keep_alive()
@@ -122,7 +122,7 @@ def test_a_change_made_while_a_turn_is_out_wins():
     pool = InProcessPool(gate)
     trainer, lock = Trainer(experiment(), device="cpu"), threading.Lock()
     runner = BackgroundTrainer(trainer, lock, lease=30.0, pool=pool,
-                               scheduler=Scheduler(1, workers=1))
+                               scheduler=Scheduler(1, workers=1, workers_from=1))
     runner.keep_alive()
     assert pool.sent.wait(10)
     with lock:                              # the page steps once while the turn is out
@@ -141,7 +141,7 @@ def test_pause_does_not_wait_for_the_worker_and_the_turn_is_dropped():
     pool = InProcessPool(gate)
     trainer, lock = Trainer(experiment(), device="cpu"), threading.Lock()
     runner = BackgroundTrainer(trainer, lock, lease=30.0, pool=pool,
-                               scheduler=Scheduler(1, workers=1))
+                               scheduler=Scheduler(1, workers=1, workers_from=1))
     runner.keep_alive()
     assert pool.sent.wait(10)
     started = time.perf_counter()
@@ -157,7 +157,7 @@ def test_a_dead_worker_costs_no_training():
     try:
         trainer = Trainer(experiment(), device="cpu")
         runner = BackgroundTrainer(trainer, threading.Lock(), lease=30.0, pool=pool,
-                                   scheduler=Scheduler(1, workers=1))
+                                   scheduler=Scheduler(1, workers=1, workers_from=1))
         pool.warm_up()
         assert wait_until(pool.ready, 60)
         runner.keep_alive()

@@ -139,5 +139,15 @@ def test_turns_sent_to_workers_have_slots_of_their_own():
     for t in threads:
         t.join(10)
     assert len(granted) == 4 and scheduler.playing() == 4
-    assert scheduler.capacity == 1                # one worker: one session at full speed
-    assert Scheduler(slots=1).capacity == 1 and Scheduler(slots=1, workers=3).capacity == 3
+    assert scheduler.use_workers() and scheduler.capacity == 1   # one worker: one at full speed
+
+
+def test_turns_go_to_workers_only_once_sessions_must_share():
+    scheduler = Scheduler(slots=1, workers=3)
+    with scheduler.turn("a"):
+        pass
+    assert not scheduler.use_workers() and scheduler.capacity == 1   # alone: train here
+    with scheduler.turn("b"):
+        pass
+    assert scheduler.use_workers() and scheduler.capacity == 3       # two: workers, 3 at once
+    assert not Scheduler(slots=1).use_workers()                       # no workers at all
