@@ -108,10 +108,14 @@ class ServerMeter:
                 pass
         return procs
 
-    def cpu_seconds(self) -> float:
+    def cpu_seconds(self, only: str | None = None) -> float:
+        """CPU seconds so far; with `only`, of the processes whose command line has it (e.g.
+        "engine.train.worker": the training workers)."""
         total = 0.0
         for p in self._procs():
             try:
+                if only is not None and only not in " ".join(p.cmdline()):
+                    continue
                 t = p.cpu_times()
                 total += t.user + t.system
             except psutil.NoSuchProcess:

@@ -3,7 +3,7 @@
 serialisation; per turn, both ways, on both sides, that was a third of a worker's time)."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 import torch
@@ -23,30 +23,33 @@ class _Tensor:
 
 def pack(value: Any) -> Any:
     """`value` with every CPU tensor inside dicts, lists and tuples swapped for its array."""
-    if isinstance(value, torch.Tensor):
-        if value.device.type == "cpu" and not value.requires_grad:
-            try:
-                return _Tensor(value.numpy())
-            except TypeError:                 # a dtype numpy lacks: pickle it as torch does
-                return value
-        return value
-    if isinstance(value, dict):
-        return {k: pack(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [pack(v) for v in value]
-    if isinstance(value, tuple) and type(value) is tuple:
-        return tuple(pack(v) for v in value)
-    return value
+    return _each_leaf(value, _as_array)
 
 
 def unpack(value: Any) -> Any:
     """The inverse of `pack`: arrays back to tensors (sharing their memory)."""
-    if isinstance(value, _Tensor):
-        return torch.from_numpy(value.array)
-    if isinstance(value, dict):
-        return {k: unpack(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [unpack(v) for v in value]
-    if isinstance(value, tuple) and type(value) is tuple:
-        return tuple(unpack(v) for v in value)
+    return _each_leaf(value, _as_tensor)
+
+
+def _as_array(value: Any) -> Any:
+    if isinstance(value, torch.Tensor) and value.device.type == "cpu" and not value.requires_grad:
+        try:
+            return _Tensor(value.numpy())
+        except TypeError:                     # a dtype numpy lacks: pickle it as torch does
+            return value
     return value
+
+
+def _as_tensor(value: Any) -> Any:
+    return torch.from_numpy(value.array) if isinstance(value, _Tensor) else value
+
+
+def _each_leaf(value: Any, leaf: Callable[[Any], Any]) -> Any:
+    """`leaf` applied to everything inside dicts, lists and plain tuples (rebuilt as such)."""
+    if isinstance(value, dict):
+        return {k: _each_leaf(v, leaf) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_each_leaf(v, leaf) for v in value]
+    if type(value) is tuple:
+        return tuple(_each_leaf(v, leaf) for v in value)
+    return leaf(value)

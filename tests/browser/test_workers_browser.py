@@ -8,6 +8,7 @@ import psutil
 import pytest
 from playwright.sync_api import expect
 
+from bench.load_server import ServerMeter
 from tests.browser.app_page import wait_for_app
 from tests.browser.conftest import start_server
 
@@ -27,15 +28,7 @@ def workers_cpu(url: str) -> float:
     port = str(urlparse(url).port)
     server = next(p for p in psutil.Process().children()
                   if "streamlit" in " ".join(p.cmdline()) and port in p.cmdline())
-    total = 0.0
-    for child in server.children(recursive=True):
-        try:
-            if "engine.train.worker" in " ".join(child.cmdline()):
-                times = child.cpu_times()
-                total += times.user + times.system
-        except psutil.NoSuchProcess:
-            pass
-    return total
+    return ServerMeter([server.pid]).cpu_seconds(only="engine.train.worker")
 
 
 def epoch_of(page) -> int:

@@ -117,7 +117,8 @@ def test_a_real_worker_trains_the_session_bit_for_bit():
         pool.close()
 
 
-def test_a_change_made_while_a_turn_is_out_wins():
+def turn_out():
+    """A session whose first turn has gone to a worker that holds it until `gate` opens."""
     gate = threading.Event()
     pool = InProcessPool(gate)
     trainer, lock = Trainer(experiment(), device="cpu"), threading.Lock()
@@ -125,6 +126,11 @@ def test_a_change_made_while_a_turn_is_out_wins():
                                scheduler=Scheduler(1, workers=1, workers_from=1))
     runner.keep_alive()
     assert pool.sent.wait(10)
+    return trainer, lock, runner, gate
+
+
+def test_a_change_made_while_a_turn_is_out_wins():
+    trainer, lock, runner, gate = turn_out()
     with lock:                              # the page steps once while the turn is out
         trainer.step(1)
         stepped = trainer.state_dict()
@@ -137,13 +143,7 @@ def test_a_change_made_while_a_turn_is_out_wins():
 
 
 def test_pause_does_not_wait_for_the_worker_and_the_turn_is_dropped():
-    gate = threading.Event()
-    pool = InProcessPool(gate)
-    trainer, lock = Trainer(experiment(), device="cpu"), threading.Lock()
-    runner = BackgroundTrainer(trainer, lock, lease=30.0, pool=pool,
-                               scheduler=Scheduler(1, workers=1, workers_from=1))
-    runner.keep_alive()
-    assert pool.sent.wait(10)
+    trainer, _, runner, gate = turn_out()
     started = time.perf_counter()
     runner.stop()
     assert time.perf_counter() - started < 0.5
