@@ -8,6 +8,7 @@ over the pipe it was given, and exits when that pipe closes.
 """
 from __future__ import annotations
 
+import io
 import os
 import pickle
 import sys
@@ -19,6 +20,31 @@ CACHE = 64      # trainers kept: a class's sessions, with room for some that hav
 NICE = 10       # the server process's frames go first: training takes the CPU they leave
 
 
+# Everything a training message may hold besides dicts, lists, tuples, str and numbers: the
+# classes it is built from. Anything else is refused (`_TrainingMessages`), so even bytes that
+# did not come from the other end of our own pipe could not make the reader run code.
+MESSAGE_CLASSES = {
+    ("datasets.base", "Dataset"),
+    ("engine.spec.experiment", "DataSpec"), ("engine.spec.experiment", "Experiment"),
+    ("engine.spec.experiment", "ModelSpec"), ("engine.spec.experiment", "TrainSpec"),
+    ("engine.spec.layers", "LayerSpec"),
+    ("engine.train.history", "EpochMetrics"),
+    ("engine.train.remote", "Build"), ("engine.train.remote", "Turn"),
+    ("engine.train.remote", "TurnResult"),
+    ("engine.train.wire", "_Tensor"),
+    ("numpy", "dtype"), ("numpy", "ndarray"),
+    ("numpy._core.numeric", "_frombuffer"), ("numpy.core.numeric", "_frombuffer"),
+    ("numpy._core.multiarray", "_reconstruct"), ("numpy.core.multiarray", "_reconstruct"),
+}
+
+
+class _TrainingMessages(pickle.Unpickler):
+    def find_class(self, module: str, name: str):
+        if (module, name) not in MESSAGE_CLASSES:
+            raise pickle.UnpicklingError(f"{module}.{name} has no place in a training message")
+        return super().find_class(module, name)
+
+
 def send(conn: Connection, message: Any) -> None:
     """Plain pickle, not `conn.send`: once torch is imported, multiprocessing's pickler moves
     tensors through shared-memory handles that need a parent process's authentication key;
@@ -27,8 +53,9 @@ def send(conn: Connection, message: Any) -> None:
 
 
 def receive(conn: Connection) -> Any:
-    """Only ever from the other end of our own pipe (the server, or its worker)."""
-    return pickle.loads(conn.recv_bytes())
+    """A message from the other end of our own pipe (the server, or its worker), read with
+    only `MESSAGE_CLASSES` allowed."""
+    return _TrainingMessages(io.BytesIO(conn.recv_bytes())).load()
 
 
 def serve(conn: Connection, cache_size: int = CACHE) -> None:
@@ -45,6 +72,9 @@ def serve(conn: Connection, cache_size: int = CACHE) -> None:
             message = receive(conn)
         except (EOFError, OSError):     # the server went away
             return
+        except pickle.UnpicklingError as exc:   # a turn with something unexpected in it:
+            send(conn, ("error", str(exc)))     # the server trains that one itself
+            continue
         kind = message[0]
         if kind == "forget":
             trainers.pop(message[1], None)

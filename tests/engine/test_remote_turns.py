@@ -232,3 +232,41 @@ def _running(pid: int) -> bool:
             return f.read().rsplit(")", 1)[1].split()[0] != "Z"   # a zombie has exited
     except FileNotFoundError:
         return False
+
+
+def read_back(message):
+    import io
+    import pickle
+
+    from engine.train.worker import _TrainingMessages
+
+    return _TrainingMessages(io.BytesIO(pickle.dumps(message, protocol=5))).load()
+
+
+@pytest.mark.parametrize("name", ["2d", "tiny_lenet", "mlp", "lstm", "tiny_transformer"])
+def test_every_lab_s_turn_reads_back_with_only_the_allowed_classes(name):
+    import engine.spec.presets as presets
+
+    exp = (Experiment() if name == "2d" else presets.preset_experiment(name)
+           if name in presets.IMAGE_PRESETS else presets.sequence_preset_experiment(name))
+    t = Trainer(exp, device="cpu")
+    rec = Recorder(t)
+    assert eligible(t, rec)
+    turn, build = start_turn("k", t, rec, 0.01), Build(t.experiment, t.dataset)
+    _, turn_back, build_back = read_back(("turn", turn, build))
+    result = read_back(("ok", train_turn(Trainer(build_back.experiment, build_back.dataset,
+                                                 device="cpu"), turn_back)))[1]
+    finish_turn(t, result)
+    assert t.steps == result.batches > 0
+
+
+def test_the_reader_refuses_anything_else():
+    import os
+    import pickle
+
+    class Exploit:
+        def __reduce__(self):
+            return (os.system, ("true",))
+
+    with pytest.raises(pickle.UnpicklingError):
+        read_back(("turn", Exploit(), None))
