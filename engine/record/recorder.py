@@ -63,11 +63,12 @@ class Recorder:
         self.branches: list[float] = []          # positions (epochs) where the run was forked
         self._rewound: Checkpoint | None = None  # set while viewing a past moment
         self._start(t)
+        others = t.listener_count()
         t.subscribe("run_start", lambda _: self.branch())
         t.subscribe("step", self._on_step)
         t.subscribe("epoch_end", self.on_epoch_end)
         t.subscribe("diverged", self._drop_pending)
-        self.listener_count = 4                  # the subscriptions above (engine.train.remote)
+        self.listener_count = t.listener_count() - others   # its own (engine.train.remote)
         self.on_epoch_end(t)
 
     def _start(self, t: "Trainer") -> None:

@@ -58,8 +58,8 @@ class Scheduler:
     """Fair turns at training: least-trained waiting session first, `slots` at a time.
 
     Two pools of slots: `slots` for turns trained in this process, `remote_slots` for turns
-    sent to worker processes (engine.train.worker_pool: two per worker, so each has the next
-    turn queued). A session's seconds count the same in both, so fairness holds across them.
+    sent to worker processes (`pipeline` per worker, so each has its next turns queued:
+    engine.train.worker_pool.PIPELINE). A session's seconds count the same in both, so fairness holds across them.
     """
 
     def __init__(self, slots: int | None = None, *, workers: int = 0, pipeline: int = 2,

@@ -101,6 +101,11 @@ class _Worker:
                 self.keys.popitem(last=False)
         return future
 
+    def lost(self, key: str) -> None:
+        """The worker no longer has `key`'s trainer (it said so): the next turn brings it."""
+        with self._send:
+            self.keys.pop(key, None)
+
     def forget(self, key: str) -> None:
         with self._send:
             if self.alive and key in self.keys:
@@ -190,8 +195,7 @@ class WorkerPool:
                 return payload
             if kind != "missing":             # the worker could not train it: train it here
                 return None
-            with worker._send:                # evicted there: send the trainer again
-                worker.keys.pop(turn.key, None)
+            worker.lost(turn.key)             # evicted there: send the trainer again
         return None
 
     def forget(self, key: str) -> None:
