@@ -270,3 +270,17 @@ def test_the_reader_refuses_anything_else():
 
     with pytest.raises(pickle.UnpicklingError):
         read_back(("turn", Exploit(), None))
+
+
+def test_a_worker_that_lost_a_trainer_gets_it_sent_again():
+    pool = WorkerPool(1)
+    try:
+        pool.warm_up()
+        assert wait_until(pool.ready, 60)
+        trainer = Trainer(experiment(), device="cpu")
+        pool._workers[0].keys["lost"] = None      # the pool believes the worker has it
+        result = pool.run(start_turn("lost", trainer, None, 0.01),
+                          lambda: Build(trainer.experiment, trainer.dataset))
+        assert result is not None and result.batches > 0
+    finally:
+        pool.close()
