@@ -21,10 +21,12 @@ processes, never a session's trainer; the trainers' copies live in the workers.
 from __future__ import annotations
 
 import os
+import pickle
 import socket
 import subprocess
 import sys
 import threading
+import time
 from collections import OrderedDict, deque
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -60,7 +62,13 @@ def default_workers() -> int:
 
 
 class _Worker:
-    """One worker process, its end of the socket pair, and its queue of unanswered turns."""
+    """One worker process, its end of the socket pair, and its queue of unanswered turns.
+
+    Two locks: `_write` keeps each message whole and in the order of `_pending`; `_state`
+    guards the queue, the key mirror and `alive`. The reader thread takes only `_state`, so
+    it always drains the socket: a sender blocked on a full socket (a big turn) never waits
+    on a reader that waits on the sender (a deadlock CI found with the image lab's turns).
+    """
 
     def __init__(self) -> None:
         mine, theirs = socket.socketpair()
@@ -75,45 +83,57 @@ class _Worker:
         self.ready = threading.Event()
         self.alive = True
         self.keys: OrderedDict[str, None] = OrderedDict()   # trainers it holds (a mirror)
-        self._pending: deque[Future] = deque()
-        self._send = threading.Lock()
+        self._pending: deque[tuple[Future, float]] = deque()   # and when sent
+        self._write = threading.Lock()
+        self._state = threading.Lock()
         threading.Thread(target=self._read, name="nnpg-worker-reader", daemon=True).start()
 
     @property
     def load(self) -> int:
         return len(self._pending)
 
+    def hung(self, now: float) -> bool:
+        """Whether its oldest unanswered turn has waited past `TURN_TIMEOUT` (a worker stuck
+        in a turn stops reading too, and a big turn's sender then blocks on the full socket
+        until the worker is killed)."""
+        with self._state:
+            return bool(self._pending) and now - self._pending[0][1] > TURN_TIMEOUT
+
     def submit(self, turn: Turn, build: Build | None) -> Future:
         future: Future = Future()
-        with self._send:
-            if not self.alive:
-                future.set_exception(ConnectionError("the worker has stopped"))
-                return future
-            self._pending.append(future)
-            try:
-                send(self.conn, ("turn", turn, build))
-            except (OSError, ValueError) as exc:
-                self._fail(exc)
-                return future
-            self.keys.pop(turn.key, None)
-            self.keys[turn.key] = None
-            while len(self.keys) > CACHE:
-                self.keys.popitem(last=False)
+        with self._write:
+            with self._state:
+                if not self.alive:
+                    future.set_exception(ConnectionError("the worker has stopped"))
+                    return future
+                self._pending.append((future, time.monotonic()))
+                self.keys.pop(turn.key, None)
+                self.keys[turn.key] = None
+                while len(self.keys) > CACHE:
+                    self.keys.popitem(last=False)
+            self._send_or_fail(("turn", turn, build))
         return future
 
     def lost(self, key: str) -> None:
         """The worker no longer has `key`'s trainer (it said so): the next turn brings it."""
-        with self._send:
+        with self._state:
             self.keys.pop(key, None)
 
     def forget(self, key: str) -> None:
-        with self._send:
-            if self.alive and key in self.keys:
+        with self._write:
+            with self._state:
+                if not self.alive or key not in self.keys:
+                    return
                 del self.keys[key]
-                try:
-                    send(self.conn, ("forget", key))
-                except (OSError, ValueError) as exc:
-                    self._fail(exc)
+            self._send_or_fail(("forget", key))
+
+    def _send_or_fail(self, message) -> None:
+        """Send with `_write` held (a full socket blocks here, never the reader)."""
+        try:
+            send(self.conn, message)
+        except (OSError, ValueError) as exc:
+            with self._state:
+                self._fail(exc)
 
     def _read(self) -> None:
         try:
@@ -123,23 +143,24 @@ class _Worker:
             self.ready.set()
             while True:
                 message = receive(self.conn)
-                with self._send:
-                    future = self._pending.popleft()
+                with self._state:
+                    future, _ = self._pending.popleft()
                 future.set_result(message)
-        except (EOFError, OSError, ConnectionError, IndexError) as exc:
-            with self._send:
+        except (EOFError, OSError, ConnectionError, IndexError,
+                pickle.UnpicklingError) as exc:
+            with self._state:
                 self._fail(exc)
 
     def _fail(self, exc: BaseException) -> None:
-        """Mark the worker dead and fail every unanswered turn (call with `_send` held)."""
+        """Mark the worker dead and fail every unanswered turn (call with `_state` held)."""
         self.alive = False
         while self._pending:
-            future = self._pending.popleft()
+            future, _ = self._pending.popleft()
             if not future.done():
                 future.set_exception(ConnectionError(f"the worker stopped: {exc}"))
 
     def stop(self) -> None:
-        with self._send:
+        with self._state:
             self._fail(ConnectionError("stopped"))
         try:
             self.conn.close()
@@ -207,6 +228,9 @@ class WorkerPool:
         if not self.enabled:
             return None
         with self._guard:
+            now = time.monotonic()
+            for worker in [w for w in self._workers if w.alive and w.hung(now)]:
+                worker.process.kill()                 # its reader then marks it dead
             for worker in [w for w in self._workers if not w.alive]:
                 self._workers.remove(worker)
                 self._restarts += 1

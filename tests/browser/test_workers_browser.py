@@ -31,6 +31,19 @@ def workers_cpu(url: str) -> float:
     return ServerMeter([server.pid]).cpu_seconds(only="engine.train.worker")
 
 
+def workers_ready(url: str, timeout: float = 90.0) -> float:
+    """Wait until the worker has started and finished warming up (its CPU time stands
+    still), so that Play's turns go to it from the first; returns its CPU seconds."""
+    deadline, last = time.time() + timeout, -1.0
+    while time.time() < deadline:
+        now = workers_cpu(url)
+        if now > 0 and now == last:
+            return now
+        last = now
+        time.sleep(1.0)
+    raise AssertionError("the server's training worker never started")
+
+
 def epoch_of(page) -> int:
     match = re.search(r"Epoch (\d+)", page.locator(".st-key-pg_epoch").inner_text())
     return int(match.group(1)) if match else -1
@@ -44,7 +57,7 @@ def test_two_students_train_in_the_workers_and_pause_still_stops(class_server, b
         wait_for_app(page)
         expect(page.locator(".st-key-pg_epoch")).to_contain_text("Epoch 0", timeout=30000)
         pages.append(page)
-    before = workers_cpu(class_server)
+    before = workers_ready(class_server)
     for page in pages:
         page.locator(".st-key-pg_play label").click()
     deadline = time.time() + 90

@@ -284,3 +284,36 @@ def test_a_worker_that_lost_a_trainer_gets_it_sent_again():
         assert result is not None and result.batches > 0
     finally:
         pool.close()
+
+
+def test_big_turns_from_several_sessions_at_once_never_deadlock_the_pipe():
+    """Each reply (many 1 MB checkpoint states) and each request (a new trainer's data) is
+    bigger than the socket's buffer: the reader must drain replies while senders block."""
+    pool = WorkerPool(1)
+    try:
+        pool.warm_up()
+        assert wait_until(pool.ready, 60)
+        big = Experiment(DataSpec("circle", n_samples=100),
+                         ModelSpec((make_layer("dense", units=512, activation="relu"),
+                                    make_layer("dense", units=512, activation="relu"))),
+                         TrainSpec(batch_size=50))
+        done = []
+
+        def session(k):
+            t = Trainer(big, device="cpu")
+            rec = Recorder(t)
+            for _ in range(3):
+                result = pool.run(start_turn(f"big{k}", t, rec, 0.2),
+                                  lambda: Build(t.experiment, t.dataset))
+                assert result is not None and len(result.snapshots) > 1
+                finish_turn(t, result)
+            done.append(k)
+
+        threads = [threading.Thread(target=session, args=(k,), daemon=True) for k in range(3)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(120)
+        assert sorted(done) == [0, 1, 2]
+    finally:
+        pool.close()
