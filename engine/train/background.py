@@ -168,7 +168,7 @@ class BackgroundTrainer:
                 trainer.step(1)                  # its update size is measured here, per step
                 return not trainer.done
             turn = start_turn(self.key, trainer, recorder, REMOTE_CHUNK)
-            sent = Sent.of(trainer)
+            sent = Sent.of(trainer, turn)
         finally:
             self.lock.release()
         result = self.pool.run(turn, lambda: build_for(trainer))

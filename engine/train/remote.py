@@ -75,9 +75,10 @@ class Sent:
     weights: tuple
 
     @classmethod
-    def of(cls, trainer: "Trainer") -> "Sent":
+    def of(cls, trainer: "Trainer", turn: Turn) -> "Sent":
+        """From the turn itself: its state already holds a copy of the weights."""
         return cls(trainer.steps, trainer.spec, trainer.status,
-                   tuple(t.detach().clone() for t in trainer.model.state_dict().values()))
+                   tuple(unpack(turn.state["model"]).values()))
 
     def unchanged(self, trainer: "Trainer") -> bool:
         import torch

@@ -190,8 +190,10 @@ class WorkerPool:
 
     def warm_up(self) -> None:
         """Start the workers now (the page calls it after its first picture), so that they
-        have imported torch by the time someone presses Play."""
-        self._pick(None)
+        have imported torch by the time someone presses Play. Called every frame, so it
+        returns at once when they are running (replacing a dead one is `ready`'s job)."""
+        if self.enabled and len(self._workers) < self.size:
+            self._pick(None)
 
     def ready(self) -> bool:
         """Whether a turn sent now would be trained by a worker (starts them on first ask)."""

@@ -180,7 +180,6 @@ def test_who_may_train_elsewhere():
     t.subscribe("step", lambda _: None)
     assert not eligible(t, rec)
     big = Trainer(Experiment(DataSpec("circle", n_samples=200)), device="cpu")
-    big.dataset = Build(big.experiment, big.dataset).dataset
     object.__setattr__(big.dataset, "x_train", np.zeros((5_000, 1_000), np.float32))
     assert not eligible(big, None)               # big data trains where it is
 
