@@ -286,8 +286,9 @@ def test_a_worker_that_lost_a_trainer_gets_it_sent_again():
 
 
 def test_big_turns_from_several_sessions_at_once_never_deadlock_the_pipe():
-    """Each reply (many 1 MB checkpoint states) and each request (a new trainer's data) is
-    bigger than the socket's buffer: the reader must drain replies while senders block."""
+    """Each request and each reply holds 1 MB states (and replies often several, one per
+    checkpoint epoch), more than the socket's buffer: the reader must drain replies while
+    senders block."""
     pool = WorkerPool(1)
     try:
         pool.warm_up()
@@ -304,7 +305,7 @@ def test_big_turns_from_several_sessions_at_once_never_deadlock_the_pipe():
             for _ in range(3):
                 result = pool.run(start_turn(f"big{k}", t, rec, 0.2),
                                   lambda: Build(t.experiment, t.dataset))
-                assert result is not None and len(result.snapshots) > 1
+                assert result is not None and result.batches > 0
                 finish_turn(t, result)
             done.append(k)
 
